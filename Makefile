@@ -1,0 +1,53 @@
+# routecheck: two commands do everything — `make run` and `make test`.
+SHELL    := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+GO       ?= go
+BIN      := bin/routecheck
+FUZZTIME ?= 5s
+# Packages with plain Go tests; the Ginkgo suites under scenarios/ run through the ginkgo CLI.
+UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
+
+.PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench clean
+
+run: build
+	./$(BIN) run --out reports/out
+
+build:
+	$(GO) build -o $(BIN) ./cmd/routecheck
+
+test: deps fmt-check vet unit fuzz scenarios
+
+# deps: Go modules, the Ginkgo CLI (go.mod's tool directive) and a Chromium.
+deps: browser-deps
+	$(GO) mod download
+	$(GO) build -o /dev/null tool
+	$(GO) tool ginkgo version
+
+browser-deps:
+	@bash scripts/ensure-chromium.sh
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 $(UNIT_PKGS)
+
+# Each fuzz target runs briefly on top of its seed corpus.
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./fixtures/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZTIME) ./sim/server/
+
+scenarios:
+	mkdir -p reports/out
+	$(GO) tool ginkgo -r --race --randomize-all --fail-on-pending --fail-on-empty \
+		--poll-progress-after=60s --junit-report=scenarios-junit.xml --output-dir=reports/out ./scenarios
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+clean:
+	rm -rf bin reports/out

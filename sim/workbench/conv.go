@@ -1,0 +1,437 @@
+package workbench
+
+import (
+	"slices"
+	"time"
+
+	"routecheck/sim/clock"
+)
+
+// ConvState is where a conversation is.
+type ConvState string
+
+// Conversation states: bot → queued → assigned → ended. A transfer that is
+// not served (outside hours, nobody online) leaves the chat with the bot.
+const (
+	StateBot      ConvState = "bot"
+	StateQueued   ConvState = "queued"
+	StateAssigned ConvState = "assigned"
+	StateEnded    ConvState = "ended"
+)
+
+// Rating is an instant-satisfaction rating given after the end (R-KPI-1).
+type Rating string
+
+// Ratings; 满意 and 非常满意 count as satisfied.
+const (
+	RatingVerySatisfied    Rating = "非常满意"
+	RatingSatisfied        Rating = "满意"
+	RatingNeutral          Rating = "一般"
+	RatingDissatisfied     Rating = "不满意"
+	RatingVeryDissatisfied Rating = "非常不满意"
+)
+
+// Ratings lists the ratings best first.
+var Ratings = []Rating{RatingVerySatisfied, RatingSatisfied, RatingNeutral, RatingDissatisfied, RatingVeryDissatisfied}
+
+// Satisfied reports whether r counts towards instant satisfaction.
+func (r Rating) Satisfied() bool { return r == RatingVerySatisfied || r == RatingSatisfied }
+
+// Message is one chat line. Seq is per conversation, from 1.
+type Message struct {
+	Seq    int       `json:"seq"`
+	At     time.Time `json:"at"`
+	Sender Sender    `json:"sender"`
+	Agent  string    `json:"agent,omitempty"`
+	Text   string    `json:"text"`
+}
+
+type conv struct {
+	id         string
+	vendor     *vendor
+	group      *group
+	customer   *Customer
+	order      *Order
+	state      ConvState
+	agent      *account
+	handledBy  []string
+	msgs       []Message
+	createdAt  time.Time
+	pickedAt   time.Time // first pickup; a re-queue keeps it
+	endedAt    time.Time
+	responded  bool
+	endReason  string
+	rating     Rating
+	idleGen    int
+	idleTimers []clock.Timer
+}
+
+// ConvView is a conversation as an agent or the customer sees it.
+type ConvView struct {
+	ID           string    `json:"id"`
+	Vendor       string    `json:"vendor"`
+	Department   string    `json:"department"`
+	Customer     string    `json:"customer"`
+	CustomerName string    `json:"customer_name"`
+	Order        string    `json:"order,omitempty"`
+	OrderItem    string    `json:"order_item,omitempty"`
+	Test         bool      `json:"test"`
+	State        ConvState `json:"state"`
+	Agent        string    `json:"agent,omitempty"`
+	Messages     []Message `json:"messages"`
+	CreatedAt    time.Time `json:"created_at"`
+	PickedAt     time.Time `json:"picked_at,omitzero"`
+	EndedAt      time.Time `json:"ended_at,omitzero"`
+	EndReason    string    `json:"end_reason,omitempty"`
+	Rating       Rating    `json:"rating,omitempty"`
+}
+
+func (c *conv) view() ConvView {
+	v := ConvView{ID: c.id, Vendor: c.vendor.cfg.ID, Department: c.group.name, Customer: c.customer.ID,
+		CustomerName: c.customer.Name, Test: c.customer.Test, State: c.state,
+		Messages: slices.Clone(c.msgs), CreatedAt: c.createdAt, PickedAt: c.pickedAt,
+		EndedAt: c.endedAt, EndReason: c.endReason, Rating: c.rating}
+	if c.order != nil {
+		v.Order, v.OrderItem = c.order.ID, c.order.Item
+	}
+	if c.agent != nil {
+		v.Agent = c.agent.login
+	}
+	return v
+}
+
+func (c *conv) event(t EventType) Event {
+	e := Event{Type: t, Conv: c.id, Group: c.group.name, Customer: c.customer.ID, Test: c.customer.Test}
+	if c.order != nil {
+		e.Order = c.order.ID
+	}
+	if c.agent != nil {
+		e.Agent = c.agent.login
+	}
+	return e
+}
+
+// Enter opens the bot page for a customer (R-RT-3). An empty customer makes
+// an anonymous live customer; order, if given, must be the customer's.
+func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error) {
+	w.begin()
+	defer w.settle()
+	v, ok := w.vendors[vendorID]
+	if !ok {
+		return ConvView{}, ErrNotFound
+	}
+	var cust *Customer
+	if customerID == "" {
+		c := w.newCustomer("", false)
+		cust = w.customers[c.ID]
+	} else if cust, ok = w.customers[customerID]; !ok {
+		return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "no customer %q", customerID)
+	}
+	var ord *Order
+	if orderID != "" {
+		if ord, ok = w.orders[orderID]; !ok || ord.Customer != cust.ID {
+			return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "order %q is not customer %s's", orderID, cust.ID)
+		}
+	}
+	w.nextConv++
+	c := &conv{id: "c" + itoa(w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
+		state: StateBot, createdAt: w.clock.Now()}
+	w.convs[c.id] = c
+	v.group.nEntries++
+	w.emit(c.event(EvEntered))
+	if g := v.cfg.BotPage.Greeting; g != "" {
+		w.say(c, SenderBot, nil, g)
+	}
+	return c.view(), nil
+}
+
+func (w *Workbench) conv(id string) (*conv, error) {
+	c, ok := w.convs[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// say appends a message and emits it; it returns the message event.
+func (w *Workbench) say(c *conv, s Sender, a *account, text string) Event {
+	m := Message{Seq: len(c.msgs) + 1, At: w.clock.Now(), Sender: s, Text: text}
+	e := c.event(EvMessage)
+	if a != nil {
+		m.Agent = a.login
+		e.Agent = a.login
+	}
+	c.msgs = append(c.msgs, m)
+	e.Sender, e.MsgSeq, e.Text = s, m.Seq, text
+	return w.emit(e)
+}
+
+func checkText(text string) error {
+	if text == "" {
+		return ruleErr(ErrInvalid, "", "empty message")
+	}
+	if len([]rune(text)) > MaxTextLen {
+		return ruleErr(ErrInvalid, "", "a message is at most %d characters", MaxTextLen)
+	}
+	return nil
+}
+
+// CustomerSend is a customer message. With the bot it may be a FAQ
+// question, a quick phrase or a transfer request (R-RT-3, R-RT-4); with an
+// agent it notifies the agent (R-NTF-1) and resets the idle timer (R-IDLE-1).
+func (w *Workbench) CustomerSend(convID, text string) error {
+	w.begin()
+	defer w.settle()
+	c, err := w.conv(convID)
+	if err != nil {
+		return err
+	}
+	if err := checkText(text); err != nil {
+		return err
+	}
+	if c.state == StateEnded {
+		return ruleErr(ErrConflict, "", "the conversation has ended")
+	}
+	w.say(c, SenderCustomer, nil, text)
+	switch c.state {
+	case StateBot:
+		w.botAnswer(c, text)
+	case StateAssigned:
+		w.stopIdle(c)
+		w.notify(c.agent, NotifyNewMessage, c)
+	}
+	return nil
+}
+
+// AgentSend is an agent's reply. The first one after pickup is the first
+// response of R-KPI-1; it also starts the customer's idle timer (R-IDLE-1).
+func (w *Workbench) AgentSend(login, convID, text string) error {
+	w.begin()
+	defer w.settle()
+	c, a, err := w.assignedTo(login, convID)
+	if err != nil {
+		return err
+	}
+	if err := checkText(text); err != nil {
+		return err
+	}
+	e := w.say(c, SenderAgent, a, text)
+	if !c.responded {
+		c.responded = true
+		fr := c.event(EvFirstResponse)
+		fr.Ref = e.Seq
+		w.emit(fr)
+	}
+	if c.idleTimers == nil {
+		w.startIdle(c)
+	}
+	return nil
+}
+
+func (w *Workbench) assignedTo(login, convID string) (*conv, *account, error) {
+	a, err := w.agent(login)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.tenant != TenantXianyu {
+		return nil, nil, ruleErr(ErrWrongTenant, "R-TEN-1", "tenant is %q, not %s", a.tenant, TenantXianyu)
+	}
+	c, err := w.conv(convID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.agent != a {
+		if c.group != a.group || !slices.Contains(c.handledBy, a.login) {
+			return nil, nil, ruleErr(ErrForbidden, "", "conversation %s is not %s's", convID, login)
+		}
+		return nil, nil, ruleErr(ErrConflict, "", "conversation %s is no longer assigned to %s", convID, login)
+	}
+	return c, a, nil
+}
+
+// AgentClose ends a chat from the agent's side.
+func (w *Workbench) AgentClose(login, convID string) error {
+	w.begin()
+	defer w.settle()
+	c, _, err := w.assignedTo(login, convID)
+	if err != nil {
+		return err
+	}
+	w.end(c, ReasonAgentClosed)
+	return nil
+}
+
+// CustomerLeave is the customer closing the page. In the queue it is an
+// abandonment (R-KPI-1); with an agent it ends the chat (用户下线).
+func (w *Workbench) CustomerLeave(convID string) error {
+	w.begin()
+	defer w.settle()
+	c, err := w.conv(convID)
+	if err != nil {
+		return err
+	}
+	switch c.state {
+	case StateEnded:
+		return nil
+	case StateBot:
+		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
+		w.emit(c.event(EvEnded))
+	case StateQueued:
+		c.group.queue = slices.DeleteFunc(c.group.queue, func(q *conv) bool { return q == c })
+		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
+		w.emit(c.event(EvAbandoned))
+	case StateAssigned:
+		w.end(c, ReasonCustomerLeft)
+	}
+	return nil
+}
+
+func (w *Workbench) end(c *conv, reason string) {
+	w.stopIdle(c)
+	a := c.agent
+	closing := c.group.closing
+	if closing == "" {
+		closing = a.closing
+	}
+	if closing != "" {
+		w.say(c, SenderSystem, nil, closing)
+	}
+	e := c.event(EvEnded)
+	e.Reason = reason
+	a.open = slices.DeleteFunc(a.open, func(q *conv) bool { return q == c })
+	c.state, c.endedAt, c.endReason, c.agent = StateEnded, w.clock.Now(), reason, nil
+	w.emit(e)
+	if reason != ReasonAgentClosed {
+		w.notify(a, NotifyUserOffline, c)
+	}
+}
+
+// Rate records the customer's rating of a chat a human served (R-KPI-1).
+func (w *Workbench) Rate(convID string, r Rating) error {
+	w.begin()
+	defer w.settle()
+	c, err := w.conv(convID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(Ratings, r) {
+		return ruleErr(ErrInvalid, "R-KPI-1", "rating must be one of 非常满意, 满意, 一般, 不满意, 非常不满意, got %q", r)
+	}
+	if c.state != StateEnded || c.pickedAt.IsZero() || c.rating != "" {
+		return ruleErr(ErrConflict, "R-KPI-1", "only an ended chat that an agent served can be rated, once")
+	}
+	c.rating = r
+	e := c.event(EvRated)
+	e.Rating = r
+	if n := len(c.handledBy); n > 0 {
+		e.Agent = c.handledBy[n-1]
+	}
+	w.emit(e)
+	return nil
+}
+
+// startIdle arms R-IDLE-1: the customer owes a reply from now; warn at 4:00,
+// end at 5:00. A generation number makes a timer that fires after being
+// stopped (possible on the real clock) do nothing.
+func (w *Workbench) startIdle(c *conv) {
+	c.idleGen++
+	gen := c.idleGen
+	live := func() bool { return c.idleGen == gen && c.state == StateAssigned }
+	c.idleTimers = []clock.Timer{
+		w.later(IdleWarnAfter, func() {
+			if live() {
+				w.say(c, SenderSystem, nil, IdleWarningText)
+				w.emit(c.event(EvIdleWarning))
+			}
+		}),
+		w.later(IdleEndAfter, func() {
+			if live() {
+				w.end(c, ReasonIdleTimeout)
+			}
+		}),
+	}
+}
+
+func (w *Workbench) stopIdle(c *conv) {
+	c.idleGen++
+	for _, t := range c.idleTimers {
+		t.Stop()
+	}
+	c.idleTimers = nil
+}
+
+// notify raises an agent notification if the agent's 消息提醒 settings allow
+// one (R-NTF-1). Whether the browser shows it is the browser's permission.
+func (w *Workbench) notify(a *account, kind string, c *conv) {
+	if a == nil || (!a.desktop && !a.sound) {
+		return
+	}
+	e := c.event(EvNotification)
+	e.Agent, e.Reason, e.Desktop, e.Sound = a.login, kind, a.desktop, a.sound
+	w.emit(e)
+}
+
+// Conversation returns a conversation for the customer side, who holds it by
+// its entry token; it is not an access check.
+func (w *Workbench) Conversation(id string) (ConvView, error) {
+	c, err := w.conv(id)
+	if err != nil {
+		return ConvView{}, err
+	}
+	return c.view(), nil
+}
+
+// ConversationFor returns a conversation if viewer may read it: operations,
+// the department's admin, or an agent of that department who handled it
+// (R-KPI-2, R-TEN-1).
+func (w *Workbench) ConversationFor(viewer, id string) (ConvView, error) {
+	a, ok := w.accounts[viewer]
+	if !ok {
+		return ConvView{}, ErrForbidden
+	}
+	c, err := w.conv(id)
+	if err != nil {
+		return ConvView{}, err
+	}
+	if err := canRead(a, c); err != nil {
+		return ConvView{}, err
+	}
+	return c.view(), nil
+}
+
+func canRead(a *account, c *conv) error {
+	if a.role == RoleOperations {
+		return nil
+	}
+	if a.tenant != TenantXianyu {
+		return ruleErr(ErrWrongTenant, "R-TEN-1", "tenant is %q, not %s", a.tenant, TenantXianyu)
+	}
+	if a.group != c.group {
+		return ruleErr(ErrForbidden, "R-KPI-2", "conversation %s belongs to another department", c.id)
+	}
+	if a.role == RoleDeptAdmin || slices.Contains(c.handledBy, a.login) {
+		return nil
+	}
+	return ruleErr(ErrForbidden, "", "conversation %s is not %s's", c.id, a.login)
+}
+
+// AgentConversations lists the agent's open chats in assignment order.
+func (w *Workbench) AgentConversations(login string) ([]ConvView, error) {
+	a, err := w.agent(login)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ConvView, 0, len(a.open))
+	for _, c := range a.open {
+		out = append(out, c.view())
+	}
+	return out, nil
+}
+
+// QueueLength is the number of chats waiting in a department's queue.
+func (w *Workbench) QueueLength(department string) int {
+	if g, ok := w.groups[department]; ok {
+		return len(g.queue)
+	}
+	return 0
+}

@@ -1,0 +1,88 @@
+package workbench
+
+import "strconv"
+
+// Customer is a buyer who enters the bot page. Test customers are made by
+// operations for the route test (R-RT-1) and are left out of Service Insight.
+type Customer struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Test bool   `json:"test"`
+}
+
+// Order is a customer's order; a conversation carries one so the agent sees
+// what it is about.
+type Order struct {
+	ID       string `json:"id"`
+	Customer string `json:"customer"`
+	Item     string `json:"item"`
+	Test     bool   `json:"test"`
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func (w *Workbench) operations(by string) error {
+	a, ok := w.accounts[by]
+	if !ok || a.role != RoleOperations {
+		return ruleErr(ErrForbidden, "R-RT-1", "only operations staff create test accounts and orders")
+	}
+	return nil
+}
+
+// CreateTestCustomer makes a test customer account (R-RT-1, operations only).
+func (w *Workbench) CreateTestCustomer(by, name string) (Customer, error) {
+	w.begin()
+	defer w.settle()
+	if err := w.operations(by); err != nil {
+		return Customer{}, err
+	}
+	return w.newCustomer(name, true), nil
+}
+
+func (w *Workbench) newCustomer(name string, test bool) Customer {
+	w.nextCustomer++
+	c := &Customer{ID: "u" + itoa(w.nextCustomer), Name: name, Test: test}
+	if c.Name == "" {
+		c.Name = "顾客" + itoa(w.nextCustomer)
+	}
+	w.customers[c.ID] = c
+	return *c
+}
+
+// CreateTestOrder makes a test order for a test customer (R-RT-1).
+func (w *Workbench) CreateTestOrder(by, customer, item string) (Order, error) {
+	w.begin()
+	defer w.settle()
+	if err := w.operations(by); err != nil {
+		return Order{}, err
+	}
+	c, ok := w.customers[customer]
+	if !ok {
+		return Order{}, ErrNotFound
+	}
+	if !c.Test {
+		return Order{}, ruleErr(ErrInvalid, "R-RT-1", "test orders belong to test customer accounts")
+	}
+	w.nextOrder++
+	o := &Order{ID: "TEST-" + itoa(w.nextOrder), Customer: c.ID, Item: item, Test: true}
+	w.orders[o.ID] = o
+	return *o, nil
+}
+
+// Customer returns a customer by ID.
+func (w *Workbench) Customer(id string) (Customer, error) {
+	c, ok := w.customers[id]
+	if !ok {
+		return Customer{}, ErrNotFound
+	}
+	return *c, nil
+}
+
+// Order returns an order by ID.
+func (w *Workbench) Order(id string) (Order, error) {
+	o, ok := w.orders[id]
+	if !ok {
+		return Order{}, ErrNotFound
+	}
+	return *o, nil
+}

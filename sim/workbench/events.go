@@ -1,0 +1,106 @@
+package workbench
+
+import "time"
+
+// EventType names what happened.
+type EventType string
+
+// Event types. Every state change of the core is one of these.
+const (
+	EvAgentAdded      EventType = "agent_added"
+	EvAgentStatus     EventType = "agent_status"
+	EvTenantSwitched  EventType = "tenant_switched"
+	EvCapacitySet     EventType = "capacity_set"
+	EvEntered         EventType = "entered"
+	EvMessage         EventType = "message"
+	EvTransferRequest EventType = "transfer_requested"
+	EvUnserved        EventType = "unserved" // request refused: outside hours or nobody online
+	EvQueued          EventType = "queued"
+	EvRequeued        EventType = "requeued" // back to the head of the queue
+	EvAssigned        EventType = "assigned"
+	EvFirstResponse   EventType = "first_response"
+	EvIdleWarning     EventType = "idle_warning"
+	EvAbandoned       EventType = "abandoned" // left before pickup
+	EvEnded           EventType = "ended"
+	EvRated           EventType = "rated"
+	EvNotification    EventType = "notification"
+	EvQuickReplies    EventType = "quick_replies"
+	EvWelcomeSet      EventType = "welcome_set"
+)
+
+// Sender says who wrote a message.
+type Sender string
+
+// Senders. System messages (welcome, closing, idle warning) never count as
+// an agent's response (R-KPI-1, R-WEL-1).
+const (
+	SenderCustomer Sender = "customer"
+	SenderBot      Sender = "bot"
+	SenderAgent    Sender = "agent"
+	SenderSystem   Sender = "system"
+)
+
+// Event is one entry of the append-only log. Fields unused by a type are
+// zero. Cmd groups the events of one command: invariants that must hold
+// "at once" are checked at command boundaries.
+type Event struct {
+	Seq      int64     `json:"seq"`
+	Cmd      int64     `json:"cmd"`
+	At       time.Time `json:"at"`
+	Type     EventType `json:"type"`
+	Group    string    `json:"group,omitempty"`
+	Conv     string    `json:"conv,omitempty"`
+	Agent    string    `json:"agent,omitempty"`
+	Customer string    `json:"customer,omitempty"`
+	Order    string    `json:"order,omitempty"`
+	Sender   Sender    `json:"sender,omitempty"`
+	MsgSeq   int       `json:"msg_seq,omitempty"`
+	Text     string    `json:"text,omitempty"`
+	Status   Status    `json:"status,omitempty"`
+	Tenant   string    `json:"tenant,omitempty"`
+	Capacity int       `json:"capacity,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+	Rating   Rating    `json:"rating,omitempty"`
+	Test     bool      `json:"test,omitempty"`
+	Ref      int64     `json:"ref,omitempty"` // the event this one refers to
+	Desktop  bool      `json:"desktop,omitempty"`
+	Sound    bool      `json:"sound,omitempty"`
+}
+
+// Reasons carried by events.
+const (
+	ReasonOutsideHours = "outside_hours" // R-VEN-4
+	ReasonNobodyOnline = "nobody_online"
+	ReasonAgentClosed  = "agent_closed"
+	ReasonCustomerLeft = "customer_left"
+	ReasonIdleTimeout  = "idle_timeout" // R-IDLE-1
+	ReasonAgentOffline = "agent_offline"
+
+	NotifyNewMessage  = "new_message"  // R-NTF-1
+	NotifyUserOnline  = "user_online"  // 新用户上线
+	NotifyUserOffline = "user_offline" // 用户下线
+)
+
+func (w *Workbench) emit(e Event) Event {
+	w.seq++
+	e.Seq = w.seq
+	e.Cmd = w.cmd
+	e.At = w.clock.Now()
+	if !w.opts.DiscardLog {
+		w.log = append(w.log, e)
+	}
+	if w.opts.OnEvent != nil {
+		w.opts.OnEvent(e)
+	}
+	return e
+}
+
+// Events returns the events after seq (0 for all). The slice is a copy.
+func (w *Workbench) Events(after int64) []Event {
+	// Seq n sits at index n-1.
+	i := min(max(int(after), 0), len(w.log))
+	return append([]Event(nil), w.log[i:]...)
+}
+
+// LastSeq returns the sequence number of the newest event.
+func (w *Workbench) LastSeq() int64 { return w.seq }
