@@ -20,7 +20,6 @@ test: deps fmt-check vet unit fuzz scenarios
 # deps: Go modules, the Ginkgo CLI (go.mod's tool directive) and a Chromium.
 deps: browser-deps
 	$(GO) mod download
-	$(GO) build -o /dev/null tool
 	$(GO) tool ginkgo version
 
 browser-deps:

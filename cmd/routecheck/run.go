@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"routecheck/fixtures"
+	"routecheck/reports"
+	"routecheck/sim/routetest"
+)
+
+const runExamples = `  routecheck run                                   # demo vendor, bundled workbench
+  routecheck run --seed 42                         # repeat a run exactly
+  routecheck run --vendor fixtures/vendors/broken/wrong-tenant.yaml
+  routecheck run --target http://127.0.0.1:8080    # a workbench started elsewhere (routecheck serve)
+  routecheck run --json > report.json              # report.json on stdout, the console on stderr
+  routecheck run --browser                         # also the Chromium checks (R-WB-3, R-TEN-1)
+`
+
+type runFlags struct {
+	seed     int64
+	vendor   string
+	target   string
+	out      string
+	timeout  time.Duration
+	json     bool
+	tokenTTL time.Duration
+	browser  bool
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	var f runFlags
+	fs := newFlags("run [flags]", "Runs the five-step route test (R-RT-1..5) with simulated customers and agents over real\n"+
+		"sockets, against the bundled workbench or --target, and writes report.json, junit.xml and\nreport.html to <out>/<vendor>-<seed>/.", runExamples, stderr)
+	fs.Int64Var(&f.seed, "seed", 0, "seed for test data and choices; 0 picks one (printed, so --seed repeats it)")
+	fs.StringVar(&f.vendor, "vendor", defaultVendor, "vendor fixture (YAML)")
+	fs.StringVar(&f.target, "target", "", "base URL of a running workbench; empty starts the bundled one")
+	fs.StringVar(&f.out, "out", "reports/out", "directory for the reports")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "longest wait for one thing to happen (an assignment, a reply)")
+	fs.BoolVar(&f.json, "json", false, "print report.json to stdout (the console goes to stderr)")
+	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens in the bundled workbench (R-RT-3)")
+	fs.BoolVar(&f.browser, "browser", false, "also run the browser checks in Chromium (R-WB-3, R-NTF-1, R-TEN-1)")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "routecheck run: unexpected argument %q (flags only; see --help)\n", fs.Arg(0))
+		return exitInput
+	}
+	if f.timeout <= 0 || f.tokenTTL <= 0 {
+		fmt.Fprintln(stderr, "routecheck run: --timeout and --token-ttl must be positive durations, e.g. 5s, 24h")
+		return exitInput
+	}
+	console := stdout
+	if f.json {
+		console = stderr
+	}
+	v, err := loadVendor(f.vendor)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitInput
+	}
+	if f.seed == 0 {
+		f.seed = rand.Int64N(1<<31) + 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	target := f.target
+	if target == "" {
+		srv, base, err := routetest.Bundled(v, f.tokenTTL)
+		if err != nil {
+			fmt.Fprintln(stderr, "routecheck run:", err)
+			if errors.Is(err, routetest.ErrInput) {
+				return exitInput
+			}
+			return exitHarness
+		}
+		defer srv.Close()
+		target = base
+	} else if !v.Rehearsal.StartAt.IsZero() {
+		fmt.Fprintf(stderr, "routecheck run: note: %s rehearses start_at %s, which only the bundled workbench can apply\n", v.File, v.Rehearsal.StartAt.Format(time.RFC3339))
+	}
+
+	sess, err := routetest.Start(ctx, routetest.Options{
+		Target: target, Vendor: v, Seed: f.seed, Timeout: f.timeout,
+		OnStep: func(s reports.Step) { fmt.Fprintln(console, reports.StepLine(s)) },
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "routecheck run:", err)
+		if errors.Is(err, routetest.ErrInput) {
+			return exitInput
+		}
+		return exitHarness
+	}
+	reports.WriteHeader(console, sess.Report())
+	rep := sess.Finish()
+	if f.browser {
+		checks, err := runBrowser(ctx, target, v)
+		if err != nil {
+			fmt.Fprintln(stderr, "routecheck run --browser:", err)
+			return exitHarness
+		}
+		rep.Browser = checks
+		for _, c := range checks {
+			rep.Passed = rep.Passed && c.Status == reports.StatusPassed
+		}
+	}
+	rep.ExitCode = exitFail
+	if rep.Passed {
+		rep.ExitCode = exitPass
+	}
+	rep.OutDir = filepath.Join(f.out, rep.ID)
+	if err := reports.WriteAll(rep.OutDir, rep); err != nil {
+		fmt.Fprintln(stderr, "routecheck run:", err)
+		return exitHarness
+	}
+	reports.WriteSummary(console, rep)
+	if f.json {
+		if err := reports.WriteJSON(stdout, rep); err != nil {
+			fmt.Fprintln(stderr, "routecheck run:", err)
+			return exitHarness
+		}
+	}
+	return rep.ExitCode
+}
+
+// loadVendor reads the fixture; the demo is built in, so `make run` works
+// from any directory.
+func loadVendor(path string) (*fixtures.Vendor, error) {
+	if path == fixtures.DemoPath {
+		if _, err := os.Stat(path); err != nil {
+			return fixtures.Demo(), nil
+		}
+	}
+	return fixtures.Load(path)
+}
+
+var defaultVendor = fixtures.DemoPath

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"routecheck/fixtures"
+	wb "routecheck/sim/workbench"
+)
+
+const vetExamples = `  routecheck vet fixtures/vendors/demo.yaml
+  routecheck vet vendors/*.yaml          # several vendors at once
+`
+
+// cmdVet checks onboarding data for CCO staff: errors exit 2, warnings are
+// listed in the go-live checklist and do not fail it.
+func cmdVet(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("vet FILE...", "Validates vendor onboarding data (R-VEN-1..5) and prints a go-live readiness checklist:\nerrors (exit 2) and warnings.", vetExamples, stderr)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "routecheck vet: name at least one vendor file, e.g. routecheck vet fixtures/vendors/demo.yaml")
+		return exitInput
+	}
+	code := exitPass
+	for i, path := range fs.Args() {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		v, err := fixtures.Load(path)
+		if err != nil {
+			var ps fixtures.Problems
+			if errors.As(err, &ps) {
+				fmt.Fprintf(stdout, "%s: NOT READY, %d error(s)\n", path, len(ps))
+				for _, p := range ps {
+					fmt.Fprintf(stdout, "  ✘ %s\n", p.Error())
+				}
+			} else {
+				fmt.Fprintf(stdout, "%s: %v\n", path, err)
+			}
+			code = exitInput
+			continue
+		}
+		writeChecklist(stdout, v)
+	}
+	return code
+}
+
+func writeChecklist(w io.Writer, v *fixtures.Vendor) {
+	c := v.Config
+	warns := v.Warnings()
+	verdict := "READY"
+	if len(warns) > 0 {
+		verdict = fmt.Sprintf("READY with %d warning(s)", len(warns))
+	}
+	fmt.Fprintf(w, "%s: %s — %s (%s)\n", v.File, verdict, c.Name, c.ID)
+	var agents, admins, ops int
+	for _, a := range c.Accounts {
+		switch a.Role {
+		case wb.RoleAgent:
+			agents++
+		case wb.RoleDeptAdmin:
+			admins++
+		case wb.RoleOperations:
+			ops++
+		}
+	}
+	phrase := "none"
+	for _, q := range c.BotPage.QuickPhrases {
+		if q.Transfer {
+			phrase = q.Text
+		}
+	}
+	var topics int
+	for _, t := range c.BotPage.FAQ {
+		topics += len(t.Questions)
+	}
+	for _, line := range []string{
+		fmt.Sprintf("R-VEN-1 vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline),
+		fmt.Sprintf("R-VEN-2 bot page: %d card button(s), %d FAQ topic(s) with %d question(s), %d quick phrase(s), transfer phrase %s",
+			len(c.BotPage.CardButtons), len(c.BotPage.FAQ), topics, len(c.BotPage.QuickPhrases), phrase),
+		fmt.Sprintf("R-VEN-3 accounts in skill group %s: %d agent(s), %d department admin(s), %d operations", c.Department, agents, admins, ops),
+		fmt.Sprintf("R-VEN-4 work hours: %s", hours(c.WorkHours)),
+		fmt.Sprintf("R-VEN-5 lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive)),
+	} {
+		fmt.Fprintf(w, "  ✔ %s\n", line)
+	}
+	for _, p := range warns {
+		fmt.Fprintf(w, "  ⚠ %s\n", p.Error())
+	}
+}
+
+func day(t interface{ Format(string) string }) string {
+	s := t.Format("2006-01-02")
+	if s == "0001-01-01" {
+		return "not given"
+	}
+	return s
+}
+
+var weekdays = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+func hours(h wb.WorkHours) string {
+	var days []string
+	for _, d := range h.Days {
+		days = append(days, weekdays[d])
+	}
+	zone := "Asia/Shanghai"
+	if h.Location != nil {
+		zone = h.Location.String()
+	}
+	return fmt.Sprintf("%s %s–%s (%s)", strings.Join(days, " "), clockTime(h.From), clockTime(h.To), zone)
+}
+
+func clockTime(d interface{ Minutes() float64 }) string {
+	m := int(d.Minutes())
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}

@@ -1,0 +1,407 @@
+package reports
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"routecheck/sim/invariant"
+	"routecheck/sim/workbench"
+)
+
+// WriteHTML writes report.html: one self-contained page a person opens
+// (inline CSS, screenshots as data: URIs, no script, no external asset).
+// It shows the verdict with seed and trace id, the failures first with
+// their fix, the five steps as a timeline, the waterfall of step spans and
+// chat phases, each step's checks, the browser checks with screenshots,
+// the transcripts, the invariant verdict and the KPIs against thresholds.
+func WriteHTML(w io.Writer, r *Run) error {
+	if err := reportTemplate.Execute(w, newHTMLView(r)); err != nil {
+		return fmt.Errorf("reports: html: %w", err)
+	}
+	return nil
+}
+
+type htmlView struct {
+	R           *Run
+	Verdict     string // PASS or FAIL
+	Started     string
+	Duration    string
+	Problems    []htmlProblem
+	Steps       []htmlItem
+	Waterfall   *waterfall
+	Browser     []htmlItem
+	Verdicts    []htmlKPI
+	Invariants  []invariant.Violation
+	Transcripts []htmlTranscript
+}
+
+type htmlProblem struct {
+	Anchor, What, Message, Rule, Fix string
+}
+
+// htmlItem is a step or a browser check.
+type htmlItem struct {
+	Anchor, Title, Status, Mark, Duration string
+	Checks                                []Check
+	Timings                               []htmlTiming
+	Diagnosis                             *Diagnosis
+	Fix                                   string
+	Screenshot                            template.URL // data: URI
+	ScreenshotNote                        string
+}
+
+type htmlTiming struct{ Name, Value string }
+
+type htmlKPI struct {
+	Label, Value, Threshold, Result, Class string
+}
+
+type htmlTranscript struct {
+	Title, Conv string
+	Lines       []htmlLine
+}
+
+type htmlLine struct {
+	At, Sender, Who, Text string
+}
+
+func newHTMLView(r *Run) htmlView {
+	v := htmlView{R: r, Verdict: "FAIL", Duration: fmtDuration(r.Duration),
+		Waterfall: layoutWaterfall(r), Invariants: r.Invariants}
+	if r.Passed {
+		v.Verdict = "PASS"
+	}
+	if !r.StartedAt.IsZero() {
+		v.Started = r.StartedAt.Format("2006-01-02 15:04:05.000 MST")
+	}
+	for _, s := range r.Steps {
+		it := htmlItem{Anchor: fmt.Sprintf("step-%d", s.Number), Title: s.Title(), Status: string(s.Status),
+			Mark: mark(s.Status), Duration: fmtDuration(s.Duration), Checks: s.Checks, Diagnosis: s.Diagnosis}
+		keys := make([]string, 0, len(s.Timings))
+		for k := range s.Timings {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			it.Timings = append(it.Timings, htmlTiming{k, fmtDuration(s.Timings[k])})
+		}
+		if s.Status == StatusFailed {
+			it.Fix = fixText(s.Diagnosis)
+			v.Problems = append(v.Problems, problem(it.Anchor, fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)), s.Checks, s.Diagnosis))
+		}
+		v.Steps = append(v.Steps, it)
+	}
+	for i, b := range r.Browser {
+		it := htmlItem{Anchor: fmt.Sprintf("browser-%d", i+1), Title: b.Title(), Status: string(b.Status),
+			Mark: mark(b.Status), Duration: fmtDuration(b.Duration), Checks: b.Checks, Diagnosis: b.Diagnosis}
+		if b.Status == StatusFailed {
+			it.Fix = fixText(b.Diagnosis)
+			v.Problems = append(v.Problems, problem(it.Anchor, "Browser check "+b.Title(), b.Checks, b.Diagnosis))
+		}
+		switch mime := http.DetectContentType(b.Screenshot); {
+		case len(b.Screenshot) > 0 && strings.HasPrefix(mime, "image/"):
+			// safe: built here from image bytes, never from text
+			it.Screenshot = template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(b.Screenshot))
+		case len(b.Screenshot) > 0:
+			it.ScreenshotNote = "screenshot is not an image (" + mime + ")"
+		case b.ScreenshotFile != "":
+			it.ScreenshotNote = "screenshot not embedded: " + b.ScreenshotFile
+		}
+		v.Browser = append(v.Browser, it)
+	}
+	if len(r.Invariants) > 0 {
+		v.Problems = append(v.Problems, htmlProblem{Anchor: "invariants", What: "Routing invariants",
+			Message: fmt.Sprintf("%d violated: %s", len(r.Invariants), r.Invariants[0]), Rule: r.Invariants[0].Rule,
+			Fix: "a routing bug in the workbench, not a vendor configuration: report it with the seed and the event numbers"})
+	}
+	for _, vd := range r.Verdicts {
+		k := htmlKPI{Label: kpiLabel(vd.Name), Value: kpiValue(vd.Name, vd.Value), Threshold: kpiThreshold(vd),
+			Result: verdictResult(vd), Class: "passed"}
+		switch {
+		case !vd.Measured:
+			k.Value, k.Class = "—", "skipped"
+		case !vd.Pass:
+			k.Class = "failed"
+			v.Problems = append(v.Problems, htmlProblem{Anchor: "kpis", What: "KPI " + k.Label, Rule: "R-KPI-1",
+				Message: fmt.Sprintf("%s, must be %s", k.Value, k.Threshold), Fix: kpiFix(vd)})
+		}
+		v.Verdicts = append(v.Verdicts, k)
+	}
+	for _, t := range r.Transcripts {
+		ht := htmlTranscript{Title: orDash(t.Title), Conv: t.Conv}
+		for _, l := range t.Lines {
+			hl := htmlLine{Sender: senderClass(l.Sender), Who: senderLabel(l.Sender), Text: l.Text}
+			if !l.At.IsZero() {
+				hl.At = l.At.Format("15:04:05.000")
+			}
+			ht.Lines = append(ht.Lines, hl)
+		}
+		v.Transcripts = append(v.Transcripts, ht)
+	}
+	return v
+}
+
+func problem(anchor, what string, checks []Check, d *Diagnosis) htmlProblem {
+	p := htmlProblem{Anchor: anchor, What: what, Fix: fixText(d)}
+	if d != nil {
+		p.Message, p.Rule = d.Message, d.Rule
+	}
+	if fc := failedChecks(checks); p.Message == "" && len(fc) > 0 {
+		p.Message = fmt.Sprintf("%s: expected %s, saw %s", fc[0].Name, fc[0].Expected, fc[0].Seen)
+	}
+	return p
+}
+
+// kpiFix is what moves a KPI (R-KPI-1, R-CAP-1, R-VEN-4).
+func kpiFix(v workbench.Verdict) string {
+	switch v.Name {
+	case "pickup_rate":
+		return "more agents 在线 during the service hours, or a higher V-level capacity (R-CAP-1, at most 1V6 advised)"
+	case "first_response_s":
+		return "agents answer a new chat at once; the welcome message does not count as a response"
+	case "satisfaction":
+		return "review the rated chats with the vendor's agents"
+	}
+	return ""
+}
+
+func senderClass(s string) string {
+	switch s {
+	case "customer", "bot", "agent", "system":
+		return s
+	}
+	return "other"
+}
+
+func senderLabel(s string) string {
+	switch s {
+	case "customer":
+		return "顾客 customer"
+	case "bot":
+		return "小蜜 bot"
+	case "agent":
+		return "客服 agent"
+	case "system":
+		return "系统 system"
+	}
+	return s
+}
+
+var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
+
+const reportHTML = `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Verdict}} · routecheck · {{.R.Vendor}} · seed {{.R.Seed}}</title>
+<style>
+body{font:14px/1.45 -apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+main{max-width:1100px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:24px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}h3{font-size:15px;margin:0 0 6px}
+.badge{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:700;margin-right:8px}
+.badge.PASS{background:#1a7f37}.badge.FAIL{background:#cf222e}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}dl.meta dt{color:#59636e}dl.meta dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:10px 0}
+.card.failed{border-left:4px solid #cf222e}.card.passed{border-left:4px solid #1a7f37}.card.skipped{border-left:4px solid #8c959f;color:#59636e}
+.problems{background:#ffebe9;border:1px solid #ff8182;border-radius:6px;padding:8px 16px}
+.problems li{margin:6px 0}
+.fix{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:6px 10px;margin-top:6px}
+.diag{margin:8px 0 0}
+.passed .m,td.passed{color:#1a7f37}.failed .m,td.failed{color:#cf222e}.skipped .m,td.skipped{color:#8c959f}
+p.m.passed,td.m.passed{color:#1a7f37}p.m.failed,td.m.failed{color:#cf222e}td.m.skipped{color:#8c959f}
+ol.timeline{display:flex;list-style:none;padding:0;margin:8px 0;gap:6px}
+ol.timeline li{flex:1;background:#fff;border:1px solid #d0d7de;border-top:4px solid #8c959f;border-radius:4px;padding:6px 8px;font-size:13px}
+ol.timeline li.passed{border-top-color:#1a7f37}ol.timeline li.failed{border-top-color:#cf222e;background:#fff5f5}
+ol.timeline a{color:inherit;text-decoration:none}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}
+td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
+tr.failed td{background:#fff5f5}
+.wf{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}
+.wf .row{display:grid;grid-template-columns:280px 1fr 240px;gap:8px;align-items:center;min-height:22px}
+.wf .lbl{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.wf .sub .lbl{padding-left:14px;color:#59636e;font-size:13px}
+.wf .note{font-size:12px;color:#59636e}
+.wf .track{position:relative;height:18px;background:#f6f8fa;border-radius:2px}
+.wf .axis .track{background:none;height:16px;border-bottom:1px solid #8c959f}
+.wf .tick{position:absolute;top:0;font-size:11px;color:#59636e;border-left:1px solid #8c959f;padding-left:2px;height:15px;white-space:nowrap}
+.wf .tick.end{border-left:none;border-right:1px solid #8c959f;padding:0 2px 0 0;transform:translateX(-100%)}
+.wf .bar{position:absolute;top:3px;height:12px;border-radius:2px;min-width:2px}
+.st-passed{background:#4ac26b}.st-failed{background:#ff8182}.st-skipped{background:#d0d7de}
+.ph-bot{background:#8250df}.ph-queue{background:#d4a72c}.ph-reply{background:#0969da}.ph-other{background:#8c959f}
+.legend span{display:inline-block;margin-right:14px;font-size:12px;color:#59636e}.legend i{display:inline-block;width:12px;height:10px;margin-right:4px;border-radius:2px;vertical-align:middle}
+.chat{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:8px 0}
+.line{display:grid;grid-template-columns:95px 110px 1fr;gap:8px;padding:2px 6px;border-radius:3px;margin:2px 0}
+.line .at{color:#8c959f;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}.line .who{font-weight:600}
+.line.customer{background:#ddf4ff}.line.customer .who{color:#0969da}
+.line.bot{background:#fbefff}.line.bot .who{color:#8250df}
+.line.agent{background:#dafbe1}.line.agent .who{color:#1a7f37}
+.line.system{background:#fff8c5}.line.system .who{color:#9a6700}
+.line.other{background:#f6f8fa}
+img.shot{max-width:100%;border:1px solid #d0d7de;margin-top:8px}
+.mono{font-family:ui-monospace,Menlo,Consolas,monospace}
+footer{margin-top:32px;color:#59636e;font-size:12px}
+</style>
+</head>
+<body>
+<main>
+<h1><span class="badge {{.Verdict}}">{{.Verdict}}</span>routecheck route test · {{.R.Vendor}}</h1>
+<dl class="meta">
+<dt>seed</dt><dd>{{.R.Seed}} (the same seed repeats the run: --seed {{.R.Seed}})</dd>
+<dt>vendor</dt><dd>{{.R.Vendor}}{{if .R.VendorFile}} ({{.R.VendorFile}}){{end}}</dd>
+<dt>target</dt><dd>{{.R.Target}}</dd>
+<dt>trace id</dt><dd>{{.R.TraceID}}</dd>
+<dt>run id</dt><dd>{{.R.ID}}</dd>
+{{- if .Started}}
+<dt>started</dt><dd>{{.Started}}</dd>
+{{- end}}
+<dt>duration</dt><dd>{{.Duration}}</dd>
+<dt>exit code</dt><dd>{{.R.ExitCode}}</dd>
+</dl>
+{{- if .Problems}}
+<div class="problems">
+<h3>What went wrong</h3>
+<ul>
+{{- range .Problems}}
+<li><a href="#{{.Anchor}}"><b>{{.What}}</b></a>{{if .Message}}: {{.Message}}{{end}}<br>fix{{if .Rule}} ({{.Rule}}){{end}}: {{.Fix}}</li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
+
+<h2>Steps</h2>
+<ol class="timeline">
+{{- range .Steps}}
+<li class="{{.Status}}"><a href="#{{.Anchor}}"><span class="m">{{.Mark}}</span> {{.Title}}<br><small>{{if eq .Status "skipped"}}skipped{{else}}{{.Duration}}{{end}}</small></a></li>
+{{- end}}
+</ol>
+
+<h2>Waterfall</h2>
+{{- with .Waterfall}}
+<div class="wf">
+<div class="row axis"><div class="lbl"></div><div class="track">
+{{- range .Ticks}}<span class="tick{{if .End}} end{{end}}" style="{{.Style}}">{{.Label}}</span>{{end -}}
+</div><div class="note">from the start of step 1</div></div>
+{{- range .Rows}}
+<div class="row {{.Class}}{{if .Sub}} sub{{end}}"><div class="lbl" title="{{.Label}}">{{.Label}}</div><div class="track">
+{{- range .Bars}}<span class="bar {{.Class}}" style="{{.Style}}" title="{{.Title}}"></span>{{end -}}
+</div><div class="note" title="{{.Note}}">{{.Note}}</div></div>
+{{- end}}
+<p class="legend"><span><i class="st-passed"></i>step passed</span><span><i class="st-failed"></i>step failed</span><span><i class="ph-bot"></i>in the bot (小蜜)</span><span><i class="ph-queue"></i>in the queue</span><span><i class="ph-reply"></i>to the first response (首响)</span><span><i class="ph-other"></i>other timing</span></p>
+<p class="legend"><span>A chat's phases are drawn end to end from its transfer request; their place within a step is approximate, their lengths are measured.</span></p>
+</div>
+{{- else}}
+<p>No step ran.</p>
+{{- end}}
+
+<h2>Checks</h2>
+{{- range .Steps}}
+<div class="card {{.Status}}" id="{{.Anchor}}">
+<h3><span class="m">{{.Mark}}</span> Step {{.Title}} <small>· {{.Status}}{{if ne .Status "skipped"}} · {{.Duration}}{{end}}</small></h3>
+{{- template "item" .}}
+{{- if .Timings}}
+<p>timings:{{range .Timings}} <span class="mono">{{.Name}} {{.Value}}</span>;{{end}}</p>
+{{- end}}
+</div>
+{{- end}}
+{{- if .Browser}}
+
+<h2>Browser checks</h2>
+{{- range .Browser}}
+<div class="card {{.Status}}" id="{{.Anchor}}">
+<h3><span class="m">{{.Mark}}</span> {{.Title}} <small>· {{.Status}} · {{.Duration}}</small></h3>
+{{- template "item" .}}
+{{- if .Screenshot}}
+<img class="shot" alt="screenshot of {{.Title}}" src="{{.Screenshot}}">
+{{- else if .ScreenshotNote}}
+<p>{{.ScreenshotNote}}</p>
+{{- end}}
+</div>
+{{- end}}
+{{- end}}
+{{- if .Transcripts}}
+
+<h2>Transcripts</h2>
+{{- range .Transcripts}}
+<div class="chat">
+<h3>{{.Title}} <small class="mono">{{.Conv}}</small></h3>
+{{- range .Lines}}
+<div class="line {{.Sender}}"><span class="at">{{.At}}</span><span class="who">{{.Who}}</span><span class="text">{{.Text}}</span></div>
+{{- else}}
+<p>no messages</p>
+{{- end}}
+</div>
+{{- end}}
+{{- end}}
+
+<h2 id="invariants">Routing invariants</h2>
+{{- if .Invariants}}
+<table>
+<tr><th>rule</th><th>invariant</th><th>at</th><th>what</th><th>events</th></tr>
+{{- range .Invariants}}
+<tr class="failed"><td>{{.Rule}}</td><td>{{.Invariant}}</td><td class="num">{{.At.Format "15:04:05.000"}}</td><td>{{.Message}}</td><td class="num">{{range $i, $e := .Events}}{{if $i}}, {{end}}#{{$e}}{{end}}</td></tr>
+{{- end}}
+</table>
+<p class="m failed">✘ {{len .Invariants}} violated over {{.R.InvariantsChecked}} events.</p>
+{{- else if .R.InvariantsChecked}}
+<p class="m passed">✔ clean: no invariant violated over {{.R.InvariantsChecked}} events (capacity, status, tenant, single owner, FIFO, head at once, welcome is not a reply).</p>
+{{- else}}
+<p>not checked</p>
+{{- end}}
+
+<h2 id="kpis">KPIs against thresholds (R-KPI-1)</h2>
+{{- if .Verdicts}}
+<table>
+<tr><th>KPI</th><th>value</th><th>threshold</th><th>result</th></tr>
+{{- range .Verdicts}}
+<tr><td>{{.Label}}</td><td class="num">{{.Value}}</td><td class="num">{{.Threshold}}</td><td class="{{.Class}}">{{.Result}}</td></tr>
+{{- end}}
+</table>
+{{- else}}
+<p>not assessed</p>
+{{- end}}
+{{- with .R.KPIs}}
+<table>
+<tr><th>服务请求量 service requests</th><th>接起量 picked up</th><th>排队放弃量 abandoned</th><th>waiting</th><th>responded</th><th>参评量 ratings</th><th>满意 satisfied</th></tr>
+<tr><td class="num">{{.ServiceRequests}}</td><td class="num">{{.PickedUp}}</td><td class="num">{{.Abandoned}}</td><td class="num">{{.Waiting}}</td><td class="num">{{.Responded}}</td><td class="num">{{.Ratings}}</td><td class="num">{{.Satisfied}}</td></tr>
+</table>
+{{- end}}
+{{- if .R.Notes}}
+
+<h2>Notes</h2>
+<ul>
+{{- range .R.Notes}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
+<footer>routecheck · run {{.R.ID}} · seed {{.R.Seed}} · trace {{.R.TraceID}}</footer>
+</main>
+</body>
+</html>
+{{define "item"}}
+{{- if .Checks}}
+<table>
+<tr><th></th><th>check</th><th>expected</th><th>seen</th></tr>
+{{- range .Checks}}
+{{- if eq $.Status "skipped"}}
+<tr><td class="m skipped">–</td>
+{{- else if .Passed}}
+<tr><td class="m passed">✔</td>
+{{- else}}
+<tr class="failed"><td class="m failed">✘</td>
+{{- end}}<td>{{.Name}}</td><td>{{.Expected}}</td><td>{{.Seen}}</td></tr>
+{{- end}}
+</table>
+{{- end}}
+{{- if .Fix}}
+<div class="diag">
+{{- with .Diagnosis}}{{if .Message}}<p><b>{{if .Rule}}{{.Rule}}: {{end}}</b>{{.Message}}</p>{{end}}{{end}}
+<div class="fix"><b>fix{{with .Diagnosis}}{{if .Rule}} ({{.Rule}}){{end}}{{end}}:</b> {{.Fix}}</div>
+</div>
+{{- end}}
+{{- end}}`

@@ -1,0 +1,183 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"routecheck/sim/invariant"
+	"routecheck/sim/workbench"
+)
+
+// The JSON shapes are apart from the model so the model stays plain Go
+// (durations, bytes) and report.json stays stable for whatever reads it:
+// snake_case keys, durations in milliseconds, screenshots by file name.
+
+type jsonRun struct {
+	RunID             string                `json:"run_id"`
+	Seed              int64                 `json:"seed"`
+	Passed            bool                  `json:"passed"`
+	ExitCode          int                   `json:"exit_code"`
+	Vendor            string                `json:"vendor"`
+	VendorFile        string                `json:"vendor_file,omitempty"`
+	Target            string                `json:"target"`
+	TraceID           string                `json:"trace_id"`
+	StartedAt         time.Time             `json:"started_at,omitzero"`
+	DurationMS        float64               `json:"duration_ms"`
+	Steps             []jsonStep            `json:"steps"`
+	Browser           []jsonBrowser         `json:"browser"`
+	KPIs              workbench.KPIs        `json:"kpis"`
+	Verdicts          []workbench.Verdict   `json:"verdicts"`
+	InvariantsChecked int                   `json:"invariants_checked"`
+	Invariants        []invariant.Violation `json:"invariants"`
+	Transcripts       []jsonTranscript      `json:"transcripts"`
+	Notes             []string              `json:"notes"`
+}
+
+type jsonStep struct {
+	Number     int                `json:"number"`
+	Name       string             `json:"name"`
+	Rule       string             `json:"rule"`
+	Status     Status             `json:"status"`
+	StartedAt  time.Time          `json:"started_at,omitzero"`
+	DurationMS float64            `json:"duration_ms"`
+	Checks     []jsonCheck        `json:"checks"`
+	Diagnosis  *jsonDiagnosis     `json:"diagnosis,omitempty"`
+	TimingsMS  map[string]float64 `json:"timings_ms,omitempty"`
+}
+
+type jsonCheck struct {
+	Name     string `json:"name"`
+	Passed   bool   `json:"passed"`
+	Expected string `json:"expected"`
+	Seen     string `json:"seen"`
+}
+
+type jsonDiagnosis struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	Fix     string `json:"fix"`
+}
+
+type jsonBrowser struct {
+	Name       string         `json:"name"`
+	Rule       string         `json:"rule,omitempty"`
+	Status     Status         `json:"status"`
+	DurationMS float64        `json:"duration_ms"`
+	Checks     []jsonCheck    `json:"checks,omitempty"`
+	Diagnosis  *jsonDiagnosis `json:"diagnosis,omitempty"`
+	Screenshot string         `json:"screenshot,omitempty"` // file name, next to report.json
+}
+
+type jsonTranscript struct {
+	Conv  string     `json:"conv"`
+	Title string     `json:"title"`
+	Lines []jsonLine `json:"lines"`
+}
+
+type jsonLine struct {
+	At     time.Time `json:"at,omitzero"`
+	Sender string    `json:"sender"`
+	Text   string    `json:"text"`
+}
+
+// WriteJSON writes report.json: the whole run, indented. Durations are
+// milliseconds (duration_ms, timings_ms); a passed step has no diagnosis;
+// a screenshot is the name of the PNG WriteAll puts next to it.
+func WriteJSON(w io.Writer, r *Run) error {
+	out := jsonRun{
+		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode,
+		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
+		StartedAt: r.StartedAt, DurationMS: ms(r.Duration),
+		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,
+		Verdicts: nonNil(r.Verdicts), InvariantsChecked: r.InvariantsChecked,
+		Invariants: nonNil(r.Invariants), Transcripts: []jsonTranscript{}, Notes: nonNil(r.Notes),
+	}
+	for _, s := range r.Steps {
+		js := jsonStep{Number: s.Number, Name: s.Name, Rule: s.Rule, Status: s.Status,
+			StartedAt: s.Started, DurationMS: ms(s.Duration), Checks: jsonChecks(s.Checks),
+			Diagnosis: jsonDiag(s.Diagnosis)}
+		if len(s.Timings) > 0 {
+			js.TimingsMS = map[string]float64{}
+			for k, d := range s.Timings {
+				js.TimingsMS[k] = ms(d)
+			}
+		}
+		out.Steps = append(out.Steps, js)
+	}
+	for i, b := range r.Browser {
+		out.Browser = append(out.Browser, jsonBrowser{Name: b.Name, Rule: b.Rule, Status: b.Status,
+			DurationMS: ms(b.Duration), Checks: jsonChecks(b.Checks), Diagnosis: jsonDiag(b.Diagnosis),
+			Screenshot: screenshotName(i, b)})
+	}
+	for _, t := range r.Transcripts {
+		jt := jsonTranscript{Conv: t.Conv, Title: t.Title, Lines: []jsonLine{}}
+		for _, l := range t.Lines {
+			jt.Lines = append(jt.Lines, jsonLine(l))
+		}
+		out.Transcripts = append(out.Transcripts, jt)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "expected: <a reply>" stays readable
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("reports: json: %w", err)
+	}
+	return nil
+}
+
+func jsonChecks(cs []Check) []jsonCheck {
+	out := make([]jsonCheck, len(cs))
+	for i, c := range cs {
+		out[i] = jsonCheck(c)
+	}
+	return out
+}
+
+func jsonDiag(d *Diagnosis) *jsonDiagnosis {
+	if d == nil {
+		return nil
+	}
+	return &jsonDiagnosis{Rule: d.Rule, Message: d.Message, Fix: d.Fix}
+}
+
+// nonNil makes an empty list [] rather than null, so readers need not
+// tell the two apart.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// screenshotName is the file WriteAll gives a browser check's screenshot
+// next to the reports, whether it came as bytes or as a file to copy:
+// browser-01-<ascii letters of the name>.png; empty without a screenshot.
+func screenshotName(i int, b BrowserCheck) string {
+	if len(b.Screenshot) == 0 && b.ScreenshotFile == "" {
+		return ""
+	}
+	var slug strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(b.Name) {
+		if c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
+			if dash && slug.Len() > 0 {
+				slug.WriteByte('-')
+			}
+			slug.WriteRune(c)
+			dash = false
+		} else {
+			dash = true
+		}
+		if slug.Len() >= 40 {
+			break
+		}
+	}
+	if slug.Len() == 0 {
+		return fmt.Sprintf("browser-%02d.png", i+1)
+	}
+	return fmt.Sprintf("browser-%02d-%s.png", i+1, slug.String())
+}

@@ -1,0 +1,162 @@
+package route_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"routecheck/fixtures"
+	"routecheck/reports"
+	"routecheck/sim/routetest"
+)
+
+// bundled starts the in-memory workbench for v and stops it after the spec
+// (or the Ordered container).
+func bundled(v *fixtures.Vendor, ttl time.Duration) string {
+	srv, base, err := routetest.Bundled(v, ttl)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(srv.Close)
+	return base
+}
+
+func options(base string, v *fixtures.Vendor) routetest.Options {
+	return routetest.Options{Target: base, Vendor: v, Seed: GinkgoRandomSeed(), Timeout: 2 * time.Second}
+}
+
+func load(name string) *fixtures.Vendor {
+	v, err := fixtures.Load(filepath.Join("..", "..", "fixtures", "vendors", name))
+	Expect(err).NotTo(HaveOccurred())
+	return v
+}
+
+// explain prints a failed step's diagnosis when an expectation on it fails.
+func explain(s reports.Step) string {
+	if s.Diagnosis == nil {
+		return fmt.Sprintf("step %d %s: %v", s.Number, s.Status, s.Checks)
+	}
+	return fmt.Sprintf("step %d %s: %s; fix (%s): %s", s.Number, s.Status, s.Diagnosis.Message, s.Diagnosis.Rule, s.Diagnosis.Fix)
+}
+
+var _ = Describe("the five steps on the demo vendor", Ordered, func() {
+	var sess *routetest.Session
+
+	BeforeAll(func(ctx SpecContext) {
+		v := fixtures.Demo()
+		base := bundled(v, 24*time.Hour)
+		var err error
+		sess, err = routetest.Start(context.Background(), options(base, v))
+		Expect(err).NotTo(HaveOccurred())
+	})
+
+	for i, name := range []string{
+		"R-RT-1 test order and test account are made",
+		"R-RT-2 an agent logs in, clicks 马上上班 and the router sees them 在线",
+		"R-RT-3 the QR code decodes to the bot page, which shows the fixture's knowledge and answers a FAQ",
+		"R-RT-4 转人工 and the 在线客服 quick phrase each reach a human with the skill group's welcome (R-WEL-1)",
+		"R-RT-5 the agent sees the test message with the order and replies; the tester gets the reply",
+	} {
+		It(name, func() {
+			s, ok := sess.Next()
+			Expect(ok).To(BeTrue())
+			Expect(s.Number).To(Equal(i+1), "steps run in order")
+			Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
+			Expect(s.Checks).NotTo(BeEmpty())
+			for _, c := range s.Checks {
+				Expect(c.Passed).To(BeTrue(), "%s: expected %s, saw %s", c.Name, c.Expected, c.Seen)
+			}
+		})
+	}
+
+	It("R-KPI-1 judges the run on its event log: invariants clean, KPIs by the formulas", func() {
+		rep := sess.Finish()
+		Expect(rep.InvariantsChecked).To(BeNumerically(">", 0))
+		Expect(rep.Invariants).To(BeEmpty())
+		k := rep.KPIs
+		Expect(k.ServiceRequests).To(Equal(2), "two transfers: by text and by quick phrase")
+		Expect(k.PickedUp).To(Equal(2))
+		Expect(k.PickupRate + k.AbandonmentRate).To(BeNumerically("~", 1.0, 1e-9))
+		Expect(k.Ratings).To(Equal(2))
+		Expect(rep.Passed).To(BeTrue())
+		Expect(rep.Transcripts).To(HaveLen(2))
+	})
+})
+
+var _ = DescribeTable("a broken vendor fails at the right step with the rule to fix",
+	func(file string, step int, rule, seen string) {
+		v := load(filepath.Join("broken", file))
+		rep, err := routetest.Run(context.Background(), options(bundled(v, 24*time.Hour), v))
+		Expect(err).NotTo(HaveOccurred())
+		failed := rep.Failed()
+		Expect(failed).To(HaveLen(1), "exactly one step fails; the later ones are skipped")
+		f := failed[0]
+		Expect(f.Number).To(Equal(step), explain(f))
+		Expect(f.Diagnosis.Rule).To(Equal(rule), explain(f))
+		Expect(f.Diagnosis.Fix).NotTo(BeEmpty(), "a failure names the fix")
+		Expect(f.Diagnosis.Message).To(ContainSubstring(seen))
+		for _, s := range rep.Steps[step:] {
+			Expect(s.Status).To(Equal(reports.StatusSkipped))
+		}
+		Expect(rep.Passed).To(BeFalse())
+		Expect(rep.Invariants).To(BeEmpty(), "a misconfiguration never breaks the routing rules")
+	},
+	Entry("nobody logs in", "nobody-logs-in.yaml", 2, "R-RT-2", "no agent logged into X-Space"),
+	Entry("the only agent stays on 小休", "agent-on-break.yaml", 2, "R-WB-2", "only 小休"),
+	Entry("the agent's tenant is not 闲鱼BU", "wrong-tenant.yaml", 2, "R-TEN-1", "404 page not found"),
+	Entry("the test runs outside work hours", "outside-hours.yaml", 4, "R-VEN-4", "服务时间"),
+	Entry("the bot page has no 在线客服 quick phrase", "no-online-agent-phrase.yaml", 4, "R-RT-4", "none on the bot page"),
+	Entry("the agent never replies", "never-replies.yaml", 5, "R-RT-5", "no reply within"),
+)
+
+var _ = Describe("what is not a failure but must behave right", func() {
+	It("R-CAP-1 with every agent at capacity the test chat queues and is picked up once a chat ends", func() {
+		v := load("at-capacity.yaml")
+		rep, err := routetest.Run(context.Background(), options(bundled(v, 24*time.Hour), v))
+		Expect(err).NotTo(HaveOccurred())
+		for _, s := range rep.Steps {
+			Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
+		}
+		var queued int
+		for _, c := range rep.Steps[3].Checks {
+			if c.Name == "queued at capacity" {
+				queued++
+			}
+		}
+		Expect(queued).To(BeNumerically(">=", 1), "the test chat waited in the queue")
+		Expect(rep.Invariants).To(BeEmpty(), "freed capacity takes the head of the queue at once")
+		Expect(rep.Passed).To(BeTrue())
+	})
+
+	It("R-RT-3 an expired entry token is refused at step 3 with the reason", func() {
+		v := fixtures.Demo()
+		rep, err := routetest.Run(context.Background(), options(bundled(v, time.Nanosecond), v))
+		Expect(err).NotTo(HaveOccurred())
+		f := rep.Failed()
+		Expect(f).To(HaveLen(1))
+		Expect(f[0].Number).To(Equal(3), explain(f[0]))
+		Expect(f[0].Diagnosis.Rule).To(Equal("R-RT-3"))
+		Expect(f[0].Diagnosis.Message).To(ContainSubstring("expired"))
+	})
+
+	It("R-RT-3 a tampered entry token is refused at step 3 with the reason", func() {
+		v := fixtures.Demo()
+		opt := options(bundled(v, 24*time.Hour), v)
+		opt.TamperEntry = func(u string) string {
+			i := strings.Index(u, "t=") + 2
+			b := []byte(u)
+			b[i] = map[bool]byte{true: 'f', false: 'e'}[b[i] == 'e'] // the payload changes, the signature does not
+			return string(b)
+		}
+		rep, err := routetest.Run(context.Background(), opt)
+		Expect(err).NotTo(HaveOccurred())
+		f := rep.Failed()
+		Expect(f).To(HaveLen(1))
+		Expect(f[0].Number).To(Equal(3), explain(f[0]))
+		Expect(f[0].Diagnosis.Rule).To(Equal("R-RT-3"))
+		Expect(f[0].Diagnosis.Message).To(ContainSubstring("tampered"))
+	})
+})

@@ -1,0 +1,101 @@
+package actors
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"time"
+)
+
+// APIError is an HTTP error answer of the workbench.
+type APIError struct {
+	Status  int
+	Err     string `json:"error"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("HTTP %d: %s", e.Status, e.Err)
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Rule != "" {
+		s += " (" + e.Rule + ")"
+	}
+	return s
+}
+
+// client is an HTTP client with its own cookie jar (one session per actor).
+type client struct {
+	base string
+	http *http.Client
+}
+
+func newClient(base string) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{base: strings.TrimRight(base, "/"), http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+}
+
+// do sends a JSON request and decodes a JSON answer into out (if not nil).
+func (c *client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		e := &APIError{Status: resp.StatusCode}
+		if json.Unmarshal(data, e) != nil || e.Err == "" {
+			e.Err = strings.TrimSpace(string(data))
+		}
+		return e
+	}
+	if out == nil || len(data) == 0 {
+		return nil
+	}
+	if b, ok := out.(*[]byte); ok {
+		*b = data
+		return nil
+	}
+	return json.Unmarshal(data, out)
+}
+
+// wsURL turns the base http URL into a ws URL for path.
+func (c *client) wsURL(path string) string {
+	return "ws" + strings.TrimPrefix(c.base, "http") + path
+}
+
+// cookieHeader carries the session cookie to a WebSocket dial.
+func (c *client) cookieHeader(path string) http.Header {
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	h := http.Header{}
+	for _, ck := range c.http.Jar.Cookies(req.URL) {
+		h.Add("Cookie", ck.String())
+	}
+	return h
+}

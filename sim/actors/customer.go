@@ -1,0 +1,144 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// BotPage is the 小蜜 page as GET /api/bot carries it.
+type BotPage struct {
+	Vendor      string `json:"vendor"`
+	Name        string `json:"name"`
+	RobotName   string `json:"robot_name"`
+	Greeting    string `json:"greeting"`
+	CardButtons []struct {
+		Label string `json:"label"`
+		Kind  string `json:"kind"`
+		Value string `json:"value"`
+	} `json:"card_buttons"`
+	FAQ []struct {
+		Title     string `json:"title"`
+		Questions []struct {
+			Question string `json:"question"`
+			Answer   string `json:"answer"`
+		} `json:"questions"`
+	} `json:"faq"`
+	QuickPhrases []struct {
+		Text     string `json:"text"`
+		Transfer bool   `json:"transfer"`
+	} `json:"quick_phrases"`
+}
+
+// Customer is a simulated buyer who scanned the QR code: the bot page, the
+// customer socket, messages, the rating.
+type Customer struct {
+	c     *client
+	Token string
+	Conv  string
+	Bot   BotPage
+	sock  *socket
+}
+
+// Enter follows an entry URL (/bot?t=TOKEN): it reads the bot page and
+// opens the customer socket (R-RT-3). A refused token is an *APIError.
+func Enter(ctx context.Context, entryURL string) (*Customer, error) {
+	u, err := url.Parse(entryURL)
+	if err != nil {
+		return nil, fmt.Errorf("entry URL %q: %w", entryURL, err)
+	}
+	tok := u.Query().Get("t")
+	if tok == "" {
+		return nil, fmt.Errorf("entry URL %q carries no token (t=)", entryURL)
+	}
+	cu := &Customer{c: newClient(u.Scheme + "://" + u.Host), Token: tok}
+	q := "?" + u.RawQuery // t= and the vendor the URL names (v=)
+	if err := cu.c.do(ctx, http.MethodGet, "/api/bot"+q, nil, &cu.Bot); err != nil {
+		return nil, err
+	}
+	s, resp, err := dial(ctx, cu.c.wsURL("/ws/customer"+q), nil)
+	if err != nil {
+		if resp != nil && resp.StatusCode >= 300 {
+			return nil, &APIError{Status: resp.StatusCode, Err: "refused", Message: readBody(resp)}
+		}
+		return nil, err
+	}
+	cu.sock = s
+	hello, _, err := s.wait(ctx, 0, func(f Frame) bool { return f.Type == "hello" })
+	if err != nil {
+		return nil, err
+	}
+	cu.Conv = hello.ConvID()
+	if cu.Conv == "" {
+		return nil, errors.New("hello frame carries no conversation")
+	}
+	return cu, nil
+}
+
+func readBody(resp *http.Response) string {
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	n, _ := resp.Body.Read(buf)
+	b.Write(buf[:n])
+	return strings.TrimSpace(b.String())
+}
+
+// Say sends a chat message: to the bot, or to the agent once a human has it.
+func (c *Customer) Say(text string) error {
+	return c.sock.send(map[string]any{"type": "say", "text": text})
+}
+
+// Button taps a robot-card button.
+func (c *Customer) Button(label string) error {
+	return c.sock.send(map[string]any{"type": "button", "label": label})
+}
+
+// Rate rates the ended chat.
+func (c *Customer) Rate(rating string) error {
+	return c.sock.send(map[string]any{"type": "rate", "rating": rating})
+}
+
+// Leave closes the bot page.
+func (c *Customer) Leave() error {
+	return c.sock.send(map[string]any{"type": "leave"})
+}
+
+// SendRaw writes bytes as they are, for bad-input checks.
+func (c *Customer) SendRaw(data []byte) error { return c.sock.sendRaw(data) }
+
+// WaitMessage waits for a chat message from sender matching, counting from
+// the frame index from; it returns the frame and the index after it.
+func (c *Customer) WaitMessage(ctx context.Context, from int, sender string, match func(string) bool) (Frame, int, error) {
+	return c.sock.wait(ctx, from, func(f Frame) bool {
+		return f.Type == "message" && f.Sender == sender && (match == nil || match(f.Text))
+	})
+}
+
+// WaitState waits for the conversation to reach state.
+func (c *Customer) WaitState(ctx context.Context, from int, state string) (Frame, int, error) {
+	return c.sock.wait(ctx, from, func(f Frame) bool { return f.Type == "state" && f.State == state })
+}
+
+// WaitFrame waits for any frame matching from index from.
+func (c *Customer) WaitFrame(ctx context.Context, from int, match func(Frame) bool) (Frame, int, error) {
+	return c.sock.wait(ctx, from, match)
+}
+
+// Mark is the number of frames received so far: a starting point for the
+// next wait that must not see older frames.
+func (c *Customer) Mark() int { return len(c.sock.Frames()) }
+
+// Frames is everything the customer's socket received.
+func (c *Customer) Frames() []Frame { return c.sock.Frames() }
+
+// Close closes the customer's socket.
+func (c *Customer) Close() error {
+	if c.sock == nil {
+		return nil
+	}
+	return c.sock.close()
+}

@@ -1,0 +1,282 @@
+package routetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"routecheck/fixtures"
+	"routecheck/reports"
+	"routecheck/sim/actors"
+	"routecheck/sim/invariant"
+	wb "routecheck/sim/workbench"
+)
+
+// ErrInput is a problem with what the tester gave us (exit 2), as opposed
+// to a failed check (exit 1) or a harness that could not run (exit 3).
+var ErrInput = errors.New("bad input")
+
+// The five steps, named as testers know them (SPEC.md step 5).
+var stepNames = [5]struct{ name, rule string }{
+	{"测试订单与测试账号 (test order & account)", "R-RT-1"},
+	{"客服上线 (agent online)", "R-RT-2"},
+	{"扫码进入小蜜 (QR entry)", "R-RT-3"},
+	{"转人工 (transfer to human)", "R-RT-4"},
+	{"客服回复 (agent reply)", "R-RT-5"},
+}
+
+type runner struct {
+	opt    Options
+	cfg    wb.VendorConfig
+	faker  *gofakeit.Faker
+	ctx    context.Context
+	rep    *reports.Run
+	ops    *actors.Ops
+	agents map[string]*agentActor
+	// what the steps found, for the later ones
+	customer actors.TestCustomer
+	order    actors.TestOrder
+	entryURL string
+	chats    []*chat // the test conversations: by text, by quick phrase
+	runConvs map[string]bool
+	cancels  []context.CancelFunc
+}
+
+type agentActor struct {
+	*actors.Agent
+	habit   fixtures.AgentHabit
+	tenant  error // R-TEN-1 refusal seen at 马上上班
+	fillers []string
+}
+
+type chat struct {
+	title      string
+	cust       *actors.Customer
+	agent      *agentActor
+	conv       actors.Conversation
+	entered    time.Time
+	requested  time.Time
+	assignedAt time.Time
+}
+
+// Session is a route test in progress: Next runs one step at a time, so a
+// Ginkgo Ordered container can give each step its own spec.
+type Session struct {
+	r      *runner
+	failed bool
+	done   int
+}
+
+// Start signs in as operations and prepares the five steps. The error is
+// for a run that cannot happen at all: ErrInput, or the target unreachable.
+func Start(ctx context.Context, opt Options) (*Session, error) {
+	if opt.Vendor == nil {
+		return nil, fmt.Errorf("%w: no vendor fixture", ErrInput)
+	}
+	r := &runner{opt: opt, cfg: opt.Vendor.Config, faker: gofakeit.New(opt.Seed), ctx: ctx,
+		agents: map[string]*agentActor{}, runConvs: map[string]bool{}}
+	opsAcc, ok := r.account(wb.RoleOperations)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: accounts: R-RT-1: the route test needs an account with role operations (CCO staff) to make the test order and account", ErrInput, opt.Vendor.File)
+	}
+	r.rep = &reports.Run{
+		ID: fmt.Sprintf("%s-%d", r.cfg.ID, opt.Seed), Seed: opt.Seed, Vendor: r.cfg.Name,
+		VendorFile: opt.Vendor.File, Target: opt.Target, TraceID: "rt-" + r.faker.LetterN(12),
+		StartedAt: time.Now(),
+	}
+	r.ops = actors.NewOps(opt.Target, opsAcc.Login)
+	if _, err := r.ops.SignIn(ctx, opsAcc.Password); err != nil {
+		var api *actors.APIError
+		if !errors.As(err, &api) {
+			return nil, fmt.Errorf("workbench at %s unreachable: %w", opt.Target, err)
+		}
+	}
+	return &Session{r: r}, nil
+}
+
+// Next runs the next step and returns it; false when all five have run. A
+// step after a failed one is skipped: it would only repeat the failure.
+func (s *Session) Next() (reports.Step, bool) {
+	r := s.r
+	steps := []func(*stepRec){r.step1, r.step2, r.step3, r.step4, r.step5}
+	if s.done >= len(steps) {
+		return reports.Step{}, false
+	}
+	i := s.done
+	s.done++
+	st := &stepRec{Step: reports.Step{Number: i + 1, Name: stepNames[i].name, Rule: stepNames[i].rule}}
+	if s.failed {
+		st.Status = reports.StatusSkipped
+		st.Checks = append(st.Checks, reports.Check{Name: "not run", Expected: "an earlier step to pass", Seen: "an earlier step failed"})
+	} else {
+		st.Started = time.Now()
+		ctx, cancel := context.WithTimeout(r.ctx, 4*r.opt.wait()+10*time.Second)
+		parent := r.ctx
+		r.ctx = ctx
+		steps[i](st)
+		cancel()
+		r.ctx = parent
+		st.Duration = time.Since(st.Started)
+		st.Status = reports.StatusPassed
+		if st.Diagnosis != nil {
+			st.Status, s.failed = reports.StatusFailed, true
+		}
+	}
+	r.rep.Steps = append(r.rep.Steps, st.Step)
+	if r.opt.OnStep != nil {
+		r.opt.OnStep(st.Step)
+	}
+	return st.Step, true
+}
+
+// Report is the run so far: its identity (seed, vendor, target, trace id)
+// from Start on, the steps as they are judged.
+func (s *Session) Report() *reports.Run { return s.r.rep }
+
+// Finish runs any steps left, judges the run on the event log and closes
+// every actor. Call it once.
+func (s *Session) Finish() *reports.Run {
+	for {
+		if _, ok := s.Next(); !ok {
+			break
+		}
+	}
+	s.r.finish()
+	s.r.closeAll()
+	s.r.rep.Duration = time.Since(s.r.rep.StartedAt)
+	return s.r.rep
+}
+
+// Run walks the five steps and returns the report.
+func Run(ctx context.Context, opt Options) (*reports.Run, error) {
+	s, err := Start(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	return s.Finish(), nil
+}
+
+func (r *runner) account(role wb.Role) (wb.AccountConfig, bool) {
+	i := slices.IndexFunc(r.cfg.Accounts, func(a wb.AccountConfig) bool { return a.Role == role })
+	if i < 0 {
+		return wb.AccountConfig{}, false
+	}
+	return r.cfg.Accounts[i], true
+}
+
+func (r *runner) password(login string) string {
+	for _, a := range r.cfg.Accounts {
+		if a.Login == login {
+			return a.Password
+		}
+	}
+	return ""
+}
+
+// habits are the fixture's rehearsal, or by default: every agent account
+// logs in, goes 在线 and replies at once.
+func (r *runner) habits() []fixtures.AgentHabit {
+	if len(r.opt.Vendor.Rehearsal.Agents) > 0 {
+		return r.opt.Vendor.Rehearsal.Agents
+	}
+	var hs []fixtures.AgentHabit
+	for _, a := range r.cfg.Accounts {
+		if a.Role == wb.RoleAgent {
+			hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
+		}
+	}
+	return hs
+}
+
+func (r *runner) closeAll() {
+	for _, cancel := range r.cancels {
+		cancel()
+	}
+	for _, c := range r.chats {
+		if c.cust != nil {
+			c.cust.Close()
+		}
+	}
+	// Agents sign off as a person would (离线), so a workbench that lives on
+	// (--target, or browser checks after the steps) routes nothing to them.
+	ctx, cancel := context.WithTimeout(context.Background(), r.opt.wait())
+	defer cancel()
+	for _, login := range sortedLogins(r.agents) {
+		a := r.agents[login]
+		_, _ = a.SetStatus(ctx, string(wb.StatusOffline))
+		a.Close()
+	}
+}
+
+// stepRec collects one step's checks and, on the first failure, its
+// diagnosis; a step stops at its first failed check.
+type stepRec struct {
+	reports.Step
+}
+
+func (s *stepRec) ok(name, expected, seen string) {
+	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: true, Expected: expected, Seen: seen})
+}
+
+func (s *stepRec) fail(name, expected, seen, rule, fix string) {
+	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: false, Expected: expected, Seen: seen})
+	s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
+}
+
+func (s *stepRec) timing(name string, d time.Duration) {
+	if s.Timings == nil {
+		s.Timings = map[string]time.Duration{}
+	}
+	s.Timings[name] = d
+}
+
+// finish reads the event log over the wire: KPIs of this run's test
+// traffic by the R-KPI-1 formulas, and the routing invariants.
+func (r *runner) finish() {
+	evs, err := r.ops.Events(r.ctx, 0)
+	if err != nil {
+		r.rep.Notes = append(r.rep.Notes, "event log unreadable: "+err.Error())
+		r.rep.Passed = false
+		return
+	}
+	r.rep.InvariantsChecked = len(evs)
+	r.rep.Invariants = invariant.Check(evs)
+	var mine []wb.Event
+	for _, e := range evs {
+		if r.runConvs[e.Conv] {
+			mine = append(mine, e)
+		}
+	}
+	r.rep.KPIs = wb.ComputeKPIs(mine, wb.KPIFilter{Traffic: wb.TrafficAll})
+	r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
+	passed := len(r.rep.Invariants) == 0
+	for _, s := range r.rep.Steps {
+		passed = passed && s.Status == reports.StatusPassed
+	}
+	for _, v := range r.rep.Verdicts {
+		passed = passed && v.Pass
+	}
+	r.rep.Passed = passed
+	for _, c := range r.chats {
+		if c.cust != nil {
+			r.rep.Transcripts = append(r.rep.Transcripts, transcript(c))
+		}
+	}
+}
+
+func transcript(c *chat) reports.Transcript {
+	t := reports.Transcript{Conv: c.conv.ID, Title: c.title}
+	if c.conv.ID == "" {
+		t.Conv = c.cust.Conv
+	}
+	for _, f := range c.cust.Frames() {
+		if f.Type == "message" {
+			t.Lines = append(t.Lines, reports.Line{At: f.Received, Sender: f.Sender, Text: f.Text})
+		}
+	}
+	return t
+}

@@ -1,0 +1,235 @@
+package routetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"routecheck/sim/actors"
+	wb "routecheck/sim/workbench"
+)
+
+// step1: operations makes a test customer account and a test order (R-RT-1).
+func (r *runner) step1(st *stepRec) {
+	cust, err := r.ops.CreateTestCustomer(r.ctx, "测试买家 "+r.faker.Name())
+	if err != nil || !cust.Test || cust.ID == "" {
+		st.fail("test account", "a test customer account", describe(cust, err), "R-RT-1",
+			"ask CCO operations for a test account; the operations login in the fixture must be able to sign in")
+		return
+	}
+	st.ok("test account", "a test customer account", cust.ID+" "+cust.Name)
+	ord, err := r.ops.CreateTestOrder(r.ctx, cust.ID, r.faker.ProductName())
+	if err != nil || !ord.Test || ord.Customer != cust.ID {
+		st.fail("test order", "a test order for "+cust.ID, describe(ord, err), "R-RT-1", "ask CCO operations for a test order on the test account")
+		return
+	}
+	st.ok("test order", "a test order for "+cust.ID, ord.ID+" "+ord.Item)
+	r.customer, r.order = cust, ord
+}
+
+func describe(v any, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%+v", v)
+}
+
+// step2: the vendor's agents log into X-Space, click 马上上班 and stay 在线
+// (R-RT-2, R-WB-1, R-WB-2, R-TEN-1); the router must see one online.
+func (r *runner) step2(st *stepRec) {
+	logged := 0
+	for _, h := range r.habits() {
+		if !h.LogsIn {
+			continue
+		}
+		a := &agentActor{Agent: actors.NewAgent(r.opt.Target, h.Login), habit: h}
+		if _, err := a.SignIn(r.ctx, r.password(h.Login)); err != nil {
+			st.fail("login "+h.Login, "login accepted", err.Error(), "R-VEN-3", "check the agent's login and password with CCO operations")
+			return
+		}
+		if err := a.Connect(r.ctx); err != nil {
+			st.fail("workbench socket "+h.Login, "the workbench opens", err.Error(), "R-WB-1", "open X-Space at the workbench URL in Chrome")
+			return
+		}
+		r.agents[h.Login] = a
+		logged++
+		if h.Status == string(wb.StatusOffline) {
+			continue
+		}
+		if _, err := a.SetStatus(r.ctx, string(wb.StatusOnline)); err != nil {
+			a.tenant = err
+			continue
+		}
+		if h.Status == string(wb.StatusBreak) {
+			if _, err := a.SetStatus(r.ctx, string(wb.StatusBreak)); err != nil {
+				st.fail("status "+h.Login, "小休 accepted", err.Error(), "R-WB-2", "")
+				return
+			}
+		}
+	}
+	view, err := r.ops.RouterView(r.ctx, r.cfg.Department)
+	if err != nil {
+		st.fail("router view", "the department's agents", err.Error(), "R-RT-2", "check the department name in the fixture")
+		return
+	}
+	var online, onBreak, wrongTenant []string
+	for _, a := range view {
+		switch {
+		case a.Status == string(wb.StatusOnline) && a.Tenant == wb.TenantXianyu:
+			online = append(online, a.Login)
+		case a.Status == string(wb.StatusBreak):
+			onBreak = append(onBreak, a.Login)
+		}
+	}
+	for _, login := range sortedLogins(r.agents) {
+		if r.agents[login].tenant != nil {
+			wrongTenant = append(wrongTenant, fmt.Sprintf("%s (%v)", login, r.agents[login].tenant))
+		}
+	}
+	expected := "at least one agent of " + r.cfg.Department + " 在线 under 闲鱼BU"
+	switch {
+	case len(online) > 0:
+		st.ok("agent online", expected, "在线: "+strings.Join(online, ", "))
+	case len(wrongTenant) > 0:
+		st.fail("agent online", expected, "马上上班 refused for "+strings.Join(wrongTenant, "; "), "R-TEN-1",
+			"the agent's tenant is not 闲鱼BU: click the avatar (top right), switch the tenant to 闲鱼BU, refresh the page, then click 马上上班")
+	case len(onBreak) > 0:
+		st.fail("agent online", expected, "only 小休: "+strings.Join(onBreak, ", "), "R-WB-2",
+			"小休 keeps current chats but receives no new ones: set the status to 在线 (马上上班) for the test")
+	case logged == 0:
+		st.fail("agent online", expected, "no agent logged into X-Space", "R-RT-2",
+			"an agent must log into X-Space, open 在线工作台 and click 马上上班 before the test")
+	default:
+		st.fail("agent online", expected, "agents logged in but 离线", "R-WB-2", "click 马上上班 in 在线工作台")
+	}
+	if st.Diagnosis == nil {
+		r.openFillers(st)
+	}
+}
+
+// openFillers gives agents the chats the rehearsal says they already have
+// (open_chats), e.g. to rehearse "all agents at capacity" (R-CAP-1).
+func (r *runner) openFillers(st *stepRec) {
+	total := 0
+	for _, a := range r.agents {
+		total += a.habit.OpenChats
+	}
+	for i := range total {
+		e, err := r.ops.Entry(r.ctx, r.cfg.ID, r.customer.ID, "")
+		if err == nil {
+			var cu *actors.Customer
+			if cu, err = actors.Enter(r.ctx, e.URL); err == nil {
+				r.chats = append(r.chats, &chat{title: fmt.Sprintf("已有会话 %d (open chat)", i+1), cust: cu})
+				r.runConvs[cu.Conv] = true
+				err = cu.Say(wb.TransferText)
+			}
+		}
+		if err != nil {
+			st.fail("open chats", fmt.Sprintf("%d chats already open", total), err.Error(), "R-CAP-1", "")
+			return
+		}
+	}
+	for _, login := range sortedLogins(r.agents) {
+		a := r.agents[login]
+		for len(a.fillers) < a.habit.OpenChats {
+			conv, _, err := a.WaitAssigned(r.ctx)
+			if err != nil {
+				st.fail("open chats", fmt.Sprintf("%s holds %d chats", login, a.habit.OpenChats), err.Error(), "R-CAP-1", "")
+				return
+			}
+			a.fillers = append(a.fillers, conv.ID)
+		}
+	}
+	if total > 0 {
+		st.ok("open chats", fmt.Sprintf("%d chats already open", total), "open")
+	}
+}
+
+func sortedLogins(m map[string]*agentActor) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// step3: the tester scans the QR code, lands on the bot page, sees the
+// knowledge and gets a right answer (R-RT-3, R-VEN-2).
+func (r *runner) step3(st *stepRec) {
+	png, err := r.ops.QRCode(r.ctx, r.cfg.ID, r.customer.ID, r.order.ID)
+	if err != nil {
+		st.fail("QR code", "a QR code PNG from CCO", err.Error(), "R-RT-3", "ask the CCO channel team for the QR code")
+		return
+	}
+	url, err := actors.DecodeQR(png)
+	if err != nil {
+		st.fail("QR code", "a readable QR code", err.Error(), "R-RT-3", "the QR code image is damaged: ask for a new one")
+		return
+	}
+	st.ok("QR code", "a readable QR code", url)
+	if r.opt.TamperEntry != nil {
+		url = r.opt.TamperEntry(url)
+	}
+	r.entryURL = url
+	c := &chat{title: "转人工 (text)", entered: time.Now()}
+	if c.cust, err = actors.Enter(r.ctx, url); err != nil {
+		st.fail("bot page", "the bot page opens", err.Error(), "R-RT-3",
+			"the entry link was refused: use a fresh QR code for this vendor (codes are confidential and expire)")
+		return
+	}
+	r.chats = append(r.chats, c)
+	r.runConvs[c.cust.Conv] = true
+	p, bot := r.cfg.BotPage, c.cust.Bot
+	var want, seen [3][]string
+	for _, b := range p.CardButtons {
+		want[0] = append(want[0], b.Label)
+	}
+	for _, b := range bot.CardButtons {
+		seen[0] = append(seen[0], b.Label)
+	}
+	for _, t := range p.FAQ {
+		want[1] = append(want[1], fmt.Sprintf("%s(%d)", t.Title, len(t.Questions)))
+	}
+	for _, t := range bot.FAQ {
+		seen[1] = append(seen[1], fmt.Sprintf("%s(%d)", t.Title, len(t.Questions)))
+	}
+	for _, q := range p.QuickPhrases {
+		want[2] = append(want[2], q.Text)
+	}
+	for _, q := range bot.QuickPhrases {
+		seen[2] = append(seen[2], q.Text)
+	}
+	for i, part := range [3]struct{ name, fix string }{
+		{"robot card", "configure the robot card (机器人名片) as handed over"},
+		{"FAQ", "configure the FAQ (常见问题) as handed over"},
+		{"quick phrases", "configure the quick phrases (快捷短语) as handed over"},
+	} {
+		w, s := strings.Join(want[i], " | "), strings.Join(seen[i], " | ")
+		if !slices.Equal(want[i], seen[i]) {
+			st.fail(part.name, w, s, "R-VEN-2", part.fix)
+			return
+		}
+		st.ok(part.name, w, s)
+	}
+	if len(p.FAQ) == 0 || len(p.FAQ[0].Questions) == 0 {
+		st.ok("bot answer", "a FAQ question to ask", "the bot page has no FAQ; nothing to ask")
+		return
+	}
+	q := p.FAQ[0].Questions[0]
+	mark := c.cust.Mark()
+	if err := c.cust.Say(q.Question); err != nil {
+		st.fail("bot answer", q.Answer, err.Error(), "R-RT-3", "")
+		return
+	}
+	f, _, err := c.cust.WaitMessage(r.waitCtx(), mark, "bot", nil)
+	switch {
+	case err != nil:
+		st.fail("bot answer", q.Answer, "no answer: "+err.Error(), "R-RT-3", "the bot does not answer: check the FAQ configuration")
+	case f.Text != q.Answer:
+		st.fail("bot answer", q.Answer, f.Text, "R-VEN-2", "the bot answered wrongly: check the answer configured for "+q.Question)
+	default:
+		st.ok("bot answer", q.Answer, f.Text)
+	}
+}

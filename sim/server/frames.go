@@ -1,0 +1,96 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Frame size limits: above MaxFrame a frame is refused with an error frame;
+// above hardFrameLimit the socket is closed (no legitimate frame is that big).
+const (
+	MaxFrame       = 64 << 10
+	hardFrameLimit = 1 << 20
+)
+
+// ClientFrame is a frame from a customer or an agent (docs/protocol.md).
+type ClientFrame struct {
+	Type   string `json:"type"`
+	Seq    int64  `json:"seq"`
+	Text   string `json:"text,omitempty"`
+	Label  string `json:"label,omitempty"`
+	Rating string `json:"rating,omitempty"`
+	Conv   string `json:"conv,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+// FrameError is why a client frame was refused; Code goes into the error
+// frame for programs, Message for people.
+type FrameError struct {
+	Code    string
+	Message string
+}
+
+func (e *FrameError) Error() string { return e.Code + ": " + e.Message }
+
+// required fields per frame type, for both sides.
+var frameFields = map[string][]string{
+	"say":    {"text"},
+	"button": {"label"},
+	"leave":  nil,
+	"rate":   {"rating"},
+	"ping":   nil,
+	"send":   {"conv", "text"},
+	"close":  {"conv"},
+	"status": {"status"},
+	"sync":   nil,
+}
+
+// DecodeClientFrame parses and checks one client frame: size, JSON, type,
+// sequence number present, required fields. It never panics.
+func DecodeClientFrame(data []byte) (ClientFrame, error) {
+	var f ClientFrame
+	if len(data) > MaxFrame {
+		return f, &FrameError{"too_large", fmt.Sprintf("frame of %d bytes; at most %d", len(data), MaxFrame)}
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return ClientFrame{}, &FrameError{"malformed", "not a JSON frame object: " + err.Error()}
+	}
+	fields, ok := frameFields[f.Type]
+	if !ok {
+		if f.Type == "" {
+			return f, &FrameError{"missing_field", "frame has no type"}
+		}
+		return f, &FrameError{"unknown_type", fmt.Sprintf("unknown frame type %q", f.Type)}
+	}
+	if f.Seq <= 0 {
+		return f, &FrameError{"missing_field", "frame needs seq, a positive number increasing per connection"}
+	}
+	for _, name := range fields {
+		if f.field(name) == "" {
+			return f, &FrameError{"missing_field", fmt.Sprintf("%s frame needs %q", f.Type, name)}
+		}
+	}
+	return f, nil
+}
+
+func (f ClientFrame) field(name string) string {
+	switch name {
+	case "text":
+		return f.Text
+	case "label":
+		return f.Label
+	case "rating":
+		return f.Rating
+	case "conv":
+		return f.Conv
+	case "status":
+		return f.Status
+	}
+	return ""
+}
+
+// customerTypes and agentTypes: which frame types each side may send.
+var (
+	customerTypes = map[string]bool{"say": true, "button": true, "leave": true, "rate": true, "ping": true}
+	agentTypes    = map[string]bool{"send": true, "close": true, "status": true, "sync": true, "ping": true}
+)

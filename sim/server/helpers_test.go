@@ -1,0 +1,179 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"routecheck/sim/actors"
+	"routecheck/sim/clock"
+	"routecheck/sim/invariant"
+	"routecheck/sim/server"
+	wb "routecheck/sim/workbench"
+)
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// monday10 is inside the test vendors' hours.
+var monday10 = time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai)
+
+const pw = "secret-pass"
+
+// vendor is a small valid vendor: two agents (the second under another
+// tenant), a department admin, and operations when ops is set.
+func vendor(id string, ops bool) wb.VendorConfig {
+	cfg := wb.VendorConfig{
+		ID: id, Name: "服务商 " + id, BusinessLine: "闲鱼小程序", Hotline: "400-000-0000", Department: "部门-" + id,
+		WorkHours: wb.WorkHours{Location: shanghai, Days: []time.Weekday{1, 2, 3, 4, 5}, From: 9 * time.Hour, To: 18 * time.Hour},
+		BotPage: wb.BotPage{RobotName: "小蜜", Greeting: "您好",
+			CardButtons:  []wb.CardButton{{Label: "热线", Kind: wb.ButtonHotline, Value: "400-1"}},
+			FAQ:          []wb.FAQTopic{{Title: "回收", Questions: []wb.FAQItem{{Question: "多久到账?", Answer: "24小时内"}}}},
+			QuickPhrases: []wb.QuickPhrase{{Text: wb.OnlineAgentLabel, Transfer: true}}},
+		Welcome: "欢迎 " + id,
+		Accounts: []wb.AccountConfig{
+			{Login: id + "-a1", Password: pw, Role: wb.RoleAgent},
+			{Login: id + "-a2", Password: pw, Role: wb.RoleAgent},
+			{Login: id + "-tb", Password: pw, Role: wb.RoleAgent, Tenant: "淘宝BU", Tenants: []string{"淘宝BU", wb.TenantXianyu}},
+			{Login: id + "-admin", Password: pw, Role: wb.RoleDeptAdmin},
+		},
+	}
+	if ops {
+		cfg.Accounts = append(cfg.Accounts, wb.AccountConfig{Login: "ops", Password: pw, Role: wb.RoleOperations})
+	}
+	return cfg
+}
+
+type world struct {
+	t     *testing.T
+	ctx   context.Context
+	clock *clock.Virtual
+	srv   *server.Server
+	base  string
+	ops   *actors.Ops
+}
+
+// newWorld starts a server on a virtual clock with vendors A (with the
+// operations account) and B, and signs operations in. On cleanup it checks
+// the routing invariants over the whole log.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	w := &world{t: t, ctx: ctx, clock: clock.NewVirtual(monday10)}
+	w.srv = server.New(server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour})
+	for _, cfg := range []wb.VendorConfig{vendor("A", true), vendor("B", false)} {
+		if _, err := w.srv.AddVendor(cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, err := w.srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.base = base
+	w.ops = actors.NewOps(base, "ops")
+	w.must(w.ops.SignIn(ctx, pw))
+	t.Cleanup(func() {
+		evs, err := w.ops.Events(context.Background(), 0)
+		if err != nil {
+			t.Errorf("event log: %v", err)
+		}
+		for _, v := range invariant.Check(evs) {
+			t.Errorf("invariant: %v", v)
+		}
+		if err := w.srv.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return w
+}
+
+func (w *world) must(_ any, err error) {
+	w.t.Helper()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// agent signs in, opens the workbench and goes 在线.
+func (w *world) agent(login string) *actors.Agent {
+	w.t.Helper()
+	a := actors.NewAgent(w.base, login)
+	w.must(a.SignIn(w.ctx, pw))
+	if err := a.Connect(w.ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { a.Close() })
+	w.must(a.SetStatus(w.ctx, "在线"))
+	return a
+}
+
+// customer enters vendor's bot page through a fresh entry URL.
+func (w *world) customer(vendor string) *actors.Customer {
+	w.t.Helper()
+	e, err := w.ops.Entry(w.ctx, vendor, "", "")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	c, err := actors.Enter(w.ctx, e.URL)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// transferred is a customer of vendor whose 转人工 an agent took.
+func (w *world) transferred(vendor string, a *actors.Agent) (*actors.Customer, actors.Conversation) {
+	w.t.Helper()
+	c := w.customer(vendor)
+	if err := c.Say(wb.TransferText); err != nil {
+		w.t.Fatal(err)
+	}
+	conv, _, err := a.WaitAssigned(w.ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if conv.ID != c.Conv {
+		w.t.Fatalf("agent got %s, want %s", conv.ID, c.Conv)
+	}
+	return c, conv
+}
+
+// customerSeqs counts, per msg_seq, the customer messages of conv that a
+// set of frames delivers (in hello/assigned history or as message frames).
+func customerSeqs(frames []actors.Frame, conv string) map[int]int {
+	n := map[int]int{}
+	for _, f := range frames {
+		switch f.Type {
+		case "message":
+			if f.ConvID() == conv && f.Sender == "customer" {
+				n[f.MsgSeq]++
+			}
+		case "assigned", "hello":
+			convs := f.Conversations
+			if c, ok := f.Conversation(); ok {
+				convs = append(convs, c)
+			}
+			for _, c := range convs {
+				if c.ID != conv {
+					continue
+				}
+				for _, m := range c.Messages {
+					if m.Sender == "customer" {
+						n[m.Seq]++
+					}
+				}
+			}
+		}
+	}
+	return n
+}

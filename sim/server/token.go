@@ -1,0 +1,66 @@
+package server
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Entry-token refusals (R-RT-3: the QR code is confidential, so it is
+// signed, vendor-scoped and expiring).
+var (
+	ErrTokenTampered    = errors.New("tampered")
+	ErrTokenExpired     = errors.New("expired")
+	ErrTokenWrongVendor = errors.New("wrong vendor")
+)
+
+// entry is what an entry token grants: one customer (and order) on one
+// vendor's bot page until Exp.
+type entry struct {
+	Vendor   string `json:"v"`
+	Customer string `json:"c,omitempty"`
+	Order    string `json:"o,omitempty"`
+	Exp      int64  `json:"exp"`
+}
+
+var b64 = base64.RawURLEncoding
+
+func signToken(secret []byte, e entry) string {
+	payload, _ := json.Marshal(e)
+	return b64.EncodeToString(payload) + "." + b64.EncodeToString(mac(secret, payload))
+}
+
+func mac(secret, payload []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write(payload)
+	return h.Sum(nil)
+}
+
+// verifyToken checks signature, expiry and, when the URL names one, the
+// vendor. The signature is checked first so a forged token learns nothing.
+func verifyToken(secret []byte, tok, vendor string, now time.Time) (entry, error) {
+	p, s, ok := strings.Cut(tok, ".")
+	if !ok {
+		return entry{}, ErrTokenTampered
+	}
+	payload, err1 := b64.DecodeString(p)
+	sig, err2 := b64.DecodeString(s)
+	if err1 != nil || err2 != nil || !hmac.Equal(sig, mac(secret, payload)) {
+		return entry{}, ErrTokenTampered
+	}
+	var e entry
+	if json.Unmarshal(payload, &e) != nil || e.Vendor == "" {
+		return entry{}, ErrTokenTampered
+	}
+	if now.Unix() >= e.Exp {
+		return entry{}, ErrTokenExpired
+	}
+	if vendor != "" && vendor != e.Vendor {
+		return entry{}, ErrTokenWrongVendor
+	}
+	return e, nil
+}

@@ -1,0 +1,173 @@
+// 小蜜, the customer's bot page (R-VEN-2, R-RT-3..5): robot card, the
+// two-level FAQ, quick phrases and the chat over /ws/customer. The entry
+// token from the QR code (?t=) is the only credential.
+'use strict';
+(() => {
+  const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+  const STATES = { bot: '小蜜为您服务', queued: '排队中', assigned: '人工客服', ended: '会话已结束' };
+  const SENDERS = { customer: '我', bot: '小蜜', agent: '客服', system: '系统' };
+  const params = new URLSearchParams(location.search);
+  const token = params.get('t') || '';
+  // The entry URL may name the vendor (v) too; the server checks it against
+  // the token (wrong vendor), so both go along.
+  const entry = new URLSearchParams({ t: token });
+  if (params.get('v')) entry.set('v', params.get('v'));
+  const page = $('bot-page');
+  const seen = new Set(); // msg_seq already shown: hello history and live frames overlap
+  let ws = null;
+  let seq = 0; // client frame seq, from 1 per connection
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function fail(text) {
+    const b = $('bot-error');
+    b.textContent = text;
+    b.hidden = false;
+    page.dataset.state = page.dataset.state || 'error';
+  }
+
+  async function start() {
+    if (!token) { fail('链接无效：缺少入口凭证，请重新扫码 (R-RT-3)'); return; }
+    let bot;
+    try {
+      const res = await fetch('/api/bot?' + entry.toString());
+      const body = await res.json().catch(() => ({}));
+      if (!res.ok) { fail(`无法打开小蜜：${body.error || res.status}${body.message ? '（' + body.message + '）' : ''}`); return; }
+      bot = body;
+    } catch (e) { fail('网络错误，请稍后再试'); return; }
+    renderBot(bot);
+    connect();
+  }
+
+  function renderBot(bot) {
+    document.title = bot.robot_name || '小蜜';
+    $('bot-name').textContent = bot.robot_name || '小蜜';
+    $('bot-greeting').textContent = bot.greeting || '';
+    const card = $('bot-card-buttons');
+    card.replaceChildren();
+    for (const b of bot.card_buttons || []) {
+      const btn = el('button', { type: 'button', 'data-testid': 'bot-card-button', 'data-kind': b.kind, 'data-label': b.label }, b.label);
+      btn.addEventListener('click', () => send({ type: 'button', label: b.label }));
+      card.append(btn);
+    }
+    const topics = $('faq-topics');
+    topics.replaceChildren();
+    (bot.faq || []).forEach((t, i) => {
+      const btn = el('button', { type: 'button', 'data-testid': 'faq-topic', 'data-index': String(i), 'aria-pressed': 'false' }, t.title);
+      btn.addEventListener('click', () => showTopic(bot.faq, i));
+      topics.append(btn);
+    });
+    $('faq').hidden = !(bot.faq || []).length;
+    const phrases = $('quick-phrases');
+    phrases.replaceChildren();
+    for (const p of bot.quick_phrases || []) {
+      const btn = el('button', { type: 'button', 'data-testid': 'quick-phrase', 'data-transfer': String(!!p.transfer) }, p.text);
+      btn.addEventListener('click', () => say(p.text));
+      phrases.append(btn);
+    }
+  }
+
+  // Second level: the topic's questions; a tap asks the bot (R-VEN-2).
+  function showTopic(faq, i) {
+    const box = $('faq-questions');
+    for (const b of document.querySelectorAll('[data-testid="faq-topic"]')) {
+      b.setAttribute('aria-pressed', String(b.dataset.index === String(i)));
+    }
+    box.replaceChildren();
+    for (const q of faq[i].questions || []) {
+      const btn = el('button', { type: 'button', 'data-testid': 'faq-question' }, q.question);
+      btn.addEventListener('click', () => say(q.question));
+      box.append(btn);
+    }
+    box.hidden = false;
+  }
+
+  function connect() {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    ws = new WebSocket(`${proto}//${location.host}/ws/customer?${entry.toString()}`);
+    seq = 0;
+    ws.onmessage = (e) => {
+      let f;
+      try { f = JSON.parse(e.data); } catch (x) { return; }
+      handle(f);
+    };
+    ws.onclose = (e) => {
+      if (page.dataset.state !== 'ended') {
+        setState(page.dataset.state || 'closed', page.dataset.agent);
+        fail(e.code === 1006 && !page.dataset.conv ? '入口凭证无效或已过期，请重新扫码 (R-RT-3)' : '连接已断开，请刷新页面');
+      }
+    };
+  }
+  // keep-alive; the server answers pong
+  setInterval(() => send({ type: 'ping' }), 25000);
+
+  function send(frame) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    frame.seq = ++seq;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  function say(text) {
+    text = (text || '').trim();
+    if (!text) return;
+    if (!send({ type: 'say', text })) fail('连接已断开，请刷新页面');
+  }
+
+  function handle(f) {
+    switch (f.type) {
+      case 'hello':
+        page.dataset.conv = f.conv || '';
+        if (f.bot) renderBot(f.bot);
+        for (const m of f.messages || []) show(m.seq, m.sender, m.text);
+        setState(f.state, '');
+        break;
+      case 'message':
+        show(f.msg_seq, f.sender, f.text);
+        break;
+      case 'state':
+        setState(f.state, typeof f.agent === 'string' ? f.agent : (f.agent && f.agent.login) || '');
+        break;
+      case 'error':
+        fail(`${f.code || '错误'}：${f.message || ''}`);
+        break;
+    }
+  }
+
+  function show(msgSeq, sender, text) {
+    if (msgSeq && seen.has(msgSeq)) return;
+    if (msgSeq) seen.add(msgSeq);
+    const li = el('li', { 'data-testid': 'bot-msg', 'data-sender': sender });
+    li.append(el('span', { class: 'who' }, SENDERS[sender] || sender), el('span', { class: 'text' }, text));
+    const log = $('bot-log');
+    log.append(li);
+    li.scrollIntoView({ block: 'end' });
+  }
+
+  function setState(state, agent) {
+    page.dataset.state = state || '';
+    page.dataset.agent = agent || '';
+    $('bot-state').textContent = STATES[state] || state || '';
+    $('bot-rate').hidden = state !== 'ended';
+  }
+
+  $('bot-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('bot-input');
+    say(input.value);
+    input.value = '';
+  });
+  for (const b of document.querySelectorAll('[data-testid="bot-rate"] button')) {
+    b.addEventListener('click', () => {
+      if (send({ type: 'rate', rating: b.dataset.rating })) {
+        $('bot-rate').replaceChildren(el('p', {}, '感谢您的评价'));
+      }
+    });
+  }
+  start();
+})();
