@@ -45,7 +45,7 @@ type jsonStep struct {
 	StartedAt  time.Time          `json:"started_at,omitzero"`
 	DurationMS float64            `json:"duration_ms"`
 	Checks     []jsonCheck        `json:"checks"`
-	Diagnosis  *jsonDiagnosis     `json:"diagnosis,omitempty"`
+	Diagnosis  *jsonDiagnosis     `json:"diagnosis"`
 	TimingsMS  map[string]float64 `json:"timings_ms,omitempty"`
 }
 
@@ -68,7 +68,7 @@ type jsonBrowser struct {
 	Status     Status         `json:"status"`
 	DurationMS float64        `json:"duration_ms"`
 	Checks     []jsonCheck    `json:"checks,omitempty"`
-	Diagnosis  *jsonDiagnosis `json:"diagnosis,omitempty"`
+	Diagnosis  *jsonDiagnosis `json:"diagnosis"`
 	Screenshot string         `json:"screenshot,omitempty"` // file name, next to report.json
 }
 
@@ -85,7 +85,7 @@ type jsonLine struct {
 }
 
 // WriteJSON writes report.json: the whole run, indented. Durations are
-// milliseconds (duration_ms, timings_ms); a passed step has no diagnosis;
+// milliseconds (duration_ms, timings_ms); a passed step has diagnosis null;
 // a screenshot is the name of the PNG WriteAll puts next to it.
 func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
