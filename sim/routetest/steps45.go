@@ -85,12 +85,16 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 			if cv.State != string(wb.StateQueued) {
 				continue
 			}
-			if !r.freeOneFiller(st) {
-				st.fail(name, expected, "the chat waits in the queue and no agent frees a place", "R-CAP-1",
+			if r.freeOneFiller(st) {
+				continue
+			}
+			// Nobody we rehearse can free a place: wait in the queue as a
+			// customer would, for a real agent to end a chat.
+			if _, _, err := c.cust.WaitState(r.waitCtx(), mark, string(wb.StateAssigned)); err != nil {
+				st.fail(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", "R-CAP-1",
 					"all online agents are at their maximum concurrent chats: end a chat, bring another agent online, or ask operations to raise the capacity (V级管理, at most 1V6 advised)")
 				return false
 			}
-			continue
 		}
 		return r.assigned(st, c, name)
 	}
