@@ -219,7 +219,7 @@ ol.timeline{display:flex;list-style:none;padding:0;margin:8px 0;gap:6px}
 ol.timeline li{flex:1;background:#fff;border:1px solid #d0d7de;border-top:4px solid #8c959f;border-radius:4px;padding:6px 8px;font-size:13px}
 ol.timeline li.passed{border-top-color:#1a7f37}ol.timeline li.failed{border-top-color:#cf222e;background:#fff5f5}
 ol.timeline a{color:inherit;text-decoration:none}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa;font-weight:600}
 td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 tr.failed td{background:#fff5f5}
 .wf{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}

@@ -160,3 +160,43 @@ var _ = Describe("what is not a failure but must behave right", func() {
 		Expect(f[0].Diagnosis.Message).To(ContainSubstring("tampered"))
 	})
 })
+
+// minimalVendor is onboarding data as a vendor hands it over (R-VEN-1..4):
+// nothing else, no code.
+const minimalVendor = `
+vendor: {id: minimal, name: 新服务商, business_line: 闲鱼小程序, hotline: 400-000-1234, department: 新服务商客服部}
+work_hours: {days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00"}
+bot_page:
+  robot_name: 小蜜
+  card_buttons: [{label: 在线客服, kind: online_agent}]
+  faq: [{title: 发货, questions: [{question: 什么时候发货?, answer: 下单后48小时内发货。}]}]
+  quick_phrases: [{text: 在线客服, transfer: true}]
+accounts:
+  - {login: new-agent, password: new-agent-pass, role: agent}
+  - {login: new-ops, password: new-ops-pass, role: operations}
+`
+
+var _ = It("R-DEV-1 a new vendor is configuration, not development: its onboarding data alone passes the five steps", func() {
+	v, err := fixtures.Parse("minimal.yaml", []byte(minimalVendor))
+	Expect(err).NotTo(HaveOccurred())
+	rep, err := routetest.Run(context.Background(), options(bundled(v, time.Hour), v))
+	Expect(err).NotTo(HaveOccurred())
+	for _, s := range rep.Steps {
+		Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
+	}
+	Expect(rep.Passed).To(BeTrue())
+})
+
+var _ = It("R-RT-3 reports never show a whole entry token: the QR code is confidential", func() {
+	v := fixtures.Demo()
+	rep, err := routetest.Run(context.Background(), options(bundled(v, time.Hour), v))
+	Expect(err).NotTo(HaveOccurred())
+	var qr reports.Check
+	for _, c := range rep.Steps[2].Checks {
+		if c.Name == "QR code" {
+			qr = c
+		}
+	}
+	Expect(qr.Seen).To(ContainSubstring("/bot?"))
+	Expect(qr.Seen).To(MatchRegexp(`t=[^&]{8}…`), "the token is cut to 8 characters and …")
+})
