@@ -1,14 +1,7 @@
 package main
 
-import (
-	"context"
-	"errors"
+import "routecheck/sim/browser"
 
-	"routecheck/fixtures"
-	"routecheck/reports"
-)
-
-// runBrowser runs the Chromium checks against the workbench at base.
-var runBrowser = func(ctx context.Context, base string, v *fixtures.Vendor) ([]reports.BrowserCheck, error) {
-	return nil, errors.New("browser checks are not built yet")
-}
+// runBrowser runs the Chromium checks against the workbench at base; an
+// error wrapping browser.ErrNoBrowser means none is installed (exit 3).
+var runBrowser = browser.RunAll

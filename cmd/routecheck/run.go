@@ -110,7 +110,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 		rep.Browser = checks
 		for _, c := range checks {
-			rep.Passed = rep.Passed && c.Status == reports.StatusPassed
+			rep.Passed = rep.Passed && c.Status != reports.StatusFailed
+		}
+		if err := sess.Recheck(ctx); err != nil {
+			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
+			return exitHarness
 		}
 	}
 	rep.ExitCode = exitFail

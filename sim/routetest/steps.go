@@ -2,7 +2,6 @@ package routetest
 
 import (
 	"fmt"
-	neturl "net/url"
 	"slices"
 	"strings"
 	"time"
@@ -169,7 +168,7 @@ func (r *runner) step3(st *stepRec) {
 		st.fail("QR code", "a readable QR code", err.Error(), "R-RT-3", "the QR code image is damaged: ask for a new one")
 		return
 	}
-	st.ok("QR code", "a readable QR code", redact(url))
+	st.ok("QR code", "a readable QR code", actors.RedactEntryURL(url))
 	if r.opt.TamperEntry != nil {
 		url = r.opt.TamperEntry(url)
 	}
@@ -233,18 +232,4 @@ func (r *runner) step3(st *stepRec) {
 	default:
 		st.ok("bot answer", q.Answer, f.Text)
 	}
-}
-
-// redact shortens the entry token in what reports show: the QR code is
-// confidential (R-RT-3) and reports travel further than the tester.
-func redact(entryURL string) string {
-	u, err := neturl.Parse(entryURL)
-	if err != nil {
-		return "(unparseable entry URL)"
-	}
-	t := u.Query().Get("t")
-	if len(t) <= 8 {
-		return entryURL
-	}
-	return strings.Replace(entryURL, neturl.QueryEscape(t), t[:8]+"…", 1)
 }

@@ -1,6 +1,7 @@
 package workbench_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,28 @@ func TestAddVendorLimits(t *testing.T) {
 	warn, err := h.wb.AddVendor(big)
 	if err != nil || len(warn) != 1 || !strings.Contains(warn[0], "R-CAP-1") {
 		t.Fatalf("capacity 7: %v %v", warn, err)
+	}
+}
+
+// R-VEN-2: the bot page is what was configured; a caller changing its own
+// copy of the configuration afterwards changes nothing live.
+func TestAddVendorCopiesConfig(t *testing.T) {
+	h := newHarness(t)
+	cfg := testVendor("v9", "d9")
+	if _, err := h.wb.AddVendor(cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg.BotPage.CardButtons[0].Label = "changed"
+	cfg.BotPage.FAQ[0].Questions[0].Answer = "changed"
+	cfg.Accounts[2].Tenants[0] = "changed"
+	v, err := h.wb.Vendor("v9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.BotPage.CardButtons[0].Label == "changed" || v.BotPage.FAQ[0].Questions[0].Answer == "changed" {
+		t.Fatalf("bot page follows the caller's copy: %+v", v.BotPage)
+	}
+	if acc, _ := h.wb.Account("v9-a3"); slices.Contains(acc.Tenants, "changed") {
+		t.Fatalf("tenants follow the caller's copy: %v", acc.Tenants)
 	}
 }

@@ -63,7 +63,7 @@ func (w *Workbench) AddVendor(cfg VendorConfig) ([]string, error) {
 			warnings = append(warnings, fmt.Sprintf("R-CAP-1: %s has capacity %d, above the recommended 1V%d", a.Login, a.Capacity, AdvisedCapacity))
 		}
 	}
-	v := &vendor{cfg: cfg, loc: loc}
+	v := &vendor{cfg: cloneConfig(cfg), loc: loc}
 	g := &group{name: cfg.Department, vendor: v, welcome: cfg.Welcome, closing: cfg.Closing}
 	v.group = g
 	w.vendors[cfg.ID] = v
@@ -92,7 +92,7 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 		hash:     hash,
 		group:    g,
 		tenant:   a.Tenant,
-		tenants:  a.Tenants,
+		tenants:  slices.Clone(a.Tenants),
 		capacity: a.Capacity,
 		status:   StatusOffline,
 		welcome:  a.Welcome,
@@ -205,4 +205,22 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 	g.welcome, g.closing = welcome, closing
 	w.emit(Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
 	return nil
+}
+
+// cloneConfig copies every slice of a vendor's configuration, so a caller
+// that changes its copy later does not change the live bot page.
+func cloneConfig(c VendorConfig) VendorConfig {
+	c.WorkHours.Days = slices.Clone(c.WorkHours.Days)
+	p := &c.BotPage
+	p.CardButtons = slices.Clone(p.CardButtons)
+	p.QuickPhrases = slices.Clone(p.QuickPhrases)
+	p.FAQ = slices.Clone(p.FAQ)
+	for i := range p.FAQ {
+		p.FAQ[i].Questions = slices.Clone(p.FAQ[i].Questions)
+	}
+	c.Accounts = slices.Clone(c.Accounts)
+	for i := range c.Accounts {
+		c.Accounts[i].Tenants = slices.Clone(c.Accounts[i].Tenants)
+	}
+	return c
 }

@@ -5,6 +5,7 @@
   const { $, el, api } = RC;
   const pct = (v) => (v * 100).toFixed(1) + '%';
   const sec = (v) => v.toFixed(1) + ' 秒';
+  const OPS = { '>=': '≥', '<=': '≤' };
   const ROWS = [
     ['service_requests', '服务请求量', String],
     ['picked_up', '接起量', String],
@@ -38,7 +39,7 @@
         const a = ins.assessed || {};
         const t = ins.test || {};
         let norm = '';
-        if (v) norm = `${v.op} ${key.endsWith('_s') ? sec(v.threshold) : pct(v.threshold)} · ${!v.measured ? '无数据' : v.pass ? '达标' : '未达标'}`;
+        if (v) norm = `${OPS[v.op] || v.op} ${key.endsWith('_s') ? sec(v.threshold) : pct(v.threshold)} · ${!v.measured ? '无数据' : v.pass ? '达标' : '未达标'}`;
         return el('tr', { 'data-testid': 'insight-row', 'data-kpi': key },
           el('td', { text: label }),
           el('td', { 'data-testid': 'insight-assessed', class: v && v.measured && !v.pass ? 'fail' : '', text: fmt(a[key] || 0) }),

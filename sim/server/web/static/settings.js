@@ -14,6 +14,7 @@
   RC.ready.then((me) => {
     const agent = RC.isAgent(me);
     for (const id of ['settings-notify', 'settings-quick-replies', 'settings-welcome']) $(id).hidden = !agent;
+    if (!agent) $('settings-title').textContent = '配置中心'; // operations have no 个人设置 of an agent
     if (agent) {
       initNotify(me);
       initQuickReplies();
