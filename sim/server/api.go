@@ -37,7 +37,13 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /api/departments/{dept}/welcome", s.authed(s.apiGroupWelcome))
 	m.HandleFunc("GET /api/departments/{dept}/agents", s.authed(s.apiAgents))
 	m.HandleFunc("PUT /api/agents/{login}/capacity", s.authed(s.apiCapacity))
-	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) { return s.core.QuickReplies(me) }))
+	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) {
+		qs, err := s.core.QuickReplies(me)
+		if qs == nil && err == nil {
+			qs = []wb.QuickReply{}
+		}
+		return qs, err
+	}))
 	m.HandleFunc("POST /api/quick-replies", s.authed(s.apiAddReply))
 	m.HandleFunc("POST /api/quick-replies/import", s.authed(s.apiImportReplies))
 	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
@@ -203,7 +209,11 @@ func (s *Server) apiAgents(r *http.Request, me string) (any, error) {
 	if acc.Role != wb.RoleOperations && acc.Department != dept {
 		return nil, &wb.RuleError{Err: wb.ErrForbidden, Rule: "R-KPI-2", Reason: "department " + dept + " is not yours"}
 	}
-	return s.core.Agents(dept), nil
+	agents := s.core.Agents(dept)
+	if agents == nil {
+		return nil, &wb.RuleError{Err: wb.ErrNotFound, Rule: "R-VEN-3", Reason: "no department " + strconv.Quote(dept)}
+	}
+	return agents, nil
 }
 
 func (s *Server) apiCapacity(r *http.Request, me string) (any, error) {
@@ -484,7 +494,9 @@ func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // URLs and "≥" stay readable; answers are JSON, never HTML
+	enc.Encode(v)
 }
 
 func writeError(w http.ResponseWriter, status int, code, rule, message string) {
@@ -532,13 +544,18 @@ func ruleOf(err error) string {
 	return ""
 }
 
-func writeCoreError(w http.ResponseWriter, err error) {
-	msg := err.Error()
+// reasonOf is an error's text for people: the reason alone, since the code
+// and the rule travel in their own fields.
+func reasonOf(err error) string {
 	var re *wb.RuleError
 	if errors.As(err, &re) {
-		msg = re.Reason
+		return re.Reason
 	}
-	writeError(w, statusOf(err), errCode(err), ruleOf(err), msg)
+	return err.Error()
+}
+
+func writeCoreError(w http.ResponseWriter, err error) {
+	writeError(w, statusOf(err), errCode(err), ruleOf(err), reasonOf(err))
 }
 
 // refuseToken answers a bad entry token with its reason (R-RT-3).

@@ -87,7 +87,7 @@ func clone(f map[string]any) map[string]any {
 func messageFrame(e wb.Event) map[string]any {
 	f := map[string]any{"type": "message", "conv": e.Conv, "msg_seq": e.MsgSeq, "sender": e.Sender,
 		"text": e.Text, "at": e.At.Format(time.RFC3339Nano)}
-	if e.Agent != "" {
+	if e.Sender == wb.SenderAgent {
 		f["agent"] = e.Agent
 	}
 	return f

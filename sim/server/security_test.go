@@ -241,3 +241,55 @@ func TestGraceOverRequeuesToNextAgent(t *testing.T) {
 		}
 	}
 }
+
+// Answers are what docs/protocol.md says: empty lists are [], an unknown
+// department is 404, JSON is not HTML-escaped, live messages name the
+// agent only on the agent's own lines, error frames carry the reason alone.
+func TestAnswerShapes(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	var raw []byte
+	if err := a.API(w.ctx, http.MethodGet, "/api/quick-replies", nil, &raw); err != nil || strings.TrimSpace(string(raw)) != "[]" {
+		t.Fatalf("no quick replies: %q %v", raw, err)
+	}
+	var out any
+	wantAPIError(t, w.ops.API(w.ctx, http.MethodGet, "/api/departments/nope/agents", nil, &out), 404, "not found", "R-VEN-3")
+	if err := w.ops.API(w.ctx, http.MethodPost, "/api/entry", map[string]string{"vendor": "A"}, &raw); err != nil || strings.Contains(string(raw), `\u0026`) {
+		t.Fatalf("entry answer HTML-escaped: %s %v", raw, err)
+	}
+	c, conv := w.transferred("A", a)
+	if err := c.Say("你好"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Reply(conv.ID, "在的"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.WaitMessage(w.ctx, 0, "agent", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.Frames() {
+		if f.Type == "message" && (f.Sender == "agent") != (len(f.Agent) > 0) {
+			t.Fatalf("message frame names the agent only on agent lines: %s", f.Raw)
+		}
+	}
+	if err := a.Reply("c999", "x"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.WaitFrame(w.ctx, func(f actors.Frame) bool { return f.Type == "error" })
+	if err != nil || f.Code != "not found" || strings.HasPrefix(f.Message, f.Code+":") {
+		t.Fatalf("error frame %s %v", f.Raw, err)
+	}
+	var cv struct {
+		State     string   `json:"state"`
+		HandledBy []string `json:"handled_by"`
+	}
+	if err := a.CloseChat(conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.WaitState(w.ctx, 0, "ended"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.ops.API(w.ctx, http.MethodGet, "/api/conversations/"+conv.ID, nil, &cv); err != nil || cv.State != "ended" || len(cv.HandledBy) != 1 || cv.HandledBy[0] != "A-a1" {
+		t.Fatalf("an ended chat still says who served it: %+v %v", cv, err)
+	}
+}

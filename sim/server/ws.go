@@ -126,7 +126,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 		if v, err := s.core.Conversation(id); id == "" || err != nil || v.Customer != e.Customer || v.Vendor != e.Vendor || v.State == wb.StateEnded {
 			v, enterErr = s.core.Enter(e.Vendor, e.Customer, e.Order)
 			if enterErr != nil {
-				c.push(errorFrame(errCode(enterErr), enterErr.Error(), ruleOf(enterErr), 0))
+				c.push(errorFrame(errCode(enterErr), reasonOf(enterErr), ruleOf(enterErr), 0))
 				c.shut(websocket.ClosePolicyViolation, "cannot enter")
 				return
 			}
@@ -232,7 +232,7 @@ func (s *Server) readLoop(c *conn, allowed map[string]bool, handle func(*conn, C
 		default:
 			c.lastSeq = f.Seq
 			if herr := handle(c, f); herr != nil {
-				c.push(errorFrame(errCode(herr), herr.Error(), ruleOf(herr), f.Seq))
+				c.push(errorFrame(errCode(herr), reasonOf(herr), ruleOf(herr), f.Seq))
 			}
 		}
 		s.unlock()

@@ -78,6 +78,7 @@ type ConvView struct {
 	Test         bool      `json:"test"`
 	State        ConvState `json:"state"`
 	Agent        string    `json:"agent,omitempty"`
+	HandledBy    []string  `json:"handled_by"` // every agent who held it, in order; kept after the end
 	Messages     []Message `json:"messages"`
 	CreatedAt    time.Time `json:"created_at"`
 	PickedAt     time.Time `json:"picked_at,omitzero"`
@@ -88,7 +89,7 @@ type ConvView struct {
 
 func (c *conv) view() ConvView {
 	v := ConvView{ID: c.id, Vendor: c.vendor.cfg.ID, Department: c.group.name, Customer: c.customer.ID,
-		CustomerName: c.customer.Name, Test: c.customer.Test, State: c.state,
+		CustomerName: c.customer.Name, Test: c.customer.Test, State: c.state, HandledBy: append([]string{}, c.handledBy...),
 		Messages: slices.Clone(c.msgs), CreatedAt: c.createdAt, PickedAt: c.pickedAt,
 		EndedAt: c.endedAt, EndReason: c.endReason, Rating: c.rating}
 	if c.order != nil {
