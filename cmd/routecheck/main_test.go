@@ -205,3 +205,13 @@ func TestServeReachable(t *testing.T) {
 		t.Fatalf("serve did not stop cleanly on Ctrl-C: %v", err)
 	}
 }
+
+// Without a Chromium, --browser cannot run: exit 3 with how to install one.
+func TestBrowserWithoutChromiumExitsThree(t *testing.T) {
+	t.Setenv("CHROME_PATH", "")
+	t.Setenv("PATH", t.TempDir())
+	code, _, errs := runCLI(t, "run", "--browser", "--seed", "3", "--out", t.TempDir())
+	if code != exitHarness || !strings.Contains(errs, "apt-get install chromium") {
+		t.Fatalf("exit %d, want 3 with the install hint: %s", code, errs)
+	}
+}

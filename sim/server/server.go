@@ -132,9 +132,14 @@ func (s *Server) URL() string {
 }
 
 // Close stops listening, closes every socket and waits for their
-// goroutines. Pending timers do nothing afterwards.
+// goroutines. Pending timers do nothing afterwards. A second Close does
+// nothing.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
 	s.closed = true
 	for c := range s.conns {
 		c.shut(1001, "server shutting down")

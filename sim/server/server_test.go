@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"routecheck/sim/actors"
+	"routecheck/sim/invariant"
 	wb "routecheck/sim/workbench"
 )
 
@@ -183,5 +184,32 @@ func TestQRCodesDecode(t *testing.T) {
 		if _, err := actors.Enter(w.ctx, link); err != nil {
 			t.Fatalf("QR code %d: %s refused: %v", i, link, err)
 		}
+	}
+}
+
+// Close ends every socket with 1001 and returns; nothing is served after.
+func TestCloseEndsSockets(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	c := w.customer("A")
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil || len(invariant.Check(evs)) > 0 {
+		t.Fatalf("log before close: %v", err)
+	}
+	w.closed = true
+	if err := w.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, wait := range map[string]func() error{
+		"customer": func() error { _, _, err := c.WaitFrame(w.ctx, 0, func(actors.Frame) bool { return false }); return err },
+		"agent":    func() error { _, err := a.WaitFrame(w.ctx, func(actors.Frame) bool { return false }); return err },
+	} {
+		var ce *websocket.CloseError
+		if err := wait(); !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+			t.Errorf("%s socket: want close 1001, got %v", name, err)
+		}
+	}
+	if _, err := w.ops.Events(w.ctx, 0); err == nil {
+		t.Error("still serving after Close")
 	}
 }

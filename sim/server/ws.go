@@ -47,6 +47,7 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	}) {
 		return
 	}
+	defer s.wg.Done()
 	s.readLoop(c, agentTypes, s.agentFrame)
 	s.mu.Lock()
 	delete(s.agentConns[login], c)
@@ -144,6 +145,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	}) {
 		return
 	}
+	defer s.wg.Done()
 	if enterErr == nil {
 		s.readLoop(c, customerTypes, s.customerFrame)
 	}
@@ -179,7 +181,7 @@ func (s *Server) customerFrame(c *conn, f ClientFrame) error {
 }
 
 // register adds a conn and runs hello under the lock; false if the server
-// is closing.
+// is closing. On true the caller must call s.wg.Done when its handler ends.
 func (s *Server) register(c *conn, hello func()) bool {
 	s.mu.Lock()
 	if s.closed {
@@ -188,7 +190,9 @@ func (s *Server) register(c *conn, hello func()) bool {
 		return false
 	}
 	s.conns[c] = true
-	s.wg.Add(1)
+	// One for the writer, one for the handler that registered: both are
+	// counted under the lock, before Close can start waiting.
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		c.writeLoop()
@@ -206,8 +210,6 @@ func (s *Server) unregister(c *conn) {
 // readLoop reads client frames until the socket closes. A bad frame gets an
 // error frame naming the problem; the connection and everyone else go on.
 func (s *Server) readLoop(c *conn, allowed map[string]bool, handle func(*conn, ClientFrame) error) {
-	s.wg.Add(1)
-	defer s.wg.Done()
 	c.ws.SetReadLimit(hardFrameLimit)
 	for {
 		_, data, err := c.ws.ReadMessage()
