@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 
 	"routecheck/fixtures"
 	"routecheck/reports"
+	"routecheck/sim/actors"
 	"routecheck/sim/browser"
+	"routecheck/sim/invariant"
 	"routecheck/sim/server"
 	wb "routecheck/sim/workbench"
 )
@@ -31,6 +34,18 @@ func startWorkbench(cfg wb.VendorConfig) *browser.Env {
 	base, err := srv.Start("127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(srv.Close)
+	// Runs before Close: the browser checks never break a routing rule.
+	DeferCleanup(func(ctx SpecContext) {
+		i := slices.IndexFunc(cfg.Accounts, func(a wb.AccountConfig) bool { return a.Role == wb.RoleOperations })
+		Expect(i).To(BeNumerically(">=", 0), "the vendor needs an operations account to read the event log")
+		ops := actors.NewOps(base, cfg.Accounts[i].Login)
+		_, err := ops.SignIn(ctx, cfg.Accounts[i].Password)
+		Expect(err).NotTo(HaveOccurred())
+		evs, err := ops.Events(ctx, 0)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(evs).NotTo(BeEmpty())
+		Expect(invariant.Check(evs)).To(BeEmpty(), "routing invariants over the spec's event log")
+	})
 	return browser.NewEnv(base, cfg)
 }
 
