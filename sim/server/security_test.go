@@ -207,11 +207,18 @@ func TestGraceOverRequeuesToNextAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvents(t, w, func(n int) bool { return n >= 1 }, conv.ID)
+	pending := w.clock.Pending()
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
 	b := w.agent("A-a2")
-	time.Sleep(20 * time.Millisecond) // the server has seen the close
+	// the server has seen the close once the grace timer is pending
+	for deadline := time.Now().Add(10 * time.Second); w.clock.Pending() == pending; {
+		if time.Now().After(deadline) {
+			t.Fatal("no grace timer after the agent's socket closed")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	w.clock.Advance(31 * time.Second)
 	got, _, err := b.WaitAssigned(w.ctx)
 	if err != nil || got.ID != conv.ID {
