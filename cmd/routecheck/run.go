@@ -116,6 +116,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
 			return exitHarness
 		}
+		rep.Duration = time.Since(rep.StartedAt)
 	}
 	rep.ExitCode = exitFail
 	if rep.Passed {
