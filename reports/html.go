@@ -273,14 +273,14 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 </div>
 {{- end}}
 
-<h2>Steps</h2>
+<h2 id="steps">Steps</h2>
 <ol class="timeline">
 {{- range .Steps}}
 <li class="{{.Status}}"><a href="#{{.Anchor}}"><span class="m">{{.Mark}}</span> {{.Title}}<br><small>{{if eq .Status "skipped"}}skipped{{else}}{{.Duration}}{{end}}</small></a></li>
 {{- end}}
 </ol>
 
-<h2>Waterfall</h2>
+<h2 id="waterfall">Waterfall</h2>
 {{- with .Waterfall}}
 <div class="wf">
 <div class="row axis"><div class="lbl"></div><div class="track">
@@ -298,7 +298,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <p>No step ran.</p>
 {{- end}}
 
-<h2>Checks</h2>
+<h2 id="checks">Checks</h2>
 {{- range .Steps}}
 <div class="card {{.Status}}" id="{{.Anchor}}">
 <h3><span class="m">{{.Mark}}</span> Step {{.Title}} <small>· {{.Status}}{{if ne .Status "skipped"}} · {{.Duration}}{{end}}</small></h3>
@@ -310,7 +310,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 {{- if .Browser}}
 
-<h2>Browser checks</h2>
+<h2 id="browser">Browser checks</h2>
 {{- range .Browser}}
 <div class="card {{.Status}}" id="{{.Anchor}}">
 <h3><span class="m">{{.Mark}}</span> {{.Title}} <small>· {{.Status}} · {{.Duration}}</small></h3>
@@ -325,7 +325,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 {{- if .Transcripts}}
 
-<h2>Transcripts</h2>
+<h2 id="transcripts">Transcripts</h2>
 {{- range .Transcripts}}
 <div class="chat">
 <h3>{{.Title}} <small class="mono">{{.Conv}}</small></h3>
@@ -372,7 +372,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 {{- if .R.Notes}}
 
-<h2>Notes</h2>
+<h2 id="notes">Notes</h2>
 <ul>
 {{- range .R.Notes}}
 <li>{{.}}</li>
