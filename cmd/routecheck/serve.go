@@ -37,6 +37,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
+	// Catch Ctrl-C before anything is printed: whoever reads the URLs may
+	// stop us at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	srv := server.New(server.Options{TokenTTL: *ttl, Logf: func(format string, a ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
 	}})
@@ -64,8 +68,6 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "    %-16s %-16s %s\n", a.Login, a.Password, a.Role)
 	}
 	fmt.Fprintln(stdout, "\nCtrl-C stops it.")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nshutting down")
 	if err := srv.Close(); err != nil {

@@ -15,7 +15,6 @@
   const page = $('bot-page');
   const seen = new Set(); // msg_seq already shown: hello history and live frames overlap
   let ws = null;
-  let seq = 0; // client frame seq, from 1 per connection
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -88,9 +87,7 @@
   }
 
   function connect() {
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    ws = new WebSocket(`${proto}//${location.host}/ws/customer?${entry.toString()}`);
-    seq = 0;
+    ws = rcSocket(`/ws/customer?${entry.toString()}`);
     ws.onmessage = (e) => {
       let f;
       try { f = JSON.parse(e.data); } catch (x) { return; }
@@ -103,14 +100,8 @@
       }
     };
   }
-  // keep-alive; the server answers pong
-  setInterval(() => send({ type: 'ping' }), 25000);
-
   function send(frame) {
-    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    frame.seq = ++seq;
-    ws.send(JSON.stringify(frame));
-    return true;
+    return !!ws && ws.sendFrame(frame);
   }
 
   function say(text) {

@@ -234,5 +234,5 @@ const RC = (() => {
   })();
   ready.catch(() => {});
 
-  return { api, $, $$, el, errorText, showError, isAgent, canWork, notify, beep, showStatus, setStatus, ready, me: null, XIANYU };
+  return { api, socket: rcSocket, $, $$, el, errorText, showError, isAgent, canWork, notify, beep, showStatus, setStatus, ready, me: null, XIANYU };
 })();

@@ -7,7 +7,6 @@
   const convs = new Map(); // id -> {view, msgs: Map(msg_seq -> msg), pending: [], unread, state}
   let selected = '';
   let ws = null;
-  let seq = 0; // client frame seq: strictly increasing from 1 per connection
   let retry = 500;
   let leaving = false;
 
@@ -26,9 +25,7 @@
   });
 
   function connect() {
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    ws = new WebSocket(`${proto}//${location.host}/ws/agent`);
-    seq = 0;
+    ws = RC.socket('/ws/agent');
     setConn('connecting');
     ws.onopen = () => { setConn('open'); retry = 500; };
     ws.onmessage = (e) => {
@@ -44,14 +41,8 @@
     };
   }
   window.addEventListener('beforeunload', () => { leaving = true; });
-  // keep-alive; the server answers pong
-  setInterval(() => send({ type: 'ping' }), 25000);
-
   function send(frame) {
-    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-    frame.seq = ++seq;
-    ws.send(JSON.stringify(frame));
-    return true;
+    return !!ws && ws.sendFrame(frame);
   }
 
   function setConn(state) {
