@@ -13,6 +13,7 @@ import (
 
 	"routecheck/fixtures"
 	"routecheck/reports"
+	"routecheck/sim/browser"
 	"routecheck/sim/routetest"
 )
 
@@ -40,7 +41,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run [flags]", "Runs the five-step route test (R-RT-1..5) with simulated customers and agents over real\n"+
 		"sockets, against the bundled workbench or --target, and writes report.json, junit.xml and\nreport.html to <out>/<vendor>-<seed>/.", runExamples, stderr)
 	fs.Int64Var(&f.seed, "seed", 0, "seed for test data and choices; 0 picks one (printed, so --seed repeats it)")
-	fs.StringVar(&f.vendor, "vendor", defaultVendor, "vendor fixture (YAML)")
+	fs.StringVar(&f.vendor, "vendor", fixtures.DemoPath, "vendor fixture (YAML)")
 	fs.StringVar(&f.target, "target", "", "base URL of a running workbench; empty starts the bundled one")
 	fs.StringVar(&f.out, "out", "reports/out", "directory for the reports")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "longest wait for one thing to happen (an assignment, a reply)")
@@ -103,7 +104,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	reports.WriteHeader(console, sess.Report())
 	rep := sess.Finish()
 	if f.browser {
-		checks, err := runBrowser(ctx, target, v)
+		checks, err := browser.RunAll(ctx, target, v)
 		if err != nil {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
@@ -147,5 +148,3 @@ func loadVendor(path string) (*fixtures.Vendor, error) {
 	}
 	return fixtures.Load(path)
 }
-
-var defaultVendor = fixtures.DemoPath

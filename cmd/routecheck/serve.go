@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"routecheck/fixtures"
 	"routecheck/sim/server"
 )
 
@@ -23,7 +24,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve [flags]", "Runs the bundled workbench (X-Space and the 小蜜 bot page) on 127.0.0.1 until Ctrl-C.\n"+
 		"Prints the workbench URL, the vendor's accounts and a QR entry URL.", serveExamples, stderr)
 	port := fs.Int("port", 8080, "port on 127.0.0.1 (0 picks a free one)")
-	vendor := fs.String("vendor", defaultVendor, "vendor fixture (YAML)")
+	vendor := fs.String("vendor", fixtures.DemoPath, "vendor fixture (YAML)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
 	if code := parse(fs, args); code >= 0 {
 		return code

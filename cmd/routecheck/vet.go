@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"time"
 
 	"routecheck/fixtures"
 	wb "routecheck/sim/workbench"
@@ -93,29 +93,17 @@ func writeChecklist(w io.Writer, v *fixtures.Vendor) {
 	}
 }
 
-func day(t interface{ Format(string) string }) string {
-	s := t.Format("2006-01-02")
-	if s == "0001-01-01" {
+func day(t time.Time) string {
+	if t.IsZero() {
 		return "not given"
 	}
-	return s
+	return t.Format("2006-01-02")
 }
 
-var weekdays = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
 func hours(h wb.WorkHours) string {
-	var days []string
-	for _, d := range h.Days {
-		days = append(days, weekdays[d])
-	}
 	zone := "Asia/Shanghai"
 	if h.Location != nil {
 		zone = h.Location.String()
 	}
-	return fmt.Sprintf("%s %s–%s (%s)", strings.Join(days, " "), clockTime(h.From), clockTime(h.To), zone)
-}
-
-func clockTime(d interface{ Minutes() float64 }) string {
-	m := int(d.Minutes())
-	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+	return fmt.Sprintf("%s (%s)", h, zone)
 }

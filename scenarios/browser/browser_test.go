@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -36,10 +35,10 @@ func startWorkbench(cfg wb.VendorConfig) *browser.Env {
 	DeferCleanup(srv.Close)
 	// Runs before Close: the browser checks never break a routing rule.
 	DeferCleanup(func(ctx SpecContext) {
-		i := slices.IndexFunc(cfg.Accounts, func(a wb.AccountConfig) bool { return a.Role == wb.RoleOperations })
-		Expect(i).To(BeNumerically(">=", 0), "the vendor needs an operations account to read the event log")
-		ops := actors.NewOps(base, cfg.Accounts[i].Login)
-		_, err := ops.SignIn(ctx, cfg.Accounts[i].Password)
+		acc, ok := cfg.AccountWithRole(wb.RoleOperations)
+		Expect(ok).To(BeTrue(), "the vendor needs an operations account to read the event log")
+		ops := actors.NewOps(base, acc.Login)
+		_, err := ops.SignIn(ctx, acc.Password)
 		Expect(err).NotTo(HaveOccurred())
 		evs, err := ops.Events(ctx, 0)
 		Expect(err).NotTo(HaveOccurred())

@@ -135,11 +135,7 @@ var _ = Describe("what is not a failure but must behave right", func() {
 		v := fixtures.Demo()
 		rep, err := routetest.Run(context.Background(), options(bundled(v, time.Nanosecond), v))
 		Expect(err).NotTo(HaveOccurred())
-		f := rep.Failed()
-		Expect(f).To(HaveLen(1))
-		Expect(f[0].Number).To(Equal(3), explain(f[0]))
-		Expect(f[0].Diagnosis.Rule).To(Equal("R-RT-3"))
-		Expect(f[0].Diagnosis.Message).To(ContainSubstring("expired"))
+		expectRefusedAtStep3(rep, "expired")
 	})
 
 	It("R-RT-3 a tampered entry token is refused at step 3 with the reason", func() {
@@ -153,13 +149,18 @@ var _ = Describe("what is not a failure but must behave right", func() {
 		}
 		rep, err := routetest.Run(context.Background(), opt)
 		Expect(err).NotTo(HaveOccurred())
-		f := rep.Failed()
-		Expect(f).To(HaveLen(1))
-		Expect(f[0].Number).To(Equal(3), explain(f[0]))
-		Expect(f[0].Diagnosis.Rule).To(Equal("R-RT-3"))
-		Expect(f[0].Diagnosis.Message).To(ContainSubstring("tampered"))
+		expectRefusedAtStep3(rep, "tampered")
 	})
 })
+
+// expectRefusedAtStep3: only the QR entry fails, citing R-RT-3 and the reason.
+func expectRefusedAtStep3(rep *reports.Run, reason string) {
+	f := rep.Failed()
+	Expect(f).To(HaveLen(1))
+	Expect(f[0].Number).To(Equal(3), explain(f[0]))
+	Expect(f[0].Diagnosis.Rule).To(Equal("R-RT-3"))
+	Expect(f[0].Diagnosis.Message).To(ContainSubstring(reason))
+}
 
 // minimalVendor is onboarding data as a vendor hands it over (R-VEN-1..4):
 // nothing else, no code.

@@ -36,9 +36,7 @@ func NewAgent(base, login string) *Agent { return &Agent{c: newClient(base), Log
 
 // SignIn logs in (R-WB-1).
 func (a *Agent) SignIn(ctx context.Context, password string) (Account, error) {
-	var acc Account
-	err := a.c.do(ctx, http.MethodPost, "/api/login", map[string]string{"login": a.Login, "password": password}, &acc)
-	return acc, err
+	return a.c.signIn(ctx, a.Login, password)
 }
 
 // Me returns the account as the server sees it now.

@@ -85,6 +85,13 @@ func (c *client) do(ctx context.Context, method, path string, in, out any) error
 	return json.Unmarshal(data, out)
 }
 
+// signIn logs in; the session cookie stays in the client's jar.
+func (c *client) signIn(ctx context.Context, login, password string) (Account, error) {
+	var acc Account
+	err := c.do(ctx, http.MethodPost, "/api/login", map[string]string{"login": login, "password": password}, &acc)
+	return acc, err
+}
+
 // wsURL turns the base http URL into a ws URL for path.
 func (c *client) wsURL(path string) string {
 	return "ws" + strings.TrimPrefix(c.base, "http") + path

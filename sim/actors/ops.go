@@ -28,9 +28,7 @@ func NewOps(base, login string) *Ops { return &Ops{c: newClient(base), Login: lo
 
 // SignIn logs in.
 func (o *Ops) SignIn(ctx context.Context, password string) (Account, error) {
-	var acc Account
-	err := o.c.do(ctx, http.MethodPost, "/api/login", map[string]string{"login": o.Login, "password": password}, &acc)
-	return acc, err
+	return o.c.signIn(ctx, o.Login, password)
 }
 
 // TestCustomer is a test customer account.

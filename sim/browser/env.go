@@ -47,15 +47,6 @@ func (e *Env) timeout() time.Duration {
 	return defaultTimeout
 }
 
-func (e *Env) account(login string) (wb.AccountConfig, bool) {
-	for _, a := range e.Vendor.Accounts {
-		if a.Login == login {
-			return a, true
-		}
-	}
-	return wb.AccountConfig{}, false
-}
-
 func tenantOf(a wb.AccountConfig) string {
 	if a.Tenant == "" {
 		return wb.TenantXianyu
@@ -82,7 +73,7 @@ func otherTenant(a wb.AccountConfig) string {
 // in avoid (then the first matching ok at all).
 func (e *Env) pick(name string, ok func(wb.AccountConfig) bool, avoid ...string) (wb.AccountConfig, error) {
 	if name != "" {
-		a, found := e.account(name)
+		a, found := e.Vendor.Account(name)
 		if !found {
 			return a, fmt.Errorf("vendor %s has no account %q", e.Vendor.ID, name)
 		}
@@ -148,14 +139,12 @@ func (e *Env) replyAgent() (wb.AccountConfig, error) {
 
 // ops signs in the vendor's operations account (CCO).
 func (e *Env) ops(ctx context.Context) (*actors.Ops, error) {
-	for _, a := range e.Vendor.Accounts {
-		if a.Role == wb.RoleOperations {
-			o := actors.NewOps(e.Base, a.Login)
-			if _, err := o.SignIn(ctx, a.Password); err != nil {
-				return nil, fmt.Errorf("operations account %s: %w", a.Login, err)
-			}
-			return o, nil
+	if a, ok := e.Vendor.AccountWithRole(wb.RoleOperations); ok {
+		o := actors.NewOps(e.Base, a.Login)
+		if _, err := o.SignIn(ctx, a.Password); err != nil {
+			return nil, fmt.Errorf("operations account %s: %w", a.Login, err)
 		}
+		return o, nil
 	}
 	return nil, fmt.Errorf("vendor %s has no operations account to make test customers (R-RT-1)", e.Vendor.ID)
 }

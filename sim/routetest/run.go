@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -79,7 +78,7 @@ func Start(ctx context.Context, opt Options) (*Session, error) {
 	}
 	r := &runner{opt: opt, cfg: opt.Vendor.Config, faker: gofakeit.New(opt.Seed), ctx: ctx,
 		agents: map[string]*agentActor{}, runConvs: map[string]bool{}}
-	opsAcc, ok := r.account(wb.RoleOperations)
+	opsAcc, ok := r.cfg.AccountWithRole(wb.RoleOperations)
 	if !ok {
 		return nil, fmt.Errorf("%w: %s: accounts: R-RT-1: the route test needs an account with role operations (CCO staff) to make the test order and account", ErrInput, opt.Vendor.File)
 	}
@@ -175,23 +174,6 @@ func Run(ctx context.Context, opt Options) (*reports.Run, error) {
 		return nil, err
 	}
 	return s.Finish(), nil
-}
-
-func (r *runner) account(role wb.Role) (wb.AccountConfig, bool) {
-	i := slices.IndexFunc(r.cfg.Accounts, func(a wb.AccountConfig) bool { return a.Role == role })
-	if i < 0 {
-		return wb.AccountConfig{}, false
-	}
-	return r.cfg.Accounts[i], true
-}
-
-func (r *runner) password(login string) string {
-	for _, a := range r.cfg.Accounts {
-		if a.Login == login {
-			return a.Password
-		}
-	}
-	return ""
 }
 
 // habits are the fixture's rehearsal, or by default: every agent account

@@ -44,7 +44,8 @@ func (r *runner) step2(st *stepRec) {
 			continue
 		}
 		a := &agentActor{Agent: actors.NewAgent(r.opt.Target, h.Login), habit: h}
-		if _, err := a.SignIn(r.ctx, r.password(h.Login)); err != nil {
+		acc, _ := r.cfg.Account(h.Login)
+		if _, err := a.SignIn(r.ctx, acc.Password); err != nil {
 			st.fail("login "+h.Login, "login accepted", err.Error(), "R-VEN-3", "check the agent's login and password with CCO operations")
 			return
 		}

@@ -165,11 +165,8 @@ func (r *runner) assigned(st *stepRec, c *chat, name string) bool {
 	rule := "skill group's welcome wins"
 	if want == "" {
 		rule = "the agent's own welcome"
-		for _, a := range r.cfg.Accounts {
-			if a.Login == c.agent.Login {
-				want = a.Welcome
-			}
-		}
+		acc, _ := r.cfg.Account(c.agent.Login)
+		want = acc.Welcome
 	}
 	if want == "" {
 		st.ok("welcome", "no welcome configured", "none")

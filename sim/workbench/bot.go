@@ -3,6 +3,7 @@ package workbench
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Bot texts. The fallback points at the FAQ; the refusal offers the hotline
@@ -113,7 +114,7 @@ func (w *Workbench) transfer(c *conv, via string) {
 	w.emit(req)
 	v := c.vendor
 	if !v.cfg.WorkHours.InWorkHours(w.clock.Now(), v.loc) {
-		w.say(c, SenderBot, nil, fmt.Sprintf(BotOutsideHours, describeHours(v.cfg.WorkHours), w.hotline(v)))
+		w.say(c, SenderBot, nil, fmt.Sprintf(BotOutsideHours, v.cfg.WorkHours.String(), w.hotline(v)))
 		e := c.event(EvUnserved)
 		e.Reason = ReasonOutsideHours
 		w.emit(e)
@@ -141,12 +142,16 @@ func (w *Workbench) transfer(c *conv, via string) {
 
 var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-func describeHours(h WorkHours) string {
+// WeekdayName is a weekday as the workbench and vendors name it (周一).
+func WeekdayName(d time.Weekday) string { return weekdayNames[d] }
+
+// String is the work hours as the bot tells customers: "周一、周二 09:00-18:00".
+func (h WorkHours) String() string {
 	days := make([]string, len(h.Days))
 	for i, d := range h.Days {
 		days[i] = weekdayNames[d]
 	}
-	hm := func(d interface{ Minutes() float64 }) string {
+	hm := func(d time.Duration) string {
 		m := int(d.Minutes())
 		return fmt.Sprintf("%02d:%02d", m/60, m%60)
 	}

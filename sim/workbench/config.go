@@ -121,3 +121,23 @@ type AccountConfig struct {
 	Welcome  string // personal welcome (R-WEL-1), loses to the skill group's
 	Closing  string
 }
+
+// Account returns the configured account with that login.
+func (c VendorConfig) Account(login string) (AccountConfig, bool) {
+	for _, a := range c.Accounts {
+		if a.Login == login {
+			return a, true
+		}
+	}
+	return AccountConfig{}, false
+}
+
+// AccountWithRole returns the first configured account with that role.
+func (c VendorConfig) AccountWithRole(r Role) (AccountConfig, bool) {
+	for _, a := range c.Accounts {
+		if a.Role == r {
+			return a, true
+		}
+	}
+	return AccountConfig{}, false
+}

@@ -71,7 +71,6 @@ func ComputeKPIs(events []Event, f KPIFilter) KPIs {
 	type req struct {
 		picked, resolved, replied bool
 		pickedAt                  time.Time
-		pickedUpSeq               bool
 	}
 	var k KPIs
 	open := map[string]*req{}    // conv -> its current request
