@@ -14,7 +14,7 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 .PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench clean
 
 run: build
-	./$(BIN) run --out reports/out
+	./$(BIN) run
 
 build:
 	$(GO) build -o $(BIN) ./cmd/routecheck

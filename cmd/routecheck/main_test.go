@@ -38,7 +38,7 @@ func TestRunDemoPasses(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"report.json", "junit.xml", "report.html"} {
-		if _, err := os.Stat(filepath.Join(dir, "demo-recycle-11", f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("report %s: %v", f, err)
 		}
 	}
@@ -93,8 +93,8 @@ func TestBadInputExitsTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--seeed", "1"}, "flag provided but not defined: -seeed"},
-		{[]string{"run", "--timeout", "soon"}, "invalid value"},
+		{[]string{"run", "--seeed", "1"}, "routecheck run: unknown flag --seeed; did you mean --seed?"},
+		{[]string{"run", "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"run", "--timeout", "-1s"}, "must be positive"},
 		{[]string{"run", "--vendor", bad}, "bad.yaml:3: vendor.colour"},
 		{[]string{"run", "--vendor", "/nonexistent.yaml"}, "nonexistent.yaml"},
@@ -143,7 +143,7 @@ func TestVet(t *testing.T) {
 	demo = bytes.Replace(demo, []byte("role: agent, capacity: 3}"), []byte("role: agent, capacity: 8}"), 1)
 	os.WriteFile(warn, demo, 0o644)
 	code, out, _ = runCLI(t, "vet", warn)
-	if code != exitPass || !strings.Contains(out, "READY with 2 warning(s)") ||
+	if code != exitPass || !strings.Contains(out, "READY with 2 warnings") ||
 		!strings.Contains(out, "⚠") || !strings.Contains(out, "R-VEN-5") || !strings.Contains(out, "R-CAP-1") {
 		t.Fatalf("warnings do not fail vet but are listed: exit %d\n%s", code, out)
 	}

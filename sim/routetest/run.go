@@ -113,6 +113,9 @@ func (s *Session) Next() (reports.Step, bool) {
 		st.Checks = append(st.Checks, reports.Check{Name: "not run", Expected: "an earlier step to pass", Seen: "an earlier step failed"})
 	} else {
 		st.Started = time.Now()
+		if r.opt.OnStepStart != nil {
+			r.opt.OnStepStart(st.Step)
+		}
 		ctx, cancel := context.WithTimeout(r.ctx, 4*r.opt.wait()+10*time.Second)
 		parent := r.ctx
 		r.ctx = ctx

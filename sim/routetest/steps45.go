@@ -62,10 +62,12 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 	st.timing("in_bot "+c.title, c.requested.Sub(c.entered))
 	expected := "a human agent takes the chat"
 	for {
+		waited := r.opt.waiting("a human agent to take the chat " + c.title)
 		f, next, err := c.cust.WaitFrame(r.waitCtx(), mark, func(f actors.Frame) bool {
 			return f.Type == "state" && (f.State == string(wb.StateAssigned) || f.State == string(wb.StateQueued)) ||
 				f.Type == "message" && f.Sender == "bot" && f.Text != wb.BotQueued
 		})
+		waited()
 		mark = next
 		switch {
 		case err != nil:
@@ -90,7 +92,10 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 			}
 			// Nobody we rehearse can free a place: wait in the queue as a
 			// customer would, for a real agent to end a chat.
-			if _, _, err := c.cust.WaitState(r.waitCtx(), mark, string(wb.StateAssigned)); err != nil {
+			waited = r.opt.waiting("an agent to free a place for the queued chat " + c.title)
+			_, _, err := c.cust.WaitState(r.waitCtx(), mark, string(wb.StateAssigned))
+			waited()
+			if err != nil {
 				st.fail(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", "R-CAP-1",
 					"all online agents are at their maximum concurrent chats: end a chat, bring another agent online, or ask operations to raise the capacity (V级管理, at most 1V6 advised)")
 				return false
@@ -195,7 +200,10 @@ func (r *runner) step5(st *stepRec) {
 			return
 		}
 		a := c.agent
-		if _, err := a.WaitMessage(r.waitCtx(), c.cust.Conv, "customer", func(t string) bool { return t == msg }); err != nil {
+		waited := r.opt.waiting(r.agentName(a) + " to see the test message")
+		_, err := a.WaitMessage(r.waitCtx(), c.cust.Conv, "customer", func(t string) bool { return t == msg })
+		waited()
+		if err != nil {
 			st.fail("agent sees test message", msg, "nothing on "+a.Login+"'s workbench: "+err.Error(), "R-RT-5",
 				"the agent's X-Space does not receive messages: keep the page open and check the browser allows notifications (R-WB-3)")
 			return
@@ -209,13 +217,17 @@ func (r *runner) step5(st *stepRec) {
 			r.waitNoReply(st, c)
 			return
 		}
+		waited = r.opt.waiting(r.agentName(a) + "'s reply")
 		time.Sleep(a.habit.ReplyDelay)
 		reply := "您好，已收到您的测试消息（订单 " + r.order.ID + "）"
 		if err := a.Reply(c.cust.Conv, reply); err != nil {
+			waited()
 			st.fail("agent reply", "sent", err.Error(), "R-RT-5", "")
 			return
 		}
-		if _, _, err := c.cust.WaitMessage(r.waitCtx(), 0, "agent", func(t string) bool { return t == reply }); err != nil {
+		_, _, err = c.cust.WaitMessage(r.waitCtx(), 0, "agent", func(t string) bool { return t == reply })
+		waited()
+		if err != nil {
 			st.fail("tester receives reply", reply, "nothing: "+err.Error(), "R-RT-5", "the reply did not reach the bot page: report to CCO")
 			return
 		}
@@ -247,11 +259,22 @@ func (r *runner) step5(st *stepRec) {
 // waitNoReply is the rehearsed agent who never answers: the tester waits
 // the whole timeout and reports it.
 func (r *runner) waitNoReply(st *stepRec, c *chat) {
+	waited := r.opt.waiting(r.agentName(c.agent) + "'s reply")
 	_, _, err := c.cust.WaitMessage(r.waitCtx(), 0, "agent", nil)
+	waited()
 	seen := "no reply within " + r.opt.wait().String()
 	if err == nil {
 		seen = "a reply"
 	}
 	st.fail("agent reply", "the agent replies to the test message", seen, "R-RT-5",
 		"the agent saw the message but did not reply: agents must answer in X-Space (first response under 30 s, R-KPI-1)")
+}
+
+// agentName is how testers know an agent: the fixture's name (客服小王),
+// else the login.
+func (r *runner) agentName(a *agentActor) string {
+	if acc, ok := r.cfg.Account(a.Login); ok && acc.Name != "" {
+		return acc.Name
+	}
+	return a.Login
 }
