@@ -16,8 +16,9 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 run: build
 	./$(BIN) run
 
+# The commit is also passed by hand: GOFLAGS=-buildvcs=false drops it from the build info.
 build:
-	$(GO) build -o $(BIN) ./cmd/routecheck
+	$(GO) build -ldflags "-X main.vcsCommit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/routecheck
 
 test: deps fmt-check vet unit fuzz scenarios
 

@@ -28,7 +28,7 @@ Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harn
 
 // usageTemplate is cobra's, in the words and order of our help texts:
 // lower-case headings, examples before flags.
-const usageTemplate = `usage:{{if .Runnable}}
+const usageTemplate = `usage:{{if and .Runnable (not .HasAvailableSubCommands)}}
   {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} <command> [flags]
 
@@ -36,7 +36,7 @@ commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasExample}}
 
 examples:
-{{.Example}}{{end}}{{if .HasAvailableLocalFlags}}
+{{.Example | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableLocalFlags}}
 
 flags:
 {{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
@@ -84,10 +84,12 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          unknownCommand,
+
+		SuggestionsMinimumDistance: 2,
 		Run: func(cmd *cobra.Command, _ []string) {
 			// No command: the overview on stderr, as a usage error.
 			cmd.SetOut(stderr)
-			cmd.Usage()
+			cmd.Help()
 			*code = exitInput
 		},
 	}

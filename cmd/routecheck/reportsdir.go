@@ -42,6 +42,9 @@ func writeReports(f runFlags, rep *reports.Run, now time.Time) error {
 	dir := f.out
 	if !f.outExact {
 		dir = runDir(f.out, rep.ID, now)
+	} else if _, err := os.Stat(filepath.Join(dir, reports.JSONFile)); err == nil {
+		// The tester named this folder; say so rather than overwrite silently.
+		rep.Notes = append(rep.Notes, "replaced the reports of an earlier run in "+dir)
 	}
 	if err := reports.WriteAll(dir, rep); err != nil {
 		return err

@@ -62,7 +62,7 @@ func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.Int64Var(&f.seed, "seed", 0, "seed for test data and choices; 0 picks one (printed, so --seed repeats it)")
-	fs.StringVar(&f.vendor, "vendor", fixtures.DemoPath, "vendor fixture: a YAML file, or a bundled one by name (routecheck fixtures)")
+	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.StringVar(&f.target, "target", "", "base URL of a running workbench; empty starts the bundled one")
 	fs.StringVar(&f.out, "out", defaultOut, "folder for the reports; not given, each run gets a new folder\n<vendor>-<seed>-<UTC time> under it and <out>/latest points there;\ngiven, the reports go to exactly this folder")
 	fs.BoolVar(&f.noReports, "no-reports", false, "write no report files (with --json, report.json goes to stdout only)")

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"routecheck/fixtures"
 	"routecheck/sim/server"
 )
 
@@ -43,7 +42,7 @@ func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Com
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.IntVar(&f.port, "port", 8080, "port on 127.0.0.1 (0 picks a free one)")
-	fs.StringVar(&f.vendor, "vendor", fixtures.DemoPath, "vendor fixture: a YAML file, or a bundled one by name (routecheck fixtures)")
+	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
 	completeVendor(cmd)
 	return cmd

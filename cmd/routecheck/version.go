@@ -8,6 +8,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// vcsCommit is the commit when the build info has none (a build with
+// -buildvcs=false): `make build` sets it with -ldflags -X.
+var vcsCommit string
+
 // moduleVersion is what --version and `routecheck version` print: the module
 // version and the VCS commit the binary was built from, as the Go toolchain
 // stamped them into the build info.
@@ -40,6 +44,9 @@ func formatVersion(bi *debug.BuildInfo) string {
 		}
 	}
 	out := "routecheck " + version
+	if rev == "" {
+		rev = vcsCommit
+	}
 	if rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
