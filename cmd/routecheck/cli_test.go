@@ -105,7 +105,7 @@ func TestServeValidatesTokenTTL(t *testing.T) {
 	for _, ttl := range []string{"0s", "-1h"} {
 		// Without the check serve would listen until Ctrl-C: fail, not hang.
 		type result struct {
-			code       int
+			code      int
 			out, errs string
 		}
 		done := make(chan result, 1)
