@@ -59,8 +59,14 @@ func main() {
 // realMain runs one command line and returns its exit code. Output goes to
 // stdout and stderr only, so tests can run the CLI in-process.
 func realMain(args []string, stdout, stderr io.Writer) int {
+	return execute(args, os.Stdin, stdout, stderr)
+}
+
+// execute is realMain with stdin given (`vet -` reads it).
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := exitPass
 	root := newRootCmd(stdout, stderr, &code)
+	root.SetIn(stdin)
 	root.SetArgs(args)
 	if _, err := root.ExecuteContextC(context.Background()); err != nil {
 		// Every error cobra returns is about the command line: the bodies
