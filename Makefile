@@ -45,9 +45,13 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 
+# CI logs get no escape codes: --no-color unless stdout is a terminal. The
+# test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.
+GINKGO_COLOR = if [ -t 1 ]; then color=; else color=--no-color; fi;
+
 scenarios:
 	mkdir -p reports/out
-	$(GO) tool ginkgo -r --race --randomize-all --fail-on-pending --fail-on-empty \
+	$(GINKGO_COLOR) $(GO) tool ginkgo -r $$color --race --randomize-all --fail-on-pending --fail-on-empty \
 		--poll-progress-after=60s --junit-report=scenarios-junit.xml --output-dir=reports/out ./scenarios
 
 bench:

@@ -11,6 +11,7 @@ import (
 
 	"routecheck/fixtures"
 	"routecheck/internal/term"
+	"routecheck/reports"
 	wb "routecheck/sim/workbench"
 )
 
@@ -230,10 +231,10 @@ func checklistTexts(v *fixtures.Vendor) [5]string {
 	return [5]string{
 		fmt.Sprintf("vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline),
 		fmt.Sprintf("bot page: %s, %s with %s, %s, transfer phrase %s",
-			plural(len(c.BotPage.CardButtons), "card button"), plural(len(c.BotPage.FAQ), "FAQ topic"),
-			plural(questions, "question"), plural(len(c.BotPage.QuickPhrases), "quick phrase"), phrase),
+			reports.Plural(len(c.BotPage.CardButtons), "card button"), reports.Plural(len(c.BotPage.FAQ), "FAQ topic"),
+			reports.Plural(questions, "question"), reports.Plural(len(c.BotPage.QuickPhrases), "quick phrase"), phrase),
 		fmt.Sprintf("accounts in skill group %s: %s, %s, %d operations", c.Department,
-			plural(agents, "agent"), plural(admins, "department admin"), ops),
+			reports.Plural(agents, "agent"), reports.Plural(admins, "department admin"), ops),
 		fmt.Sprintf("work hours: %s", hours(c.WorkHours)),
 		fmt.Sprintf("lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive)),
 	}
@@ -245,7 +246,7 @@ func writeVetText(w io.Writer, res *vetResult) {
 			fmt.Fprintf(w, "%s: %v\n", res.File, res.err)
 			return
 		}
-		fmt.Fprintf(w, "%s: NOT READY, %s\n", res.File, plural(len(res.Errors), "error"))
+		fmt.Fprintf(w, "%s: NOT READY, %s\n", res.File, reports.Plural(len(res.Errors), "error"))
 		for _, p := range res.Errors {
 			fmt.Fprintf(w, "  ✘ %s\n", p.Text)
 		}
@@ -254,7 +255,7 @@ func writeVetText(w io.Writer, res *vetResult) {
 	c := res.v.Config
 	verdict := "READY"
 	if n := len(res.Warnings); n > 0 {
-		verdict = "READY with " + plural(n, "warning")
+		verdict = "READY with " + reports.Plural(n, "warning")
 	}
 	fmt.Fprintf(w, "%s: %s — %s (%s)\n", res.v.File, verdict, c.Name, c.ID)
 	for _, row := range res.Checklist {
@@ -282,12 +283,4 @@ func hours(h wb.WorkHours) string {
 		zone = h.Location.String()
 	}
 	return fmt.Sprintf("%s (%s)", h, zone)
-}
-
-// plural is "1 warning", "2 warnings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
