@@ -179,3 +179,15 @@ func TestRunDirNeverReused(t *testing.T) {
 		t.Errorf("same second: %s", second)
 	}
 }
+
+// A wait longer than 2 s says on the progress line what it waits for.
+func TestProgressSaysWhatItWaitsFor(t *testing.T) {
+	errTTY := new(fakeTTY)
+	code := realMain([]string{"run", "--vendor", "broken/never-replies", "--seed", "4", "--timeout", "2600ms", "--no-reports"}, new(bytes.Buffer), errTTY)
+	if code != exitFail {
+		t.Fatalf("exit %d", code)
+	}
+	if !regexp.MustCompile(`waiting for 客服\S+'s reply, 2\.\d s of 2\.6 s`).MatchString(errTTY.String()) {
+		t.Errorf("no wait on the progress line:\n%q", errTTY.String())
+	}
+}

@@ -56,6 +56,25 @@ func (l *live) browserEnv(target string, v *fixtures.Vendor) *browser.Env {
 	return env
 }
 
+// guard is w with the progress line cleared before each write, for
+// messages printed while a step or check is under way.
+func (l *live) guard(w io.Writer) io.Writer {
+	if l.prog == nil {
+		return w
+	}
+	return guarded{l, w}
+}
+
+type guarded struct {
+	l *live
+	w io.Writer
+}
+
+func (g guarded) Write(p []byte) (n int, err error) {
+	g.l.print(func() { n, err = g.w.Write(p) })
+	return n, err
+}
+
 func (l *live) close() {
 	l.prog.Close()
 	if l.colour != nil {

@@ -87,7 +87,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 	}
 	live := newLive(console, stderr, f.quiet, f.noColor)
 	defer live.close()
-	console = live.console
+	console, stderr = live.console, live.guard(stderr)
 	v, err := loadVendor(f.vendor)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -246,6 +246,11 @@ func writeVetText(w io.Writer, res *vetResult) {
 			fmt.Fprintf(w, "%s: %v\n", res.File, res.err)
 			return
 		}
+		if p := res.Errors[0]; len(res.Errors) == 1 && p.Path == "" && p.Line == 0 {
+			// about the whole file (not YAML, too big): one line
+			fmt.Fprintf(w, "%s\n", p.Text)
+			return
+		}
 		fmt.Fprintf(w, "%s: NOT READY, %s\n", res.File, reports.Plural(len(res.Errors), "error"))
 		for _, p := range res.Errors {
 			fmt.Fprintf(w, "  ✘ %s\n", p.Text)
