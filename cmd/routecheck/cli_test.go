@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -89,14 +90,38 @@ func TestUnknownCommand(t *testing.T) {
 
 // Every command that takes no arguments refuses them, with exit 2.
 func TestStrayArgumentsRefused(t *testing.T) {
+	t.Chdir(t.TempDir()) // a run that wrongly goes ahead writes nothing into the repository
 	for _, args := range [][]string{
-		{"run", "fixtures/vendors/demo.yaml"}, {"serve", "8080"}, {"version", "now"}, {"fixtures", "all"},
+		{"run", "fixtures/vendors/demo.yaml"}, {"serve", "--port", "0", "8080"}, {"version", "now"}, {"fixtures", "all"},
 		{"init", "a.yaml", "b.yaml"},
 	} {
-		code, out, errs := runCLI(t, args...)
+		code, out, errs := runCLIWithin(t, 10*time.Second, args...)
 		if code != exitInput || out != "" || !strings.Contains(errs, "unexpected argument") {
 			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
 		}
+	}
+}
+
+// runCLIWithin is runCLI for a command that must return at once: one that
+// wrongly starts serving fails the test instead of hanging it.
+func runCLIWithin(t *testing.T, limit time.Duration, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	type result struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := realMain(args, &out, &errb)
+		done <- result{code, out.String(), errb.String()}
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.out, r.errs
+	case <-time.After(limit):
+		t.Fatalf("%v did not return within %s", args, limit)
+		return 0, "", ""
 	}
 }
 
@@ -104,23 +129,9 @@ func TestStrayArgumentsRefused(t *testing.T) {
 func TestServeValidatesTokenTTL(t *testing.T) {
 	for _, ttl := range []string{"0s", "-1h"} {
 		// Without the check serve would listen until Ctrl-C: fail, not hang.
-		type result struct {
-			code      int
-			out, errs string
-		}
-		done := make(chan result, 1)
-		go func() {
-			var out, errb bytes.Buffer
-			code := realMain([]string{"serve", "--port", "0", "--token-ttl", ttl}, &out, &errb)
-			done <- result{code, out.String(), errb.String()}
-		}()
-		select {
-		case r := <-done:
-			if r.code != exitInput || !strings.Contains(r.errs, "--token-ttl must be a positive duration") {
-				t.Errorf("--token-ttl %s: exit %d: %s", ttl, r.code, r.errs)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("--token-ttl %s: serve started instead of refusing it", ttl)
+		code, _, errs := runCLIWithin(t, 10*time.Second, "serve", "--port", "0", "--token-ttl", ttl)
+		if code != exitInput || !strings.Contains(errs, "--token-ttl must be a positive duration") {
+			t.Errorf("--token-ttl %s: exit %d: %s", ttl, code, errs)
 		}
 	}
 }
@@ -145,5 +156,19 @@ func TestCompletion(t *testing.T) {
 		if !strings.Contains(out, name+"\t") {
 			t.Errorf("--vendor completion lacks %s:\n%s", name, out)
 		}
+	}
+}
+
+// A command that parses its own flags gets its arguments untouched.
+func TestLegacyCmdPassesArgs(t *testing.T) {
+	var got []string
+	code := 0
+	cmd := legacyCmd("old", "an old-style command", func(args []string, stdout, _ io.Writer) int {
+		got = args
+		return exitFail
+	}, io.Discard, io.Discard, &code)
+	cmd.SetArgs([]string{"-seed", "3", "--x=y", "file"})
+	if err := cmd.Execute(); err != nil || code != exitFail || strings.Join(got, " ") != "-seed 3 --x=y file" {
+		t.Errorf("err %v, code %d, args %q", err, code, got)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"routecheck/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the console golden files in testdata/")
@@ -189,5 +191,17 @@ func TestProgressSaysWhatItWaitsFor(t *testing.T) {
 	}
 	if !regexp.MustCompile(`waiting for 客服\S+'s reply, 2\.\d s of 2\.6 s`).MatchString(errTTY.String()) {
 		t.Errorf("no wait on the progress line:\n%q", errTTY.String())
+	}
+}
+
+// Each browser check shows on the progress line as it starts.
+func TestProgressFollowsBrowserChecks(t *testing.T) {
+	errTTY := new(fakeTTY)
+	l := newLive(new(bytes.Buffer), errTTY, false, true)
+	env := l.browserEnv("http://127.0.0.1:1", fixtures.Demo())
+	env.OnCheck("租户不是闲鱼BU时无法上班 (R-TEN-1)")
+	l.close()
+	if !strings.Contains(errTTY.String(), "browser: 租户不是闲鱼BU时无法上班 (R-TEN-1)") {
+		t.Errorf("progress line: %q", errTTY.String())
 	}
 }

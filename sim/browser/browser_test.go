@@ -89,6 +89,14 @@ func TestNoTenantAgentSkips(t *testing.T) {
 	if bc.Status != reports.StatusSkipped {
 		t.Fatalf("status %s, want skipped: %+v", bc.Status, bc)
 	}
+	// Live progress hears of the check as it starts.
+	var started []string
+	env := NewEnv("http://x", cfg)
+	env.OnCheck = func(title string) { started = append(started, title) }
+	CheckTenant(context.Background(), nil, env)
+	if len(started) != 1 || started[0] != "租户不是闲鱼BU时无法上班 (R-TEN-1)" {
+		t.Errorf("OnCheck heard %q", started)
+	}
 	// The reason is the skip's, not a passed check (D-BR-1).
 	if !strings.Contains(bc.SkipReason, "no agent account has a tenant other than") || len(bc.Checks) != 0 {
 		t.Errorf("skip reason %q, checks %+v", bc.SkipReason, bc.Checks)
