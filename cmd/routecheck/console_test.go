@@ -170,27 +170,22 @@ func TestReportFolders(t *testing.T) {
 }
 
 func TestRunDirNeverReused(t *testing.T) {
-	parent := t.TempDir()
+	parent := filepath.Join(t.TempDir(), "out")
 	now := time.Date(2026, 11, 27, 17, 5, 9, 0, time.FixedZone("CST", 8*3600))
-	first := runDir(parent, "demo-recycle-7", now)
-	if filepath.Base(first) != "demo-recycle-7-20261127T090509Z" {
-		t.Errorf("folder %s: want UTC time", first)
-	}
-	os.MkdirAll(first, 0o755)
-	if second := runDir(parent, "demo-recycle-7", now); second != first+"-2" {
-		t.Errorf("same second: %s", second)
-	}
-}
-
-// A wait longer than 2 s says on the progress line what it waits for.
-func TestProgressSaysWhatItWaitsFor(t *testing.T) {
-	errTTY := new(fakeTTY)
-	code := realMain([]string{"run", "--vendor", "broken/never-replies", "--seed", "4", "--timeout", "2600ms", "--no-reports"}, new(bytes.Buffer), errTTY)
-	if code != exitFail {
-		t.Fatalf("exit %d", code)
-	}
-	if !regexp.MustCompile(`waiting for 客服\S+'s reply, 2\.\d s of 2\.6 s`).MatchString(errTTY.String()) {
-		t.Errorf("no wait on the progress line:\n%q", errTTY.String())
+	seen := map[string]bool{}
+	for i := range 3 {
+		dir, err := makeRunDir(parent, "demo-recycle-7", now)
+		if err != nil || seen[dir] {
+			t.Fatalf("run %d: %s %v", i, dir, err)
+		}
+		seen[dir] = true
+		want := "demo-recycle-7-20261127T090509Z" // UTC
+		if i > 0 {
+			want += "-" + string(rune('1'+i))
+		}
+		if filepath.Base(dir) != want {
+			t.Errorf("run %d: folder %s, want %s", i, filepath.Base(dir), want)
+		}
 	}
 }
 
@@ -203,5 +198,17 @@ func TestProgressFollowsBrowserChecks(t *testing.T) {
 	l.close()
 	if !strings.Contains(errTTY.String(), "browser: 租户不是闲鱼BU时无法上班 (R-TEN-1)") {
 		t.Errorf("progress line: %q", errTTY.String())
+	}
+}
+
+// A wait longer than 2 s says on the progress line what it waits for.
+func TestProgressSaysWhatItWaitsFor(t *testing.T) {
+	errTTY := new(fakeTTY)
+	code := realMain([]string{"run", "--vendor", "broken/never-replies", "--seed", "4", "--timeout", "2600ms", "--no-reports"}, new(bytes.Buffer), errTTY)
+	if code != exitFail {
+		t.Fatalf("exit %d", code)
+	}
+	if !regexp.MustCompile(`waiting for 客服\S+'s reply, 2\.\d s of 2\.6 s`).MatchString(errTTY.String()) {
+		t.Errorf("no wait on the progress line:\n%q", errTTY.String())
 	}
 }

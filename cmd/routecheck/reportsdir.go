@@ -16,15 +16,24 @@ const defaultOut = "reports/out"
 // latestLink names the symlink in the reports folder to the newest run.
 const latestLink = "latest"
 
-// runDir is the folder of one run under parent: <vendor>-<seed>-<UTC time>,
-// e.g. demo-recycle-7-20261127T171523Z. Seconds keep runs apart; a second
-// run of the same seed in the same second gets "-2", "-3"...
-func runDir(parent, id string, now time.Time) string {
+// makeRunDir creates the folder of one run under parent:
+// <vendor>-<seed>-<UTC time>, e.g. demo-recycle-7-20261127T171523Z.
+// Seconds keep runs apart; another run of the same seed in the same second
+// gets "-2", "-3"... Mkdir claims the name, so two runs at once never
+// share a folder.
+func makeRunDir(parent, id string, now time.Time) (string, error) {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("reports: %w", err)
+	}
 	base := filepath.Join(parent, id+"-"+now.UTC().Format("20060102T150405Z"))
 	dir := base
 	for i := 2; ; i++ {
-		if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
-			return dir
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("reports: %w", err)
 		}
 		dir = fmt.Sprintf("%s-%d", base, i)
 	}
@@ -41,7 +50,10 @@ func writeReports(f runFlags, rep *reports.Run, now time.Time) error {
 	}
 	dir := f.out
 	if !f.outExact {
-		dir = runDir(f.out, rep.ID, now)
+		var err error
+		if dir, err = makeRunDir(f.out, rep.ID, now); err != nil {
+			return err
+		}
 	} else if _, err := os.Stat(filepath.Join(dir, reports.JSONFile)); err == nil {
 		// The tester named this folder; say so rather than overwrite silently.
 		rep.Notes = append(rep.Notes, "replaced the reports of an earlier run in "+dir)
