@@ -53,7 +53,7 @@ func golden(t *testing.T, name, got string) {
 // The same run on a terminal and in a pipe: colour only on the terminal,
 // the same text otherwise. NO_COLOR and --no-color turn colour off.
 func TestConsoleGoldens(t *testing.T) {
-	t.Setenv("NO_COLOR", "")
+	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
 	run := func(stdout interface {
 		Write([]byte) (int, error)

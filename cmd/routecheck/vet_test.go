@@ -182,3 +182,20 @@ func TestRunBundledByNameOutsideRepo(t *testing.T) {
 		t.Errorf("an unknown name lists the bundled vendors: exit %d %s", code, errs)
 	}
 }
+
+// vet colours its checklist on a terminal only.
+func TestVetColour(t *testing.T) {
+	t.Setenv("NO_COLOR", "") // restored after the test
+	os.Unsetenv("NO_COLOR")
+	tty := new(fakeTTY)
+	if code := realMain([]string{"vet", warnFile(t)}, tty, new(bytes.Buffer)); code != exitPass {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(tty.String(), "\x1b[32m✔\x1b[0m R-VEN-1") || !strings.Contains(tty.String(), "\x1b[33m⚠\x1b[0m R-VEN-5") {
+		t.Errorf("no colour on a terminal:\n%q", tty.String())
+	}
+	_, plain, _ := runCLI(t, "vet", "--no-color", warnFile(t))
+	if strings.Contains(plain, "\x1b[") {
+		t.Errorf("escape codes in a pipe:\n%q", plain)
+	}
+}

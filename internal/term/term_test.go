@@ -31,8 +31,7 @@ func TestIsTerminal(t *testing.T) {
 }
 
 func TestColorWanted(t *testing.T) {
-	os.Unsetenv("NO_COLOR")
-	t.Setenv("NO_COLOR", "")
+	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
 	if !ColorWanted(new(fakeTTY), false) {
 		t.Error("a terminal wants colour")
