@@ -104,7 +104,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	root.SetUsageTemplate(usageTemplate)
 	root.SetVersionTemplate(`{{printf "%s\n" .Version}}`)
 	root.SetFlagErrorFunc(flagError)
-	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (NO_COLOR does the same)")
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (a non-empty NO_COLOR does the same)")
 	root.AddCommand(
 		newRunCmd(g, stdout, stderr, code),
 		newVetCmd(g, stdout, stderr, code),

@@ -32,12 +32,9 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // ColorWanted is the colour decision of https://no-color.org: only on a
-// terminal, never with NO_COLOR set (to anything) or --no-color.
+// terminal, never with NO_COLOR set to a non-empty value, or --no-color.
 func ColorWanted(w io.Writer, noColorFlag bool) bool {
-	if noColorFlag {
-		return false
-	}
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	if noColorFlag || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
 	return IsTerminal(w)

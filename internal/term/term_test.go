@@ -43,8 +43,12 @@ func TestColorWanted(t *testing.T) {
 		t.Error("--no-color")
 	}
 	t.Setenv("NO_COLOR", "")
+	if !ColorWanted(new(fakeTTY), false) {
+		t.Error("an empty NO_COLOR does not count (no-color.org)")
+	}
+	t.Setenv("NO_COLOR", "0")
 	if ColorWanted(new(fakeTTY), false) {
-		t.Error("NO_COLOR set, even empty, turns colour off (no-color.org)")
+		t.Error("NO_COLOR set to any value turns colour off")
 	}
 }
 
