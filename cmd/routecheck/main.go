@@ -116,15 +116,6 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	return root
 }
 
-// legacyCmd wraps a command that parses its own flags (the standard flag
-// package) as func(args, stdout, stderr) int: cobra only dispatches to it.
-func legacyCmd(name, short string, body func([]string, io.Writer, io.Writer) int, stdout, stderr io.Writer, code *int) *cobra.Command {
-	return &cobra.Command{
-		Use: name, Short: short, DisableFlagParsing: true,
-		Run: func(_ *cobra.Command, args []string) { *code = body(args, stdout, stderr) },
-	}
-}
-
 // unknownCommand refuses anything but a command after "routecheck".
 func unknownCommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
