@@ -76,9 +76,6 @@ func TestFlagErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 and one line with %q\nstdout: %s\nstderr: %s", tc.args, code, tc.want, out, errs)
 		}
 	}
-	if d := editDistance("seeed", "seed"); d != 1 {
-		t.Errorf("editDistance = %d", d)
-	}
 }
 
 func TestUnknownCommand(t *testing.T) {
