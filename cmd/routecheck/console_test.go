@@ -55,6 +55,7 @@ func golden(t *testing.T, name, got string) {
 func TestConsoleGoldens(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
+	t.Setenv("TERM", "xterm-256color")
 	run := func(stdout interface {
 		Write([]byte) (int, error)
 		String() string

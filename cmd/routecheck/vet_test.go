@@ -187,6 +187,7 @@ func TestRunBundledByNameOutsideRepo(t *testing.T) {
 func TestVetColour(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
+	t.Setenv("TERM", "xterm-256color")
 	tty := new(fakeTTY)
 	if code := realMain([]string{"vet", warnFile(t)}, tty, new(bytes.Buffer)); code != exitPass {
 		t.Fatalf("exit %d", code)

@@ -32,9 +32,10 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // ColorWanted is the colour decision of https://no-color.org: only on a
-// terminal, never with NO_COLOR set to a non-empty value, or --no-color.
+// terminal, never with NO_COLOR set to a non-empty value, or --no-color,
+// or on a terminal that says it has no escape codes (TERM=dumb).
 func ColorWanted(w io.Writer, noColorFlag bool) bool {
-	if noColorFlag || os.Getenv("NO_COLOR") != "" {
+	if noColorFlag || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	return IsTerminal(w)

@@ -33,6 +33,7 @@ func TestIsTerminal(t *testing.T) {
 func TestColorWanted(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
+	t.Setenv("TERM", "xterm-256color")
 	if !ColorWanted(new(fakeTTY), false) {
 		t.Error("a terminal wants colour")
 	}
@@ -49,6 +50,11 @@ func TestColorWanted(t *testing.T) {
 	t.Setenv("NO_COLOR", "0")
 	if ColorWanted(new(fakeTTY), false) {
 		t.Error("NO_COLOR set to any value turns colour off")
+	}
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "dumb")
+	if ColorWanted(new(fakeTTY), false) {
+		t.Error("TERM=dumb has no escape codes")
 	}
 }
 
