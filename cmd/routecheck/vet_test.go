@@ -89,6 +89,15 @@ func TestVetJSON(t *testing.T) {
 	}
 }
 
+func TestVetJSONUnreadable(t *testing.T) {
+	code, out, _ := runCLI(t, "vet", "--json", "/nonexistent/vendor.yaml")
+	lines := vetJSON(t, out)
+	if code != exitInput || *lines[0].Ready || len(lines[0].Errors) != 1 || !strings.Contains(lines[0].Errors[0].Message, "no such file") ||
+		lines[0].Checklist[0].Status != "error" {
+		t.Errorf("exit %d: %s", code, out)
+	}
+}
+
 func TestVetStrict(t *testing.T) {
 	warn := warnFile(t)
 	for _, c := range []struct {
