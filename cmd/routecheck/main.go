@@ -17,6 +17,8 @@ const (
 	exitFail    = 1 // a check failed
 	exitInput   = 2 // bad flags or fixture
 	exitHarness = 3 // the harness could not run
+	// exitInterrupted is 128+SIGINT, as shells report a Ctrl-C.
+	exitInterrupted = 130
 )
 
 const usage = `routecheck proves a customer-service vendor's chat routing works before go-live.
@@ -27,7 +29,8 @@ usage:
   routecheck serve [flags]        run the bundled workbench for people and browsers
 
 Run "routecheck <command> --help" for a command's flags and examples.
-Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run.
+Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run,
+130 interrupted (Ctrl-C, SIGTERM).
 `
 
 func main() {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"routecheck/fixtures"
@@ -59,6 +61,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "routecheck run: --timeout and --token-ttl must be positive durations, e.g. 5s, 24h")
 		return exitInput
 	}
+	if f.target != "" {
+		if err := routetest.CheckTarget(f.target); err != nil {
+			fmt.Fprintln(stderr, "routecheck run:", err)
+			return exitInput
+		}
+	}
 	console := stdout
 	if f.json {
 		console = stderr
@@ -71,8 +79,23 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if f.seed == 0 {
 		f.seed = rand.Int64N(1<<31) + 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// What would throw a finished run away is checked before step 1.
+	if err := writable(f.out); err != nil {
+		fmt.Fprintf(stderr, "routecheck run: --out %s is not writable: %v\n", f.out, err)
+		return exitInput
+	}
+	if f.browser {
+		if _, err := browser.Find(); err != nil {
+			fmt.Fprintln(stderr, "routecheck run --browser:", err)
+			return exitHarness
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	interrupted := func() int {
+		fmt.Fprintln(stderr, "routecheck run: interrupted")
+		return exitInterrupted
+	}
 
 	target := f.target
 	if target == "" {
@@ -95,17 +118,21 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		OnStep: func(s reports.Step) { fmt.Fprintln(console, reports.StepLine(s)) },
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
 		fmt.Fprintln(stderr, "routecheck run:", err)
 		if errors.Is(err, routetest.ErrInput) {
 			return exitInput
 		}
 		return exitHarness
 	}
+	sess.Report().Rerun = f.rerun()
 	reports.WriteHeader(console, sess.Report())
 	rep := sess.Finish()
-	if f.browser {
+	if f.browser && !rep.Interrupted {
 		checks, err := browser.RunAll(ctx, target, v)
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
 		}
@@ -113,16 +140,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		for _, c := range checks {
 			rep.Passed = rep.Passed && c.Status != reports.StatusFailed
 		}
-		if err := sess.Recheck(ctx); err != nil {
+		if err := sess.Recheck(ctx); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
 			return exitHarness
 		}
 		rep.Duration = time.Since(rep.StartedAt)
+		if ctx.Err() != nil {
+			rep.Interrupted, rep.Passed = true, false
+		}
 	}
-	rep.ExitCode = exitFail
-	if rep.Passed {
-		rep.ExitCode = exitPass
-	}
+	rep.ExitCode = exitCode(rep)
 	rep.OutDir = filepath.Join(f.out, rep.ID)
 	if err := reports.WriteAll(rep.OutDir, rep); err != nil {
 		fmt.Fprintln(stderr, "routecheck run:", err)
@@ -135,7 +162,66 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitHarness
 		}
 	}
+	if rep.Interrupted {
+		return interrupted()
+	}
 	return rep.ExitCode
+}
+
+// exitCode is the run's verdict as an exit code: an interrupted run is
+// 130 and a step the harness could not judge 3, whatever else failed, since
+// neither says anything about the vendor.
+func exitCode(rep *reports.Run) int {
+	if rep.Interrupted {
+		return exitInterrupted
+	}
+	for _, s := range rep.Steps {
+		if s.Status == reports.StatusError {
+			return exitHarness
+		}
+	}
+	if rep.Passed {
+		return exitPass
+	}
+	return exitFail
+}
+
+// writable makes dir and proves a file can be written in it.
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".routecheck-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// rerun is the whole command that repeats this run: the same vendor,
+// seed, timeouts, token TTL and flags.
+func (f runFlags) rerun() string {
+	args := []string{"routecheck", "run", "--vendor", f.vendor, "--seed", fmt.Sprint(f.seed),
+		"--timeout", f.timeout.String(), "--token-ttl", f.tokenTTL.String()}
+	if f.target != "" {
+		args = append(args, "--target", f.target)
+	}
+	if f.out != "reports/out" {
+		args = append(args, "--out", f.out)
+	}
+	if f.json {
+		args = append(args, "--json")
+	}
+	if f.browser {
+		args = append(args, "--browser")
+	}
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t'\"$\\|&;<>()*?[]{}~`#") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
 }
 
 // loadVendor reads the fixture; the demo is built in, so `make run` works
