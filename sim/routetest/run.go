@@ -102,8 +102,12 @@ func Start(ctx context.Context, opt Options) (*Session, error) {
 		if !errors.As(err, &api) {
 			return nil, fmt.Errorf("workbench at %s unreachable: %w", opt.Target, err)
 		}
-		// A refused sign-in is the fixture's: step 1 reports it (R-RT-1).
-	} else if err := r.servesVendor(ctx); err != nil {
+		// Without operations no step can run, and nothing tells a workbench
+		// of another vendor from a mistyped password: not the vendor's fault.
+		return nil, fmt.Errorf("%w for this vendor: %s refused the operations account %s of %s (%v): point --target at this vendor's workbench, or ask CCO for the operations login",
+			ErrNotWorkbench, opt.Target, opsAcc.Login, opt.Vendor.File, err)
+	}
+	if err := r.servesVendor(ctx); err != nil {
 		return nil, err
 	}
 	return &Session{r: r}, nil
@@ -250,7 +254,8 @@ func (s *stepRec) harness(format string, args ...any) {
 // outrank any failed check: a wait cut short by them says nothing about
 // the vendor, so their failed checks and diagnosis are dropped.
 func (s *stepRec) judge(run context.Context) {
-	if run.Err() != nil && s.Error == "" {
+	if run.Err() != nil {
+		// whatever the cut-short waits made of it
 		s.Error = "interrupted (Ctrl-C or SIGTERM) during this step: no verdict"
 	}
 	switch {
