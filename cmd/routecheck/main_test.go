@@ -151,6 +151,27 @@ func TestVet(t *testing.T) {
 		!strings.Contains(out, "⚠") || !strings.Contains(out, "R-VEN-5") || !strings.Contains(out, "R-CAP-1") {
 		t.Fatalf("warnings do not fail vet but are listed: exit %d\n%s", code, out)
 	}
+	// The rows a warning concerns are not ✔.
+	for _, row := range []string{"R-VEN-5 lead time", "R-VEN-3 accounts"} {
+		if !strings.Contains(out, "⚠ "+row) || strings.Contains(out, "✔ "+row) {
+			t.Errorf("row %s is ✔ though its warning fired:\n%s", row, out)
+		}
+	}
+	if !strings.Contains(out, "✔ R-VEN-1") {
+		t.Errorf("a row without a warning lost its ✔:\n%s", out)
+	}
+	// What run would find at step 2 or 4, vet finds from the file.
+	for file, want := range map[string]string{
+		"broken/wrong-tenant.yaml":   "R-TEN-1: no agent can be 在线",
+		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
+		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
+		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
+	} {
+		code, out, _ := runCLI(t, "vet", fixturesDir+file)
+		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
+			t.Errorf("%s: exit %d, want the warning %q\n%s", file, code, want, out)
+		}
+	}
 	code, out, _ = runCLI(t, "vet", "../../fixtures/testdata/invalid/capacity-25.yaml")
 	if code != exitInput || !strings.Contains(out, "NOT READY") || !strings.Contains(out, "R-CAP-1") {
 		t.Fatalf("invalid fixture: exit %d\n%s", code, out)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"routecheck/fixtures"
@@ -52,8 +53,17 @@ func cmdVet(args []string, stdout, stderr io.Writer) int {
 func writeChecklist(w io.Writer, v *fixtures.Vendor) {
 	c := v.Config
 	warns := v.Warnings()
+	flagged := map[string]bool{}
+	failsRun := false
+	for _, p := range warns {
+		flagged[checklistRow(p)] = true
+		failsRun = failsRun || strings.Contains(p.Message, "the route test fails at step")
+	}
 	verdict := "READY"
-	if len(warns) > 0 {
+	switch {
+	case failsRun:
+		verdict = fmt.Sprintf("READY with %d warning(s); the route test would fail", len(warns))
+	case len(warns) > 0:
 		verdict = fmt.Sprintf("READY with %d warning(s)", len(warns))
 	}
 	fmt.Fprintf(w, "%s: %s — %s (%s)\n", v.File, verdict, c.Name, c.ID)
@@ -78,19 +88,50 @@ func writeChecklist(w io.Writer, v *fixtures.Vendor) {
 	for _, t := range c.BotPage.FAQ {
 		topics += len(t.Questions)
 	}
-	for _, line := range []string{
-		fmt.Sprintf("R-VEN-1 vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline),
-		fmt.Sprintf("R-VEN-2 bot page: %d card button(s), %d FAQ topic(s) with %d question(s), %d quick phrase(s), transfer phrase %s",
-			len(c.BotPage.CardButtons), len(c.BotPage.FAQ), topics, len(c.BotPage.QuickPhrases), phrase),
-		fmt.Sprintf("R-VEN-3 accounts in skill group %s: %d agent(s), %d department admin(s), %d operations", c.Department, agents, admins, ops),
-		fmt.Sprintf("R-VEN-4 work hours: %s", hours(c.WorkHours)),
-		fmt.Sprintf("R-VEN-5 lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive)),
-	} {
-		fmt.Fprintf(w, "  ✔ %s\n", line)
+	rows := []struct{ id, text string }{
+		{"R-VEN-1", fmt.Sprintf("vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline)},
+		{"R-VEN-2", fmt.Sprintf("bot page: %d card button(s), %d FAQ topic(s) with %d question(s), %d quick phrase(s), transfer phrase %s",
+			len(c.BotPage.CardButtons), len(c.BotPage.FAQ), topics, len(c.BotPage.QuickPhrases), phrase)},
+		{"R-VEN-3", fmt.Sprintf("accounts in skill group %s: %d agent(s), %d department admin(s), %d operations", c.Department, agents, admins, ops)},
+		{"R-VEN-4", fmt.Sprintf("work hours: %s", hours(c.WorkHours))},
+		{"R-VEN-5", fmt.Sprintf("lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive))},
+	}
+	if r := v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
+		start := "now"
+		if !r.StartAt.IsZero() {
+			start = r.StartAt.Format(time.RFC3339)
+		}
+		rows = append(rows, struct{ id, text string }{"rehearsal", fmt.Sprintf("%d agent(s) rehearsed, start %s", len(r.Agents), start)})
+	}
+	for _, row := range rows {
+		// A row is ✔ only when no warning concerns it.
+		m := "✔"
+		if flagged[row.id] {
+			m = "⚠"
+		}
+		fmt.Fprintf(w, "  %s %s %s\n", m, row.id, row.text)
 	}
 	for _, p := range warns {
 		fmt.Fprintf(w, "  ⚠ %s\n", p.Error())
 	}
+}
+
+// checklistRow is the checklist row a warning concerns: its R-VEN rule,
+// else the section of the file it points at.
+func checklistRow(p fixtures.Problem) string {
+	switch {
+	case strings.HasPrefix(p.Rule, "R-VEN-"):
+		return p.Rule
+	case strings.HasPrefix(p.Path, "bot_page"):
+		return "R-VEN-2"
+	case strings.HasPrefix(p.Path, "accounts"):
+		return "R-VEN-3"
+	case strings.HasPrefix(p.Path, "work_hours"):
+		return "R-VEN-4"
+	case strings.HasPrefix(p.Path, "rehearsal"):
+		return "rehearsal"
+	}
+	return "R-VEN-1"
 }
 
 func day(t time.Time) string {
