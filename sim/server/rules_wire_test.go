@@ -251,7 +251,9 @@ func TestResentFramesRefusedForEveryType(t *testing.T) {
 	if n := count(func(e wb.Event) bool { return e.Type == wb.EvTransferRequest }); n != 1 {
 		t.Errorf("%d transfer requests from a resent say frame, want 1", n)
 	}
-	if n := count(func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Sender == wb.SenderBot && strings.Contains(e.Text, "400-1") }); n != 1 {
+	if n := count(func(e wb.Event) bool {
+		return e.Type == wb.EvMessage && e.Sender == wb.SenderBot && strings.Contains(e.Text, "400-1")
+	}); n != 1 {
 		t.Errorf("resent button: the hotline answer is in the log %d times, want 1", n)
 	}
 	if n := count(func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Text == "多久到账?" }); n != 1 {
