@@ -1,7 +1,6 @@
 package route_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -42,16 +41,19 @@ func explain(s reports.Step) string {
 	return fmt.Sprintf("step %d %s: %s; fix (%s): %s", s.Number, s.Status, s.Diagnosis.Message, s.Diagnosis.Rule, s.Diagnosis.Fix)
 }
 
+// The five steps run once, under the first node's SpecContext; each step is
+// then judged by its own spec from the recorded report (actors record,
+// checks judge the record).
 var _ = Describe("the five steps on the demo vendor", Ordered, func() {
-	var sess *routetest.Session
+	var rep *reports.Run
 
 	BeforeAll(func(ctx SpecContext) {
 		v := fixtures.Demo()
-		base := bundled(v, 24*time.Hour)
 		var err error
-		sess, err = routetest.Start(context.Background(), options(base, v))
+		rep, err = routetest.Run(ctx, options(bundled(v, 24*time.Hour), v))
 		Expect(err).NotTo(HaveOccurred())
-	})
+		Expect(rep.Steps).To(HaveLen(5))
+	}, NodeTimeout(time.Minute))
 
 	for i, name := range []string{
 		"R-RT-1 test order and test account are made",
@@ -61,8 +63,7 @@ var _ = Describe("the five steps on the demo vendor", Ordered, func() {
 		"R-RT-5 the agent sees the test message with the order and replies; the tester gets the reply",
 	} {
 		It(name, func() {
-			s, ok := sess.Next()
-			Expect(ok).To(BeTrue())
+			s := rep.Steps[i]
 			Expect(s.Number).To(Equal(i+1), "steps run in order")
 			Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
 			Expect(s.Checks).NotTo(BeEmpty())
@@ -73,7 +74,6 @@ var _ = Describe("the five steps on the demo vendor", Ordered, func() {
 	}
 
 	It("R-KPI-1 judges the run on its event log: invariants clean, KPIs by the formulas", func() {
-		rep := sess.Finish()
 		Expect(rep.InvariantsChecked).To(BeNumerically(">", 0))
 		Expect(rep.Invariants).To(BeEmpty())
 		k := rep.KPIs
@@ -87,9 +87,9 @@ var _ = Describe("the five steps on the demo vendor", Ordered, func() {
 })
 
 var _ = DescribeTable("a broken vendor fails at the right step with the rule to fix",
-	func(file string, step int, rule, seen string) {
+	func(ctx SpecContext, file string, step int, rule, seen string) {
 		v := load(filepath.Join("broken", file))
-		rep, err := routetest.Run(context.Background(), options(bundled(v, 24*time.Hour), v))
+		rep, err := routetest.Run(ctx, options(bundled(v, 24*time.Hour), v))
 		Expect(err).NotTo(HaveOccurred())
 		failed := rep.Failed()
 		Expect(failed).To(HaveLen(1), "exactly one step fails; the later ones are skipped")
@@ -113,9 +113,9 @@ var _ = DescribeTable("a broken vendor fails at the right step with the rule to 
 )
 
 var _ = Describe("what is not a failure but must behave right", func() {
-	It("R-CAP-1 with every agent at capacity the test chat queues and is picked up once a chat ends", func() {
+	It("R-CAP-1 with every agent at capacity the test chat queues and is picked up once a chat ends", func(ctx SpecContext) {
 		v := load("at-capacity.yaml")
-		rep, err := routetest.Run(context.Background(), options(bundled(v, 24*time.Hour), v))
+		rep, err := routetest.Run(ctx, options(bundled(v, 24*time.Hour), v))
 		Expect(err).NotTo(HaveOccurred())
 		for _, s := range rep.Steps {
 			Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
@@ -131,14 +131,14 @@ var _ = Describe("what is not a failure but must behave right", func() {
 		Expect(rep.Passed).To(BeTrue())
 	})
 
-	It("R-RT-3 an expired entry token is refused at step 3 with the reason", func() {
+	It("R-RT-3 an expired entry token is refused at step 3 with the reason", func(ctx SpecContext) {
 		v := fixtures.Demo()
-		rep, err := routetest.Run(context.Background(), options(bundled(v, time.Nanosecond), v))
+		rep, err := routetest.Run(ctx, options(bundled(v, time.Nanosecond), v))
 		Expect(err).NotTo(HaveOccurred())
 		expectRefusedAtStep3(rep, "expired")
 	})
 
-	It("R-RT-3 a tampered entry token is refused at step 3 with the reason", func() {
+	It("R-RT-3 a tampered entry token is refused at step 3 with the reason", func(ctx SpecContext) {
 		v := fixtures.Demo()
 		opt := options(bundled(v, 24*time.Hour), v)
 		opt.TamperEntry = func(u string) string {
@@ -147,7 +147,7 @@ var _ = Describe("what is not a failure but must behave right", func() {
 			b[i] = map[bool]byte{true: 'f', false: 'e'}[b[i] == 'e'] // the payload changes, the signature does not
 			return string(b)
 		}
-		rep, err := routetest.Run(context.Background(), opt)
+		rep, err := routetest.Run(ctx, opt)
 		Expect(err).NotTo(HaveOccurred())
 		expectRefusedAtStep3(rep, "tampered")
 	})
@@ -177,10 +177,10 @@ accounts:
   - {login: new-ops, password: new-ops-pass, role: operations}
 `
 
-var _ = It("R-DEV-1 a new vendor is configuration, not development: its onboarding data alone passes the five steps", func() {
+var _ = It("R-DEV-1 a new vendor is configuration, not development: its onboarding data alone passes the five steps", func(ctx SpecContext) {
 	v, err := fixtures.Parse("minimal.yaml", []byte(minimalVendor))
 	Expect(err).NotTo(HaveOccurred())
-	rep, err := routetest.Run(context.Background(), options(bundled(v, time.Hour), v))
+	rep, err := routetest.Run(ctx, options(bundled(v, time.Hour), v))
 	Expect(err).NotTo(HaveOccurred())
 	for _, s := range rep.Steps {
 		Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
@@ -188,9 +188,9 @@ var _ = It("R-DEV-1 a new vendor is configuration, not development: its onboardi
 	Expect(rep.Passed).To(BeTrue())
 })
 
-var _ = It("R-RT-3 reports never show a whole entry token: the QR code is confidential", func() {
+var _ = It("R-RT-3 reports never show a whole entry token: the QR code is confidential", func(ctx SpecContext) {
 	v := fixtures.Demo()
-	rep, err := routetest.Run(context.Background(), options(bundled(v, time.Hour), v))
+	rep, err := routetest.Run(ctx, options(bundled(v, time.Hour), v))
 	Expect(err).NotTo(HaveOccurred())
 	var qr reports.Check
 	for _, c := range rep.Steps[2].Checks {
