@@ -112,6 +112,30 @@ func TestIdleTimeoutOverTheWire(t *testing.T) {
 	}
 }
 
+// R-VEN-1, D-RT-1: with nobody 在线 a transfer is refused by the bot, which
+// offers the robot card's hotline; the request counts as not picked up.
+func TestRefusedTransferOffersHotline(t *testing.T) {
+	w := newWorld(t)
+	c := w.customer("A")
+	if err := c.Say(wb.TransferText); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.WaitMessage(w.ctx, 0, "bot", func(s string) bool { return strings.Contains(s, "400-1") }); err != nil {
+		t.Fatalf("R-VEN-1: the bot did not offer the hotline: %v", err)
+	}
+	f, _, err := c.WaitFrame(w.ctx, 0, func(f actors.Frame) bool { return f.Type == "state" && f.State == "bot" })
+	if err != nil || f.Reason != wb.ReasonNobodyOnline {
+		t.Fatalf("D-RT-1: state frame %+v, %v; want the chat back with the bot, reason %s", f, err, wb.ReasonNobodyOnline)
+	}
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := wb.ComputeKPIs(evs, wb.KPIFilter{Traffic: wb.TrafficAll}); k.ServiceRequests != 1 || k.Abandoned != 1 || k.PickedUp != 0 {
+		t.Fatalf("R-KPI-1: %+v; want one request, not picked up", k)
+	}
+}
+
 // D-WS-2: closing the bot page leaves the chat. In the queue it is an
 // abandonment (R-KPI-1); with an agent the chat ends and the agent is told.
 func TestClosedBotPageEndsChat(t *testing.T) {
