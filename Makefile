@@ -48,7 +48,7 @@ fuzz:
 
 scenarios:
 	mkdir -p reports/out
-	$(GO) tool ginkgo -r --race --randomize-all --fail-on-pending --fail-on-empty \
+	$(GO) tool ginkgo -r --race --randomize-all --fail-on-pending --fail-on-empty --keep-going $(if $(CI),--no-color) \
 		--poll-progress-after=60s --junit-report=scenarios-junit.xml --output-dir=reports/out ./scenarios
 
 bench:
