@@ -64,7 +64,7 @@ var ruleTests = map[string][]testRef{
 		{"scenarios/browser", "R-NTF-1: a workbench that ignores the 桌面通知 switch fails the desktop-off case"}},
 	"R-CAP-1": {{"sim/workbench", "TestCapacityDefaultThreeAndFreedCapacityTakesHead"}, {"sim/workbench", "TestCapacityOnlyOperations"},
 		{"sim/workbench", "TestRaisingCapacityDrainsQueue"}, {"sim/server", "TestAccessControl"},
-		{"scenarios/route", "R-CAP-1 with every agent at capacity the test chat queues and is picked up once a chat ends"}},
+		{"scenarios/route", "the only agent is at capacity (R-CAP-1)"}, {"scenarios/route", "the only agent works at 1V1: the second test chat waits for the first"}},
 	"R-TEN-1": {{"sim/workbench", "TestWrongTenantCannotGoOnline"}, {"sim/workbench", "TestSwitchingAwayFromXianyuGoesOffline"},
 		{"scenarios/route", "the agent's tenant is not 闲鱼BU"},
 		{"scenarios/browser", "R-TEN-1: under 淘宝BU 马上上班 shows 404 page not found and no 在线工作台; 闲鱼BU and a refresh fix it"}},
