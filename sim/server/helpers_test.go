@@ -70,7 +70,9 @@ func newWorld(t *testing.T) *world {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	w := &world{t: t, ctx: ctx, clock: clock.NewVirtual(monday10)}
-	w.srv = server.New(server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour})
+	w.srv = server.New(server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour,
+		// Tests move the virtual clock by hours; sessions must outlive them.
+		SessionIdle: 48 * time.Hour, SessionMax: 48 * time.Hour})
 	for _, cfg := range []wb.VendorConfig{vendor("A", true), vendor("B", false)} {
 		if _, err := w.srv.AddVendor(cfg); err != nil {
 			t.Fatal(err)
