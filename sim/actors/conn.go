@@ -171,6 +171,23 @@ func (s *socket) resend() error {
 	return nil
 }
 
+// ping sends a ping frame and waits for the pong that answers it.
+func (s *socket) ping(ctx context.Context) (time.Duration, error) {
+	start := time.Now()
+	from := len(s.Frames())
+	s.wmu.Lock()
+	s.seq++
+	seq := s.seq
+	s.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	err := s.ws.WriteJSON(map[string]any{"type": "ping", "seq": seq})
+	s.wmu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	_, _, err = s.wait(ctx, from, func(f Frame) bool { return f.Type == "pong" && f.Ref == seq })
+	return time.Since(start), err
+}
+
 // sendRaw writes bytes as they are (bad-input tests).
 func (s *socket) sendRaw(data []byte) error {
 	s.wmu.Lock()

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // BotPage is the 小蜜 page as GET /api/bot carries it.
@@ -144,6 +145,9 @@ func (c *Customer) Rate(rating string) error {
 func (c *Customer) Leave() error {
 	return c.sock.send(map[string]any{"type": "leave"})
 }
+
+// Ping sends a ping frame and waits for its pong; it returns the round trip.
+func (c *Customer) Ping(ctx context.Context) (time.Duration, error) { return c.sock.ping(ctx) }
 
 // SendRaw writes bytes as they are, for bad-input checks.
 func (c *Customer) SendRaw(data []byte) error { return c.sock.sendRaw(data) }
