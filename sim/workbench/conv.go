@@ -216,6 +216,9 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 	if err := checkText(text); err != nil {
 		return err
 	}
+	if !visible(text) {
+		return ruleErr(ErrInvalid, "R-KPI-1", "a reply needs visible text: spaces and zero-width characters alone answer nobody")
+	}
 	e := w.say(c, SenderAgent, a, text)
 	if !c.responded {
 		c.responded = true

@@ -205,9 +205,9 @@ func (w *Workbench) ServiceInsight(viewer, department string, from, to time.Time
 		return Insight{}, ruleErr(ErrForbidden, "R-KPI-2", "Service Insight of %s is for its department admins and operations only", department)
 	}
 	f := KPIFilter{Department: department, From: from, To: to, Traffic: TrafficLive}
-	in := Insight{Department: department, From: from, To: to, Assessed: ComputeKPIs(w.log, f)}
+	in := Insight{Department: department, From: from, To: to, Assessed: ComputeKPIs(w.kept(), f)}
 	f.Traffic = TrafficTest
-	in.Test = ComputeKPIs(w.log, f)
+	in.Test = ComputeKPIs(w.kept(), f)
 	in.Verdicts = Assessed.Assess(in.Assessed)
 	return in, nil
 }

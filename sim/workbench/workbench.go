@@ -19,6 +19,9 @@ type Options struct {
 	OnEvent func(Event)
 	// DiscardLog keeps no log in memory (long simulations use OnEvent).
 	DiscardLog bool
+	// LogLimit, if above 0, keeps only the newest LogLimit events in memory
+	// (a long-running server); Events and Service Insight see those.
+	LogLimit int
 }
 
 // Workbench is the whole simulated workbench: vendors, accounts, customers,
@@ -27,9 +30,10 @@ type Workbench struct {
 	clock clock.Clock
 	opts  Options
 
-	seq int64
-	cmd int64
-	log []Event
+	seq   int64
+	cmd   int64
+	log   []Event
+	dummy []byte // see dummyHash
 
 	vendors   map[string]*vendor // by vendor ID
 	groups    map[string]*group  // by department name
