@@ -36,6 +36,7 @@ type Config struct {
 	// Checker, when set, sees every event (the invariant checker).
 	Checker Checker
 	// Warmup is left out of the figures: a run starts with empty queues.
+	// It is rounded up to whole hours.
 	Warmup time.Duration
 	// QueueEvery is how often the queue length is sampled; 0 means 5 min.
 	QueueEvery time.Duration
@@ -61,22 +62,25 @@ func (b *BatchChecker) Observe(e wb.Event) { b.events = append(b.events, e) }
 // Violations checks the events kept.
 func (b *BatchChecker) Violations() []invariant.Violation { return invariant.Check(b.events) }
 
-// Result is what a run measured.
+// Result is what a run measured, after the warm-up. Its size follows the
+// number of simulated days, not the number of chats.
 type Result struct {
 	Seed   uint64
 	Start  time.Time // after the warm-up
 	End    time.Time
 	Events int64 // core events, warm-up included
-	// Hours are the KPI sums per simulated hour (by transfer request), in
-	// time order; days and hours of the week are sums of them.
-	Hours []HourStat
+	Total  Stat
+	// Days[i] is the i-th 24 hours from Start; Week[h] is hour of the week h
+	// (0 = Monday 00:00, vendor's zone), summed over the weeks simulated.
+	// KPIs go by the hour of the transfer request.
+	Days []Stat
+	Week [HoursPerWeek]Stat
 	// WaitHist counts requests by time in queue: bucket i holds waits in
 	// [WaitBucket·i, WaitBucket·(i+1)); the last bucket holds the rest.
-	WaitHist    []int
-	Queue       []QueueSample
-	Violations  []invariant.Violation
-	Visitors    int
-	Interrupted bool
+	WaitHist   []int
+	Queue      []QueueSample
+	Violations []invariant.Violation
+	Visitors   int
 }
 
 // WaitBucket is the width of a WaitHist bucket; WaitBuckets its count.
@@ -85,22 +89,44 @@ const (
 	WaitBuckets = 31
 )
 
-// HourStat is one simulated hour: the KPI sums of the requests made in it
-// and the place-seconds agents were busy and on duty.
-type HourStat struct {
-	Start      time.Time
-	HourOfWeek int
-	KPI        wb.KPIBin
-	BusyS      float64 // Σ open chats × seconds
-	PlacesS    float64 // Σ places of agents 在线 × seconds
-	OnDuty     int     // agents 在线 at the start of the hour
+// Stat sums a stretch of simulated time: the KPI sums of the requests made
+// in it, and the place-seconds agents were busy and 在线.
+type Stat struct {
+	KPI     wb.KPIBin
+	BusyS   float64 // Σ open chats × seconds
+	PlacesS float64 // Σ places (capacity) of agents 在线 × seconds
+	Hours   int
+	OnDuty  int // Σ over its hours of agents 在线 at the start of the hour
 }
 
-// QueueSample is the queue length at a moment.
-type QueueSample struct {
-	At  time.Time
-	Len int
+// Add adds o into s.
+func (s *Stat) Add(o *Stat) {
+	s.KPI.Add(&o.KPI)
+	s.BusyS += o.BusyS
+	s.PlacesS += o.PlacesS
+	s.Hours += o.Hours
+	s.OnDuty += o.OnDuty
 }
+
+// Utilisation is the busy share of the places on duty.
+func (s *Stat) Utilisation() float64 {
+	if s.PlacesS == 0 {
+		return 0
+	}
+	return s.BusyS / s.PlacesS
+}
+
+// QueueSample is the queue over a span: its mean over the samples taken and
+// its largest sample.
+type QueueSample struct {
+	At   time.Time
+	Mean float64
+	Max  int
+	n    int
+}
+
+// maxQueueSamples bounds the queue series: past it, neighbours merge.
+const maxQueueSamples = 1024
 
 // DefaultStart is a Monday, so a run's first hour is hour-of-week 0.
 var DefaultStart = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
@@ -122,27 +148,29 @@ const (
 // clock's timers call into it, it calls the workbench, the workbench's
 // events come back through onEvent.
 type sim struct {
-	cfg     Config
-	p       *Profile
-	clock   *clock.Virtual
-	wb      *wb.Workbench
-	rng     *rand.Rand
-	vendor  string
-	loc     *time.Location
-	stream  *wb.KPIStream
-	chats   map[string]*chat
-	agents  []*simAgent
-	byLogin map[string]*simAgent
-	res     *Result
-	events  int64
-	end     time.Time
-	measure time.Time // end of the warm-up
-	err     error
+	cfg        Config
+	p          *Profile
+	clock      *clock.Virtual
+	wb         *wb.Workbench
+	rng        *rand.Rand
+	vendor     string
+	loc        *time.Location
+	chats      map[string]*chat
+	agents     []*simAgent
+	byLogin    map[string]*simAgent
+	res        *Result
+	events     int64
+	end        time.Time
+	measure    time.Time // end of the warm-up
+	clockStart time.Time
+	err        error
 
 	busy, places int // open chats, places of agents 在线
 	lastChange   time.Time
-	hour         *HourStat
-	nextHour     time.Time
+	hour         Stat // the hour running
+	hourStart    time.Time
+	hourOn       bool
+	queueSpan    int // samples per QueueSample
 }
 
 type simAgent struct {
@@ -215,10 +243,7 @@ func (c *chat) Fire(kind int64) {
 	}
 }
 
-func (s *sim) done(c *chat) {
-	delete(s.chats, c.id)
-	s.stream.Forget(c.id)
-}
+func (s *sim) done(c *chat) { delete(s.chats, c.id) }
 
 // ticker is the run's own timer target: arrivals, hour boundaries, queue
 // samples and agents' breaks.
@@ -241,7 +266,7 @@ func (t ticker) Fire(kind int64) {
 	case kind == tSample:
 		if s.clock.Now().Before(s.end) {
 			if !s.clock.Now().Before(s.measure) {
-				s.res.Queue = append(s.res.Queue, QueueSample{At: s.clock.Now(), Len: s.wb.QueueLength(s.cfg.Vendor.Department)})
+				s.sampleQueue()
 			}
 			s.clock.Schedule(s.queueEvery(), t, tSample)
 		}
@@ -291,13 +316,19 @@ func newSim(cfg Config) (*sim, error) {
 		v.WorkHours = wb.WorkHours{Location: loc, Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
 	}
 	s := &sim{cfg: cfg, p: cfg.Profile, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
-		vendor: v.ID, loc: loc, stream: wb.NewKPIStream(), chats: map[string]*chat{}, byLogin: map[string]*simAgent{},
-		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}}
+		vendor: v.ID, loc: loc, chats: map[string]*chat{}, byLogin: map[string]*simAgent{},
+		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}, queueSpan: 1}
 	s.clock = clock.NewVirtualSingle(start)
-	s.end = start.Add(cfg.Warmup + cfg.Duration)
-	s.measure = start.Add(cfg.Warmup)
+	// The KPIs come by whole hours of the transfer request, so the warm-up
+	// is whole hours too.
+	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
+	s.end = start.Add(warm + cfg.Duration)
+	s.clockStart = start
+	s.measure = start.Add(warm)
 	s.res.Start, s.res.End = s.measure, s.end
-	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, OnEvent: s.onEvent})
+	// Ratings come at the instant a chat ends, so few ended chats need to
+	// stay readable.
+	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEvent: s.onEvent})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)
@@ -365,64 +396,104 @@ func (s *sim) run() {
 			break
 		}
 	}
-	if s.hour != nil {
+	if s.hourOn {
 		s.closeHour()
 	}
-	s.res.Events = s.events
 	// Requests are binned by the UTC hour of their transfer request; a
 	// run's hours start on local hour boundaries, which are UTC hour
 	// boundaries in every zone with a whole-hour offset.
-	bins := map[int64]wb.KPIBin{}
-	for _, b := range s.stream.Bins() {
-		bins[b.Hour.Unix()/3600] = b
-	}
-	for i := range s.res.Hours {
-		h := &s.res.Hours[i]
-		h.KPI = bins[h.Start.Unix()/3600]
-	}
+	s.wb.Stream().ForgetAll()
+	s.drain(s.end.Add(time.Hour))
+	s.res.Events = s.events
 	if s.cfg.Checker != nil {
 		s.res.Violations = s.cfg.Checker.Violations()
 	}
 }
 
 // startHour closes the previous hour, sets who is on duty and schedules
-// the next boundary. Hours outside the measured window are not recorded.
+// the next boundary.
 func (s *sim) startHour() {
 	now := s.clock.Now()
-	if s.hour != nil {
+	if s.hourOn {
 		s.closeHour()
 	}
+	s.drain(now.Add(-time.Hour))
 	if !now.Before(s.end) {
-		s.hour = nil
+		s.hourOn = false
 		return
 	}
-	how := HourOfWeek(now, s.loc)
-	s.roster(how)
-	s.hour = &HourStat{Start: now, HourOfWeek: how, OnDuty: s.onDuty()}
+	s.roster(HourOfWeek(now, s.loc))
+	s.hour, s.hourStart, s.hourOn = Stat{Hours: 1, OnDuty: s.onDuty()}, now, true
 	if s.cfg.Progress != nil {
-		s.cfg.Progress(now.Sub(s.res.Start.Add(-s.cfg.Warmup)))
+		s.cfg.Progress(now.Sub(s.clockStart))
 	}
 	s.clock.Schedule(time.Hour, ticker{s}, tHour)
 }
 
+// closeHour folds the hour's busy and on-duty time into its day and its
+// hour of the week; its KPIs follow when its requests are done (drain).
 func (s *sim) closeHour() {
 	s.account()
-	h := s.hour
-	if h.Start.Before(s.measure) {
+	if s.hourStart.Before(s.measure) {
 		return
 	}
-	s.res.Hours = append(s.res.Hours, *h)
+	s.statsAt(s.hourStart, func(st *Stat) { st.Add(&s.hour) })
+}
+
+// drain folds the KPI bins whose requests are all done into the figures.
+func (s *sim) drain(before time.Time) {
+	s.wb.Stream().Drain(before, func(b wb.KPIBin) {
+		if b.Hour.Before(s.measure) {
+			return
+		}
+		s.statsAt(b.Hour, func(st *Stat) { st.KPI.Add(&b) })
+	})
+}
+
+// statsAt applies f to the total, the day and the hour of the week of t.
+func (s *sim) statsAt(t time.Time, f func(*Stat)) {
+	day := int(t.Sub(s.measure) / (24 * time.Hour))
+	for len(s.res.Days) <= day {
+		s.res.Days = append(s.res.Days, Stat{})
+	}
+	f(&s.res.Total)
+	f(&s.res.Days[day])
+	f(&s.res.Week[HourOfWeek(t, s.loc)])
 }
 
 // account adds busy and on-duty place-seconds since the last change.
 func (s *sim) account() {
 	now := s.clock.Now()
-	if s.hour != nil {
+	if s.hourOn {
 		d := now.Sub(s.lastChange).Seconds()
 		s.hour.BusyS += float64(s.busy) * d
 		s.hour.PlacesS += float64(s.places) * d
 	}
 	s.lastChange = now
+}
+
+// sampleQueue records the queue length; past maxQueueSamples spans the
+// series halves its resolution, so it stays bounded for any horizon.
+func (s *sim) sampleQueue() {
+	now := s.clock.Now()
+	n := s.wb.QueueLength(s.cfg.Vendor.Department)
+	q := s.res.Queue
+	if k := len(q); k > 0 && q[k-1].n < s.queueSpan {
+		last := &q[k-1]
+		last.Mean = (last.Mean*float64(last.n) + float64(n)) / float64(last.n+1)
+		last.Max = max(last.Max, n)
+		last.n++
+		return
+	}
+	if len(q) == maxQueueSamples {
+		for i := 0; i < len(q)/2; i++ {
+			a, b := q[2*i], q[2*i+1]
+			q[i] = QueueSample{At: a.At, Mean: (a.Mean*float64(a.n) + b.Mean*float64(b.n)) / float64(a.n+b.n), Max: max(a.Max, b.Max), n: a.n + b.n}
+		}
+		q = q[:len(q)/2]
+		s.queueSpan *= 2
+	}
+	s.res.Queue = append(q, QueueSample{At: now, Mean: float64(n), Max: n, n: 1})
 }
 
 func (s *sim) onDuty() int {
@@ -578,9 +649,6 @@ func (s *sim) onEvent(e wb.Event) {
 	c := s.chats[e.Conv]
 	if c == nil {
 		return
-	}
-	if c.measured {
-		s.stream.Observe(e)
 	}
 	now := e.At
 	switch e.Type {

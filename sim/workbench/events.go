@@ -88,6 +88,8 @@ func (w *Workbench) emit(e Event) Event {
 	e.At = w.clock.Now()
 	if !w.opts.DiscardLog {
 		w.log = append(w.log, e)
+	} else {
+		w.stream.Observe(e)
 	}
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)

@@ -40,6 +40,8 @@ type KPIBin struct {
 	ServSum    time.Duration // Σ(end − pickup)
 	WaitSum    time.Duration // Σ time in queue until pickup or abandonment
 	Resolved   int           // requests picked up or abandoned (WaitSum's count)
+
+	refs int // requests of this bin the stream still follows
 }
 
 type streamReq struct {
@@ -58,8 +60,13 @@ func NewKPIStream() *KPIStream {
 func (s *KPIStream) Observe(e Event) {
 	switch e.Type {
 	case EvTransferRequest:
-		s.open[e.Conv] = &streamReq{bin: s.bin(e), queuedAt: e.At}
-		s.open[e.Conv].bin.Requests++
+		if old := s.open[e.Conv]; old != nil {
+			old.bin.refs--
+		}
+		r := &streamReq{bin: s.bin(e), queuedAt: e.At}
+		s.open[e.Conv] = r
+		r.bin.Requests++
+		r.bin.refs++
 	case EvQueued:
 		if r := s.open[e.Conv]; r != nil && !r.resolved {
 			r.queuedAt = e.At
@@ -119,7 +126,35 @@ func (s *KPIStream) bin(e Event) *KPIBin {
 // Forget drops a conversation's request state; its figures stay in the
 // bins. Call it once nothing more can happen to the request (it ended and
 // was rated or can no longer be).
-func (s *KPIStream) Forget(conv string) { delete(s.open, conv) }
+func (s *KPIStream) Forget(conv string) {
+	if r := s.open[conv]; r != nil {
+		r.bin.refs--
+		delete(s.open, conv)
+	}
+}
+
+// ForgetAll forgets every request, e.g. at the end of a simulation.
+func (s *KPIStream) ForgetAll() {
+	for c := range s.open {
+		s.Forget(c)
+	}
+}
+
+// Drain hands over and drops the bins of hours before t whose requests
+// are all forgotten: their figures can no longer change. A long
+// simulation drains as it goes, so the stream holds only recent hours;
+// a workbench that answers Service Insight from the stream never drains.
+func (s *KPIStream) Drain(before time.Time, f func(KPIBin)) {
+	for k, b := range s.bins {
+		if b.refs == 0 && b.Hour.Before(before) {
+			f(*b)
+			delete(s.bins, k)
+			if s.last == b {
+				s.last = nil
+			}
+		}
+	}
+}
 
 // Open is the number of requests the stream still follows.
 func (s *KPIStream) Open() int { return len(s.open) }
