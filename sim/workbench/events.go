@@ -92,6 +92,8 @@ func (w *Workbench) emit(e Event) Event {
 			w.log = append(w.log[:0:0], w.log[len(w.log)-n:]...)
 		}
 		w.log = append(w.log, e)
+	} else {
+		w.stream.Observe(e)
 	}
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)
