@@ -14,10 +14,11 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 .PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench clean
 
 run: build
-	./$(BIN) run --out reports/out
+	./$(BIN) run
 
+# The commit is also passed by hand: GOFLAGS=-buildvcs=false drops it from the build info.
 build:
-	$(GO) build -o $(BIN) ./cmd/routecheck
+	$(GO) build -ldflags "-X main.vcsCommit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/routecheck
 
 test: deps fmt-check vet unit fuzz scenarios
 
@@ -46,9 +47,13 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 
+# CI logs get no escape codes: --no-color unless stdout is a terminal. The
+# test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.
+GINKGO_COLOR = if [ -t 1 ]; then color=; else color=--no-color; fi;
+
 scenarios:
 	mkdir -p reports/out
-	$(GO) tool ginkgo -r --race --randomize-all --fail-on-pending --fail-on-empty --keep-going $(if $(CI),--no-color) \
+	$(GINKGO_COLOR) $(GO) tool ginkgo -r $$color --race --randomize-all --fail-on-pending --fail-on-empty --keep-going \
 		--poll-progress-after=60s --junit-report=scenarios-junit.xml --output-dir=reports/out ./scenarios
 
 bench:

@@ -65,7 +65,11 @@ func StepLine(s Step) string {
 // BrowserLine is one browser check, formatted as StepLine.
 func BrowserLine(c BrowserCheck) string {
 	head := fmt.Sprintf("%s %s", mark(c.Status), c.Title())
-	return resultLine(head, c.Status, c.Duration) + details(c.Status, c.Checks, c.Diagnosis)
+	line := resultLine(head, c.Status, c.Duration) + details(c.Status, c.Checks, c.Diagnosis)
+	if c.Status == StatusSkipped && c.SkipReason != "" {
+		line += "\n    reason:   " + oneLine(c.SkipReason)
+	}
+	return line
 }
 
 // WriteSummary writes everything after the steps: browser checks, KPIs,
@@ -91,8 +95,8 @@ func WriteSummary(w io.Writer, r *Run) error {
 
 func writeKPIs(w *bufio.Writer, r *Run) {
 	k := r.KPIs
-	fmt.Fprintf(w, "\nKPIs (R-KPI-1) over %d service requests: %d picked up, %d abandoned",
-		k.ServiceRequests, k.PickedUp, k.Abandoned)
+	fmt.Fprintf(w, "\nKPIs (R-KPI-1) over %s: %d picked up, %d abandoned",
+		Plural(k.ServiceRequests, "service request"), k.PickedUp, k.Abandoned)
 	if k.Waiting > 0 {
 		fmt.Fprintf(w, ", %d waiting", k.Waiting)
 	}
@@ -119,12 +123,12 @@ func writeKPIs(w *bufio.Writer, r *Run) {
 func writeInvariants(w *bufio.Writer, r *Run) {
 	switch {
 	case len(r.Invariants) > 0:
-		fmt.Fprintf(w, "\n✘ invariants: %d violated over %d events\n", len(r.Invariants), r.InvariantsChecked)
+		fmt.Fprintf(w, "\n✘ invariants: %d violated over %s\n", len(r.Invariants), Plural(r.InvariantsChecked, "event"))
 		for _, v := range r.Invariants {
 			fmt.Fprintf(w, "    %s\n", v)
 		}
 	case r.InvariantsChecked > 0:
-		fmt.Fprintf(w, "\n✔ invariants: clean over %d events\n", r.InvariantsChecked)
+		fmt.Fprintf(w, "\n✔ invariants: clean over %s\n", Plural(r.InvariantsChecked, "event"))
 	default:
 		w.WriteString("\n– invariants: not checked\n")
 	}

@@ -14,10 +14,11 @@ import (
 
 // WriteHTML writes report.html: one self-contained page a person opens
 // (inline CSS, screenshots as data: URIs, no script, no external asset).
-// It shows the verdict with seed and trace id, the failures first with
-// their fix, the five steps as a timeline, the waterfall of step spans and
-// chat phases, each step's checks, the browser checks with screenshots,
-// the transcripts, the invariant verdict and the KPIs against thresholds.
+// It reads top-down: the verdict with seed and trace id, a table of
+// contents, what went wrong with its fix, the KPIs against thresholds and
+// the invariant verdict, the five steps (timeline, waterfall of step spans
+// and chat phases, each step's checks), the browser checks with their
+// screenshots as thumbnails that open full size, then the transcripts.
 func WriteHTML(w io.Writer, r *Run) error {
 	if err := reportTemplate.Execute(w, newHTMLView(r)); err != nil {
 		return fmt.Errorf("reports: html: %w", err)
@@ -51,7 +52,9 @@ type htmlItem struct {
 	Diagnosis                             *Diagnosis
 	Fix                                   string
 	Screenshot                            template.URL // data: URI
+	ScreenshotLink                        string       // the PNG next to report.html, full size
 	ScreenshotNote                        string
+	SkipReason                            string
 }
 
 type htmlTiming struct{ Name, Value string }
@@ -107,7 +110,8 @@ func newHTMLView(r *Run) htmlView {
 	}
 	for i, b := range r.Browser {
 		it := htmlItem{Anchor: fmt.Sprintf("browser-%d", i+1), Title: b.Title(), Status: string(b.Status),
-			Mark: mark(b.Status), Duration: fmtDuration(b.Duration), Checks: b.Checks, Diagnosis: b.Diagnosis}
+			Mark: mark(b.Status), Duration: fmtDuration(b.Duration), Checks: b.Checks, Diagnosis: b.Diagnosis,
+			SkipReason: b.SkipReason, ScreenshotLink: screenshotName(i, b)}
 		if b.Status == StatusFailed {
 			it.Fix = fixText(b.Diagnosis)
 			v.Problems = append(v.Problems, problem(it.Anchor, "Browser check "+b.Title(), b.Checks, b.Diagnosis))
@@ -188,7 +192,7 @@ func senderLabel(s string) string {
 	return s
 }
 
-var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
+var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"plural": Plural}).Parse(reportHTML))
 
 const reportHTML = `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -220,7 +224,7 @@ td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace;white-
 tr.failed td{background:#fff5f5}
 .wf{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}
 .wf .row{display:grid;grid-template-columns:280px 1fr 240px;gap:8px;align-items:center;min-height:22px}
-.wf .lbl{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.wf .sub .lbl{padding-left:14px;color:#59636e;font-size:13px}
+.wf .lbl{overflow-wrap:anywhere}.wf .sub .lbl{padding-left:14px;color:#59636e;font-size:13px}
 .wf .note{font-size:12px;color:#59636e}
 .wf .track{position:relative;height:18px;background:#f6f8fa;border-radius:2px}
 .wf .axis .track{background:none;height:16px;border-bottom:1px solid #8c959f}
@@ -238,7 +242,11 @@ tr.failed td{background:#fff5f5}
 .line.agent{background:#dafbe1}.line.agent .who{color:#1a7f37}
 .line.system{background:#fff8c5}.line.system .who{color:#9a6700}
 .line.other{background:#f6f8fa}
-img.shot{max-width:100%;border:1px solid #d0d7de;margin-top:8px}
+.shot{display:inline-block;margin-top:8px;cursor:zoom-in}.shot input{display:none}
+.shot img{max-width:240px;max-height:180px;border:1px solid #d0d7de;vertical-align:top}
+.shot input:checked+img{max-width:100%;max-height:none;cursor:zoom-out}
+nav.toc{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:6px 16px;margin:12px 0}nav.toc ol{margin:4px 0;padding-left:20px}nav.toc li{margin:2px 0}
+.skipreason{color:#59636e;margin:4px 0}
 .mono{font-family:ui-monospace,Menlo,Consolas,monospace}
 footer{margin-top:32px;color:#59636e;font-size:12px}
 </style>
@@ -261,15 +269,67 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <dt>duration</dt><dd>{{.Duration}}</dd>
 <dt>exit code</dt><dd>{{.R.ExitCode}}</dd>
 </dl>
+<nav class="toc"><b>Contents</b>
+<ol>
 {{- if .Problems}}
-<div class="problems">
-<h3>What went wrong</h3>
+<li><a href="#problems">What went wrong</a></li>
+{{- end}}
+<li><a href="#kpis">KPIs against thresholds</a></li>
+<li><a href="#invariants">Routing invariants</a></li>
+<li><a href="#steps">Steps</a>: <a href="#waterfall">waterfall</a>, <a href="#checks">checks of each step</a></li>
+{{- if .Browser}}
+<li><a href="#browser">Browser checks and screenshots</a></li>
+{{- end}}
+{{- if .Transcripts}}
+<li><a href="#transcripts">Transcripts</a></li>
+{{- end}}
+{{- if .R.Notes}}
+<li><a href="#notes">Notes</a></li>
+{{- end}}
+</ol>
+</nav>
+{{- if .Problems}}
+<div class="problems" id="problems">
+<h2>What went wrong</h2>
 <ul>
 {{- range .Problems}}
 <li><a href="#{{.Anchor}}"><b>{{.What}}</b></a>{{if .Message}}: {{.Message}}{{end}}<br>fix{{if .Rule}} ({{.Rule}}){{end}}: {{.Fix}}</li>
 {{- end}}
 </ul>
 </div>
+{{- end}}
+
+<h2 id="kpis">KPIs against thresholds (R-KPI-1)</h2>
+{{- if .Verdicts}}
+<table>
+<tr><th>KPI</th><th>value</th><th>threshold</th><th>result</th></tr>
+{{- range .Verdicts}}
+<tr><td>{{.Label}}</td><td class="num">{{.Value}}</td><td class="num">{{.Threshold}}</td><td class="{{.Class}}">{{.Result}}</td></tr>
+{{- end}}
+</table>
+{{- else}}
+<p>not assessed</p>
+{{- end}}
+{{- with .R.KPIs}}
+<table>
+<tr><th>服务请求量 service requests</th><th>接起量 picked up</th><th>排队放弃量 abandoned</th><th>waiting</th><th>responded</th><th>参评量 ratings</th><th>满意 satisfied</th></tr>
+<tr><td class="num">{{.ServiceRequests}}</td><td class="num">{{.PickedUp}}</td><td class="num">{{.Abandoned}}</td><td class="num">{{.Waiting}}</td><td class="num">{{.Responded}}</td><td class="num">{{.Ratings}}</td><td class="num">{{.Satisfied}}</td></tr>
+</table>
+{{- end}}
+
+<h2 id="invariants">Routing invariants</h2>
+{{- if .Invariants}}
+<table>
+<tr><th>rule</th><th>invariant</th><th>at</th><th>what</th><th>events</th></tr>
+{{- range .Invariants}}
+<tr class="failed"><td>{{.Rule}}</td><td>{{.Invariant}}</td><td class="num">{{.At.Format "15:04:05.000"}}</td><td>{{.Message}}</td><td class="num">{{range $i, $e := .Events}}{{if $i}}, {{end}}#{{$e}}{{end}}</td></tr>
+{{- end}}
+</table>
+<p class="m failed">✘ {{len .Invariants}} violated over {{plural .R.InvariantsChecked "event"}}.</p>
+{{- else if .R.InvariantsChecked}}
+<p class="m passed">✔ clean: no invariant violated over {{plural .R.InvariantsChecked "event"}} (capacity, status, tenant, single owner, FIFO, head at once, welcome is not a reply).</p>
+{{- else}}
+<p>not checked</p>
 {{- end}}
 
 <h2 id="steps">Steps</h2>
@@ -279,7 +339,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 </ol>
 
-<h2 id="waterfall">Waterfall</h2>
+<h3 id="waterfall">Waterfall</h3>
 {{- with .Waterfall}}
 <div class="wf">
 <div class="row axis"><div class="lbl"></div><div class="track">
@@ -297,7 +357,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <p>No step ran.</p>
 {{- end}}
 
-<h2 id="checks">Checks</h2>
+<h3 id="checks">Checks of each step</h3>
 {{- range .Steps}}
 <div class="card {{.Status}}" id="{{.Anchor}}">
 <h3><span class="m">{{.Mark}}</span> Step {{.Title}} <small>· {{.Status}}{{if ne .Status "skipped"}} · {{.Duration}}{{end}}</small></h3>
@@ -309,13 +369,19 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 {{- if .Browser}}
 
-<h2 id="browser">Browser checks</h2>
+<h2 id="browser">Browser checks and screenshots</h2>
 {{- range .Browser}}
 <div class="card {{.Status}}" id="{{.Anchor}}">
-<h3><span class="m">{{.Mark}}</span> {{.Title}} <small>· {{.Status}} · {{.Duration}}</small></h3>
+<h3><span class="m">{{.Mark}}</span> {{.Title}} <small>· {{.Status}}{{if ne .Status "skipped"}} · {{.Duration}}{{end}}</small></h3>
+{{- if .SkipReason}}
+<p class="skipreason">skipped: does not apply to this vendor: {{.SkipReason}}</p>
+{{- end}}
 {{- template "item" .}}
 {{- if .Screenshot}}
-<img class="shot" alt="screenshot of {{.Title}}" src="{{.Screenshot}}">
+<label class="shot" title="click to see it full size"><input type="checkbox"><img alt="screenshot of {{.Title}}" src="{{.Screenshot}}"></label>
+{{- if .ScreenshotLink}}
+<p><a href="{{.ScreenshotLink}}">{{.ScreenshotLink}}</a> (full size, next to this report)</p>
+{{- end}}
 {{- else if .ScreenshotNote}}
 <p>{{.ScreenshotNote}}</p>
 {{- end}}
@@ -335,39 +401,6 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 </div>
 {{- end}}
-{{- end}}
-
-<h2 id="invariants">Routing invariants</h2>
-{{- if .Invariants}}
-<table>
-<tr><th>rule</th><th>invariant</th><th>at</th><th>what</th><th>events</th></tr>
-{{- range .Invariants}}
-<tr class="failed"><td>{{.Rule}}</td><td>{{.Invariant}}</td><td class="num">{{.At.Format "15:04:05.000"}}</td><td>{{.Message}}</td><td class="num">{{range $i, $e := .Events}}{{if $i}}, {{end}}#{{$e}}{{end}}</td></tr>
-{{- end}}
-</table>
-<p class="m failed">✘ {{len .Invariants}} violated over {{.R.InvariantsChecked}} events.</p>
-{{- else if .R.InvariantsChecked}}
-<p class="m passed">✔ clean: no invariant violated over {{.R.InvariantsChecked}} events (capacity, status, tenant, single owner, FIFO, head at once, welcome is not a reply).</p>
-{{- else}}
-<p>not checked</p>
-{{- end}}
-
-<h2 id="kpis">KPIs against thresholds (R-KPI-1)</h2>
-{{- if .Verdicts}}
-<table>
-<tr><th>KPI</th><th>value</th><th>threshold</th><th>result</th></tr>
-{{- range .Verdicts}}
-<tr><td>{{.Label}}</td><td class="num">{{.Value}}</td><td class="num">{{.Threshold}}</td><td class="{{.Class}}">{{.Result}}</td></tr>
-{{- end}}
-</table>
-{{- else}}
-<p>not assessed</p>
-{{- end}}
-{{- with .R.KPIs}}
-<table>
-<tr><th>服务请求量 service requests</th><th>接起量 picked up</th><th>排队放弃量 abandoned</th><th>waiting</th><th>responded</th><th>参评量 ratings</th><th>满意 satisfied</th></tr>
-<tr><td class="num">{{.ServiceRequests}}</td><td class="num">{{.PickedUp}}</td><td class="num">{{.Abandoned}}</td><td class="num">{{.Waiting}}</td><td class="num">{{.Responded}}</td><td class="num">{{.Ratings}}</td><td class="num">{{.Satisfied}}</td></tr>
-</table>
 {{- end}}
 {{- if .R.Notes}}
 

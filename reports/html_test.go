@@ -88,6 +88,7 @@ func TestHTMLFailing(t *testing.T) {
 		`class="card skipped" id="step-4"`,
 		`<tr class="failed"><td>R-TEN-1</td><td>tenant</td>`,
 		`not measured`,
+		`<p class="skipreason">skipped: does not apply to this vendor: no agent account has a tenant other than 闲鱼BU</p>`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("failing HTML lacks %q", want)
@@ -95,6 +96,41 @@ func TestHTMLFailing(t *testing.T) {
 	}
 	if strings.Contains(out, "<title>PASS") {
 		t.Error("failing run titled PASS")
+	}
+	// Top-down: verdict, contents, what went wrong, KPIs and invariants,
+	// steps, browser checks and screenshots, transcripts.
+	last := -1
+	for _, h := range []string{`class="badge FAIL"`, `<nav class="toc">`, `id="problems"`, `id="kpis"`, `id="invariants"`,
+		`id="steps"`, `id="waterfall"`, `id="checks"`, `id="browser"`} {
+		i := strings.Index(out, h)
+		if i < last {
+			t.Errorf("%s is out of order (at %d, after %d)", h, i, last)
+		}
+		last = i
+	}
+	for _, a := range []string{`href="#problems"`, `href="#kpis"`, `href="#invariants"`, `href="#steps"`, `href="#browser"`} {
+		if !strings.Contains(out, a) {
+			t.Errorf("the contents lack %s", a)
+		}
+	}
+}
+
+// Screenshots are thumbnails that open full size: a checkbox toggles the
+// size with CSS alone, and the PNG next to the report is linked.
+func TestHTMLThumbnails(t *testing.T) {
+	out := renderHTML(t, passingRun())
+	for _, want := range []string{`<label class="shot" title="click to see it full size"><input type="checkbox"><img alt="screenshot of login and 马上上班 (R-WB-1)"`,
+		`.shot input:checked+img{max-width:100%;max-height:none`, `.shot img{max-width:240px`,
+		`<a href="browser-01-login-and.png">`, `id="transcripts"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if strings.Index(out, `id="browser"`) > strings.Index(out, `id="transcripts"`) {
+		t.Error("screenshots come with the browser checks, before the transcripts")
+	}
+	if strings.Contains(out, "text-overflow:ellipsis") {
+		t.Error("waterfall labels must not be cut off")
 	}
 }
 

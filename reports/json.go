@@ -84,6 +84,7 @@ type jsonBrowser struct {
 	DurationMS float64        `json:"duration_ms"`
 	Checks     []jsonCheck    `json:"checks,omitempty"`
 	Diagnosis  *jsonDiagnosis `json:"diagnosis"`
+	SkipReason string         `json:"skip_reason,omitempty"`
 	Screenshot string         `json:"screenshot,omitempty"` // file name, next to report.json
 }
 
@@ -126,7 +127,7 @@ func WriteJSON(w io.Writer, r *Run) error {
 	for i, b := range r.Browser {
 		out.Browser = append(out.Browser, jsonBrowser{Name: b.Name, Rule: b.Rule, Status: b.Status,
 			DurationMS: ms(b.Duration), Checks: jsonChecks(b.Checks), Diagnosis: jsonDiag(b.Diagnosis),
-			Screenshot: screenshotName(i, b)})
+			SkipReason: b.SkipReason, Screenshot: screenshotName(i, b)})
 	}
 	for _, t := range r.Transcripts {
 		jt := jsonTranscript{Conv: t.Conv, Title: t.Title, Lines: []jsonLine{}}

@@ -101,6 +101,14 @@ func TestJSONTimingsAndTranscripts(t *testing.T) {
 	}
 }
 
+func TestJSONSkipReason(t *testing.T) {
+	m, _ := decodeJSON(t, failingRun())
+	b := m["browser"].([]any)[1].(map[string]any)
+	if b["status"] != "skipped" || b["skip_reason"] != "no agent account has a tenant other than 闲鱼BU" || b["checks"] != nil {
+		t.Errorf("skipped browser check = %v", b)
+	}
+}
+
 func TestJSONEmptyRun(t *testing.T) {
 	m, _ := decodeJSON(t, &Run{})
 	for _, k := range []string{"steps", "browser", "verdicts", "invariants", "transcripts", "notes"} {

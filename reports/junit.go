@@ -110,6 +110,9 @@ func WriteJUnit(w io.Writer, r *Run) error {
 				cs.SystemOut = strings.TrimPrefix(cs.SystemOut+"\nscreenshot: "+name, "\n")
 			}
 			b.add(cs, c.Status, c.Checks, c.Diagnosis)
+			if c.Status == StatusSkipped && c.SkipReason != "" {
+				b.Cases[len(b.Cases)-1].Skipped.Message = "does not apply: " + c.SkipReason
+			}
 		}
 		b.Time = secs(total)
 		out.Suites = append(out.Suites, b)
@@ -200,7 +203,7 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 	s := junitSuite{Name: junitRunSuite, Timestamp: stamp, Properties: props, Time: secs(0)}
 	if r.InvariantsChecked > 0 || len(r.Invariants) > 0 {
 		c := junitCase{Classname: "routecheck.invariants", Name: "routing invariants", Time: secs(0),
-			SystemOut: fmt.Sprintf("%d events checked", r.InvariantsChecked)}
+			SystemOut: Plural(r.InvariantsChecked, "event") + " checked"}
 		st := StatusPassed
 		var d *Diagnosis
 		if len(r.Invariants) > 0 {

@@ -54,15 +54,19 @@ func TestJUnitFailing(t *testing.T) {
 		t.Error("step 3 not skipped")
 	}
 	browser := s.Suites[1]
-	if browser.Name != "routecheck browser checks" || browser.Tests != 1 || browser.Failures != 1 ||
+	if browser.Name != "routecheck browser checks" || browser.Tests != 2 || browser.Failures != 1 || browser.Skipped != 1 ||
 		browser.Cases[0].Failure.Type != "R-TEN-1" || !strings.Contains(browser.Cases[0].SystemOut, "browser-01-login-and.png") {
 		t.Errorf("browser suite = %+v", browser)
+	}
+	// A check that does not apply is skipped with its reason, not "an earlier step failed".
+	if sk := browser.Cases[1].Skipped; sk == nil || sk.Message != "does not apply: no agent account has a tenant other than 闲鱼BU" {
+		t.Errorf("skipped browser check = %+v", sk)
 	}
 	run := s.Suites[2]
 	if run.Failures != 1 || run.Cases[0].Failure == nil || run.Cases[0].Failure.Type != "R-TEN-1" {
 		t.Errorf("run suite = %+v", run)
 	}
-	if s.Tests != 5+1+4 || s.Failures != 3 {
+	if s.Tests != 5+2+4 || s.Failures != 3 {
 		t.Errorf("testsuites tests %d failures %d", s.Tests, s.Failures)
 	}
 }

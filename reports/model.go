@@ -119,6 +119,9 @@ type BrowserCheck struct {
 	Duration  time.Duration
 	Checks    []Check // optional, as for a step
 	Diagnosis *Diagnosis
+	// SkipReason says why a skipped check could not apply to the vendor
+	// (D-BR-1), e.g. no agent with a second tenant.
+	SkipReason string
 	// Screenshot is a PNG. WriteAll writes it next to the reports and the
 	// HTML embeds it. ScreenshotFile names a PNG already on disk instead;
 	// WriteAll copies it next to the reports.

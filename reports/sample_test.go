@@ -136,6 +136,8 @@ func failingRun() *Run {
 	r.Browser = []BrowserCheck{
 		{Name: "login and 马上上班", Rule: "R-TEN-1", Status: StatusFailed, Duration: msd(930), Screenshot: samplePNG(),
 			Diagnosis: &Diagnosis{Rule: "R-TEN-1", Message: "the left menu has no 在线工作台", Fix: "switch the tenant to 闲鱼BU"}},
+		{Name: "租户不是闲鱼BU时无法上班", Rule: "R-TEN-1", Status: StatusSkipped, Duration: msd(1),
+			SkipReason: "no agent account has a tenant other than 闲鱼BU"},
 	}
 	r.Verdicts = workbench.Assessed.Assess(r.KPIs)
 	r.InvariantsChecked = 9

@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"routecheck/sim/traffic"
 	wb "routecheck/sim/workbench"
 )
@@ -28,28 +30,48 @@ type erlangOut struct {
 	AtFewest     traffic.ErlangResult  `json:"at_fewest"`
 }
 
-// cmdErlang is the analytic answer: Erlang-A (M/M/n·c+M) for a rate,
-// handling time, patience and staffing; no simulation.
-func cmdErlang(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("erlang [flags]", "Erlang-A (M/M/n+M) queueing answer: pickup (接起率), abandonment and mean wait for a\nrate of service requests, a mean chat duration and a mean patience in the queue, with\nn = agents x capacity places (R-CAP-1), and the fewest agents for pickup >= 90% (R-KPI-1).", erlangExamples, stderr)
-	perHour := fs.Float64("per-hour", 0, "service requests per hour (required)")
-	service := fs.Duration("service", 6*time.Minute, "mean chat duration, pickup to end")
-	patience := fs.Duration("patience", 2*time.Minute, "mean patience in the queue; 0 means nobody gives up (Erlang-C)")
-	agents := fs.Int("agents", 0, "agents on duty; 0: only the staffing answer")
-	capacity := fs.Int("capacity", wb.DefaultCapacity, "chats per agent (1V3 = 3; R-CAP-1)")
-	minPickup := fs.Float64("min-pickup", wb.Assessed.MinPickupRate, "pickup rate the staffing answer must reach")
-	maxAgents := fs.Int("max-agents", 5000, "largest staffing to try")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if code := parse(fs, args); code >= 0 {
-		return code
+type erlangFlags struct {
+	perHour, minPickup          float64
+	service, patience           time.Duration
+	agents, capacity, maxAgents int
+	json                        bool
+}
+
+func newErlangCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	var f erlangFlags
+	cmd := &cobra.Command{
+		Use:   "erlang [flags]",
+		Short: "Erlang-A answer: pickup, abandonment, wait, fewest agents",
+		Long: "Erlang-A (M/M/n+M) queueing answer: pickup (接起率), abandonment and mean wait for a\n" +
+			"rate of service requests, a mean chat duration and a mean patience in the queue, with\n" +
+			"n = agents x capacity places (R-CAP-1), and the fewest agents for pickup >= 90% (R-KPI-1).",
+		Example: erlangExamples,
+		Args:    noArgs,
+		Run:     func(*cobra.Command, []string) { *code = erlangAnswer(f, stdout, stderr) },
 	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.Float64Var(&f.perHour, "per-hour", 0, "service requests per hour (required)")
+	fs.DurationVar(&f.service, "service", 6*time.Minute, "mean chat duration, pickup to end")
+	fs.DurationVar(&f.patience, "patience", 2*time.Minute, "mean patience in the queue; 0 means nobody gives up (Erlang-C)")
+	fs.IntVar(&f.agents, "agents", 0, "agents on duty; 0: only the staffing answer")
+	fs.IntVar(&f.capacity, "capacity", wb.DefaultCapacity, "chats per agent (1V3 = 3; R-CAP-1)")
+	fs.Float64Var(&f.minPickup, "min-pickup", wb.Assessed.MinPickupRate, "pickup rate the staffing answer must reach")
+	fs.IntVar(&f.maxAgents, "max-agents", 5000, "largest staffing to try")
+	fs.BoolVar(&f.json, "json", false, "print JSON")
+	return cmd
+}
+
+// erlangAnswer is the analytic answer: Erlang-A (M/M/n·c+M) for a rate,
+// handling time, patience and staffing; no simulation.
+func erlangAnswer(f erlangFlags, stdout, stderr io.Writer) int {
+	perHour, service, patience, agents, capacity := &f.perHour, &f.service, &f.patience, &f.agents, &f.capacity
+	minPickup, maxAgents, asJSON := &f.minPickup, &f.maxAgents, &f.json
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "routecheck erlang: "+format+" (see routecheck erlang --help)\n", a...)
 		return exitInput
 	}
 	switch {
-	case fs.NArg() > 0:
-		return bad("unexpected argument %q", fs.Arg(0))
 	case !(*perHour > 0):
 		return bad("--per-hour must be above 0, e.g. --per-hour 300")
 	case *service <= 0:

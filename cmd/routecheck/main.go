@@ -4,11 +4,14 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes (DESIGN.md principle 4).
@@ -21,71 +24,197 @@ const (
 	exitInterrupted = 130
 )
 
-const usage = `routecheck proves a customer-service vendor's chat routing works before go-live.
+const rootLong = `routecheck proves a customer-service vendor's chat routing works before go-live.
 
-usage:
-  routecheck run   [flags]        the five-step route test (R-RT-1..5), reports in reports/out/<run>/
-  routecheck vet   FILE...        check onboarding data (R-VEN-1..5), print a go-live checklist
-  routecheck serve [flags]        run the bundled workbench for people and browsers
-  routecheck erlang [flags]       Erlang-A answer: pickup, abandonment, wait, fewest agents
-
-Run "routecheck <command> --help" for a command's flags and examples.
 Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run,
-130 interrupted (Ctrl-C, SIGTERM).
+130 interrupted (Ctrl-C, SIGTERM).`
+
+// usageTemplate is cobra's, in the words and order of our help texts:
+// lower-case headings, examples before flags.
+const usageTemplate = `usage:{{if and .Runnable (not .HasAvailableSubCommands)}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} <command> [flags]
+
+commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasExample}}
+
+examples:
+{{.Example | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableLocalFlags}}
+
+flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+global flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run "{{.CommandPath}} <command> --help" for a command's flags and examples.{{end}}
 `
+
+// globalFlags are the root's persistent flags, shared by every command.
+type globalFlags struct {
+	noColor bool
+}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// realMain runs one command line and returns its exit code. Output goes to
+// stdout and stderr only, so tests can run the CLI in-process.
 func realMain(args []string, stdout, stderr io.Writer) int {
+	return execute(args, os.Stdin, stdout, stderr)
+}
+
+// execute is realMain with stdin given (`vet -` reads it).
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	code := exitPass
+	root := newRootCmd(stdout, stderr, &code)
+	root.SetIn(stdin)
+	root.SetArgs(args)
+	if _, err := root.ExecuteContextC(context.Background()); err != nil {
+		// Every error cobra returns is about the command line: the bodies
+		// report their own trouble and set code.
+		fmt.Fprintln(stderr, err)
+		return exitInput
+	}
+	return code
+}
+
+// newRootCmd is the command tree. Cobra parses flags, prints help and
+// completion; each command's body is a plain function of its flag struct
+// that sets *code.
+func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
+	g := &globalFlags{}
+	root := &cobra.Command{
+		Use:           "routecheck",
+		Short:         "prove a vendor's chat routing works before go-live",
+		Long:          rootLong,
+		Version:       moduleVersion(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          unknownCommand,
+
+		SuggestionsMinimumDistance: 2,
+		Run: func(cmd *cobra.Command, _ []string) {
+			// No command: the overview on stderr, as a usage error.
+			cmd.SetOut(stderr)
+			cmd.Help()
+			*code = exitInput
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetUsageTemplate(usageTemplate)
+	root.SetVersionTemplate(`{{printf "%s\n" .Version}}`)
+	root.SetFlagErrorFunc(flagError)
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (NO_COLOR does the same)")
+	root.AddCommand(
+		newRunCmd(g, stdout, stderr, code),
+		newVetCmd(g, stdout, stderr, code),
+		newServeCmd(g, stdout, stderr, code),
+		newVersionCmd(stdout, code),
+		newFixturesCmd(stdout, code),
+		newInitCmd(stdout, stderr, code),
+		newErlangCmd(stdout, stderr, code),
+	)
+	return root
+}
+
+// unknownCommand refuses anything but a command after "routecheck".
+func unknownCommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitInput
+		return nil
 	}
-	switch args[0] {
-	case "run":
-		return cmdRun(args[1:], stdout, stderr)
-	case "vet":
-		return cmdVet(args[1:], stdout, stderr)
-	case "serve":
-		return cmdServe(args[1:], stdout, stderr)
-	case "erlang":
-		return cmdErlang(args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitPass
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
 	}
-	fmt.Fprintf(stderr, "routecheck: unknown command %q; want run, vet or serve (routecheck --help)\n", args[0])
-	return exitInput
+	msg := fmt.Sprintf("routecheck: unknown command %q; want %s", args[0], strings.Join(names, ", "))
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %s?", s[0])
+	}
+	return fmt.Errorf("%s (routecheck --help)", msg)
 }
 
-// newFlags returns a flag set that prints the command's help with
-// examples and reports a bad flag in one line.
-func newFlags(name, summary, examples string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("routecheck "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: routecheck %s\n\n%s\n\nflags:\n", name, summary)
-		fs.PrintDefaults()
-		fmt.Fprintf(fs.Output(), "\nexamples:\n%s", examples)
+// noArgs refuses stray arguments for commands that take flags only.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (flags only; see %s --help)", cmd.CommandPath(), args[0], cmd.CommandPath())
 	}
-	return fs
+	return nil
 }
 
-// parse parses flags; it returns the exit code to stop with, or -1 to go on.
-func parse(fs *flag.FlagSet, args []string) int {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
+// flagError turns pflag's messages into one line in the command's name,
+// with the closest flag when the tester mistyped one:
+//
+//	routecheck run: unknown flag --seeed; did you mean --seed? (see routecheck run --help)
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	var typed string
 	switch {
-	case err == flag.ErrHelp:
-		fs.Usage()
-		return exitPass
-	case err != nil:
-		fmt.Fprintf(out, "%s: %s (see %s --help)\n", fs.Name(), strings.TrimSpace(err.Error()), fs.Name())
-		return exitInput
+	case strings.HasPrefix(msg, "unknown flag: "):
+		typed = strings.TrimPrefix(msg, "unknown flag: ")
+		msg = "unknown flag " + typed
+	case strings.HasPrefix(msg, "unknown shorthand flag: "):
+		// "-seed" in Go's flag style reads as shorthands to pflag.
+		if i := strings.LastIndex(msg, " in "); i >= 0 {
+			typed = msg[i+len(" in "):]
+			msg = "unknown flag " + typed
+		}
 	}
-	return -1
+	if typed != "" {
+		if s := closestFlag(cmd, typed); s != "" {
+			msg += "; did you mean --" + s + "?"
+		}
+	}
+	return fmt.Errorf("%s: %s (see %s --help)", cmd.CommandPath(), msg, cmd.CommandPath())
+}
+
+// closestFlag is the flag of cmd nearest to typed ("--seeed", "-seed",
+// "--seed=3"), or "" when none is close.
+func closestFlag(cmd *cobra.Command, typed string) string {
+	name := strings.TrimLeft(typed, "-")
+	if i := strings.IndexByte(name, '='); i >= 0 {
+		name = name[:i]
+	}
+	best, bestD := "", 3 // further than 2 edits is a guess, not a typo
+	visit := func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		d := editDistance(strings.ToLower(name), f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
+			d = min(d, 1)
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

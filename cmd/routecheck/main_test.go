@@ -40,7 +40,7 @@ func TestRunDemoPasses(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"report.json", "junit.xml", "report.html"} {
-		if _, err := os.Stat(filepath.Join(dir, "demo-recycle-11", f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("report %s: %v", f, err)
 		}
 	}
@@ -95,8 +95,8 @@ func TestBadInputExitsTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--seeed", "1"}, "flag provided but not defined: -seeed"},
-		{[]string{"run", "--timeout", "soon"}, "invalid value"},
+		{[]string{"run", "--seeed", "1"}, "routecheck run: unknown flag --seeed; did you mean --seed?"},
+		{[]string{"run", "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"run", "--timeout", "-1s"}, "must be positive"},
 		{[]string{"run", "--target", "localhost:8080"}, "did you mean http://localhost:8080?"},
 		{[]string{"run", "--target", "127.0.0.1:8080"}, "did you mean http://127.0.0.1:8080?"},
@@ -147,7 +147,7 @@ func TestVet(t *testing.T) {
 	demo = bytes.Replace(demo, []byte("role: agent, capacity: 3}"), []byte("role: agent, capacity: 8}"), 1)
 	os.WriteFile(warn, demo, 0o644)
 	code, out, _ = runCLI(t, "vet", warn)
-	if code != exitPass || !strings.Contains(out, "READY with 2 warning(s)") ||
+	if code != exitPass || !strings.Contains(out, "READY with 2 warnings") ||
 		!strings.Contains(out, "⚠") || !strings.Contains(out, "R-VEN-5") || !strings.Contains(out, "R-CAP-1") {
 		t.Fatalf("warnings do not fail vet but are listed: exit %d\n%s", code, out)
 	}

@@ -8,10 +8,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"routecheck/fixtures"
 	"routecheck/reports"
@@ -21,42 +22,63 @@ import (
 
 const runExamples = `  routecheck run                                   # demo vendor, bundled workbench
   routecheck run --seed 42                         # repeat a run exactly
-  routecheck run --vendor fixtures/vendors/broken/wrong-tenant.yaml
+  routecheck run --vendor broken/wrong-tenant      # a bundled vendor by name (routecheck fixtures)
+  routecheck run --vendor my-vendor.yaml           # your own (routecheck init writes a template)
   routecheck run --target http://127.0.0.1:8080    # a workbench started elsewhere (routecheck serve)
   routecheck run --json > report.json              # report.json on stdout, the console on stderr
   routecheck run --browser                         # also the Chromium checks (R-WB-3, R-TEN-1)
 `
 
 type runFlags struct {
-	seed     int64
-	vendor   string
-	target   string
-	out      string
-	timeout  time.Duration
-	json     bool
-	tokenTTL time.Duration
-	browser  bool
+	seed      int64
+	vendor    string
+	target    string
+	out       string
+	outExact  bool // --out was given: it is the run's own folder
+	noReports bool
+	timeout   time.Duration
+	json      bool
+	tokenTTL  time.Duration
+	browser   bool
+	quiet     bool
+	noColor   bool
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) int {
+func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
 	var f runFlags
-	fs := newFlags("run [flags]", "Runs the five-step route test (R-RT-1..5) with simulated customers and agents over real\n"+
-		"sockets, against the bundled workbench or --target, and writes report.json, junit.xml and\nreport.html to <out>/<vendor>-<seed>/.", runExamples, stderr)
+	cmd := &cobra.Command{
+		Use:   "run [flags]",
+		Short: "the five-step route test (R-RT-1..5), reports in reports/out/<run>/",
+		Long: "Runs the five-step route test (R-RT-1..5) with simulated customers and agents over real\n" +
+			"sockets, against the bundled workbench or --target, and writes report.json, junit.xml and\n" +
+			"report.html to a folder of their own: reports/out/<vendor>-<seed>-<UTC time>/, with\n" +
+			"reports/out/latest pointing at the newest; --out DIR writes to exactly DIR instead.",
+		Example: runExamples,
+		Args:    noArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			f.outExact = cmd.Flags().Changed("out")
+			f.noColor = g.noColor
+			*code = runRoute(cmd.Context(), f, stdout, stderr)
+		},
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
 	fs.Int64Var(&f.seed, "seed", 0, "seed for test data and choices; 0 picks one (printed, so --seed repeats it)")
-	fs.StringVar(&f.vendor, "vendor", fixtures.DemoPath, "vendor fixture (YAML)")
+	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.StringVar(&f.target, "target", "", "base URL of a running workbench; empty starts the bundled one")
-	fs.StringVar(&f.out, "out", "reports/out", "directory for the reports")
+	fs.StringVar(&f.out, "out", defaultOut, "folder for the reports; not given, each run gets a new folder\n<vendor>-<seed>-<UTC time> under it and <out>/latest points there;\ngiven, the reports go to exactly this folder")
+	fs.BoolVar(&f.noReports, "no-reports", false, "write no report files (with --json, report.json goes to stdout only)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "longest wait for one thing to happen (an assignment, a reply)")
 	fs.BoolVar(&f.json, "json", false, "print report.json to stdout (the console goes to stderr)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens in the bundled workbench (R-RT-3)")
 	fs.BoolVar(&f.browser, "browser", false, "also run the browser checks in Chromium (R-WB-3, R-NTF-1, R-TEN-1)")
-	if code := parse(fs, args); code >= 0 {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "routecheck run: unexpected argument %q (flags only; see --help)\n", fs.Arg(0))
-		return exitInput
-	}
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no live progress line on a terminal")
+	completeVendor(cmd)
+	return cmd
+}
+
+// runRoute is the route test: vendor in, verdict, console and reports out.
+func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 	if f.timeout <= 0 || f.tokenTTL <= 0 {
 		fmt.Fprintln(stderr, "routecheck run: --timeout and --token-ttl must be positive durations, e.g. 5s, 24h")
 		return exitInput
@@ -71,6 +93,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if f.json {
 		console = stderr
 	}
+	live := newLive(console, stderr, f.quiet, f.noColor)
+	defer live.close()
+	console, stderr = live.console, live.guard(stderr)
 	v, err := loadVendor(f.vendor)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -80,9 +105,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		f.seed = rand.Int64N(1<<31) + 1
 	}
 	// What would throw a finished run away is checked before step 1.
-	if err := writable(f.out); err != nil {
-		fmt.Fprintf(stderr, "routecheck run: --out %s is not writable: %v\n", f.out, err)
-		return exitInput
+	if !f.noReports {
+		if err := writable(f.out); err != nil {
+			fmt.Fprintf(stderr, "routecheck run: --out %s is not writable: %v\n", f.out, err)
+			return exitInput
+		}
 	}
 	if f.browser {
 		if _, err := browser.Find(); err != nil {
@@ -90,7 +117,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitHarness
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	interrupted := func() int {
 		fmt.Fprintln(stderr, "routecheck run: interrupted")
@@ -115,7 +142,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 
 	sess, err := routetest.Start(ctx, routetest.Options{
 		Target: target, Vendor: v, Seed: f.seed, Timeout: f.timeout,
-		OnStep: func(s reports.Step) { fmt.Fprintln(console, reports.StepLine(s)) },
+		OnStep:      live.step,
+		OnStepStart: live.stepStart,
+		OnWait:      live.wait,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -128,10 +157,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitHarness
 	}
 	sess.Report().Rerun = f.rerun()
-	reports.WriteHeader(console, sess.Report())
+	live.print(func() { reports.WriteHeader(console, sess.Report()) })
 	rep := sess.Finish()
 	if f.browser && !rep.Interrupted {
-		checks, err := browser.RunAll(ctx, target, v)
+		checks, err := browser.RunAllWith(ctx, live.browserEnv(target, v))
 		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
@@ -150,12 +179,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rep.ExitCode = exitCode(rep)
-	rep.OutDir = filepath.Join(f.out, rep.ID)
-	if err := reports.WriteAll(rep.OutDir, rep); err != nil {
+	if err := writeReports(f, rep, time.Now()); err != nil {
 		fmt.Fprintln(stderr, "routecheck run:", err)
 		return exitHarness
 	}
-	reports.WriteSummary(console, rep)
+	live.print(func() { reports.WriteSummary(console, rep) })
 	if f.json {
 		if err := reports.WriteJSON(stdout, rep); err != nil {
 			fmt.Fprintln(stderr, "routecheck run:", err)
@@ -207,8 +235,11 @@ func (f runFlags) rerun() string {
 	if f.target != "" {
 		args = append(args, "--target", f.target)
 	}
-	if f.out != "reports/out" {
+	if f.outExact {
 		args = append(args, "--out", f.out)
+	}
+	if f.noReports {
+		args = append(args, "--no-reports")
 	}
 	if f.json {
 		args = append(args, "--json")
@@ -224,13 +255,8 @@ func (f runFlags) rerun() string {
 	return strings.Join(args, " ")
 }
 
-// loadVendor reads the fixture; the demo is built in, so `make run` works
-// from any directory.
+// loadVendor reads the fixture: a file, or a bundled vendor by name, so
+// `make run` and every bundled vendor work from any directory.
 func loadVendor(path string) (*fixtures.Vendor, error) {
-	if path == fixtures.DemoPath {
-		if _, err := os.Stat(path); err != nil {
-			return fixtures.Demo(), nil
-		}
-	}
-	return fixtures.Load(path)
+	return fixtures.Open(path)
 }

@@ -10,27 +10,53 @@ import (
 	"syscall"
 	"time"
 
-	"routecheck/fixtures"
+	"github.com/spf13/cobra"
+
 	"routecheck/sim/server"
 )
 
 const serveExamples = `  routecheck serve                       # demo vendor on http://127.0.0.1:8080
-  routecheck serve --port 9000 --vendor fixtures/vendors/demo.yaml
+  routecheck serve --port 9000 --vendor broken/wrong-tenant   # a bundled vendor by name
   curl -s http://127.0.0.1:8080/healthz
 `
 
-// cmdServe runs the bundled workbench until Ctrl-C, on the real clock.
-func cmdServe(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("serve [flags]", "Runs the bundled workbench (X-Space and the 小蜜 bot page) on 127.0.0.1 until Ctrl-C.\n"+
-		"Prints the workbench URL, the vendor's accounts and a QR entry URL.", serveExamples, stderr)
-	port := fs.Int("port", 8080, "port on 127.0.0.1 (0 picks a free one)")
-	vendor := fs.String("vendor", fixtures.DemoPath, "vendor fixture (YAML)")
-	ttl := fs.Duration("token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
-	if code := parse(fs, args); code >= 0 {
-		return code
+type serveFlags struct {
+	port     int
+	vendor   string
+	tokenTTL time.Duration
+}
+
+func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve [flags]",
+		Short: "run the bundled workbench for people and browsers",
+		Long: "Runs the bundled workbench (X-Space and the 小蜜 bot page) on 127.0.0.1 until Ctrl-C.\n" +
+			"Prints the workbench URL, the vendor's accounts and a QR entry URL.",
+		Example: serveExamples,
+		Args:    noArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			*code = serveWorkbench(cmd.Context(), f, stdout, stderr)
+		},
 	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.IntVar(&f.port, "port", 8080, "port on 127.0.0.1 (0 picks a free one)")
+	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
+	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
+	completeVendor(cmd)
+	return cmd
+}
+
+// serveWorkbench runs the bundled workbench until Ctrl-C, on the real clock.
+func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer) int {
+	port, vendor, ttl := &f.port, &f.vendor, &f.tokenTTL // as the flag package gave them
 	if *port < 0 || *port > 65535 {
 		fmt.Fprintf(stderr, "routecheck serve: --port %d: want 0..65535\n", *port)
+		return exitInput
+	}
+	if *ttl <= 0 {
+		fmt.Fprintln(stderr, "routecheck serve: --token-ttl must be a positive duration, e.g. 24h, 30m")
 		return exitInput
 	}
 	v, err := loadVendor(*vendor)
@@ -40,7 +66,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	}
 	// Catch Ctrl-C before anything is printed: whoever reads the URLs may
 	// stop us at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := server.New(server.Options{TokenTTL: *ttl, Logf: func(format string, a ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)

@@ -7,66 +7,222 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"routecheck/fixtures"
+	"routecheck/internal/term"
+	"routecheck/reports"
 	wb "routecheck/sim/workbench"
 )
 
-const vetExamples = `  routecheck vet fixtures/vendors/demo.yaml
-  routecheck vet vendors/*.yaml          # several vendors at once
+const vetExamples = `  routecheck vet my-vendor.yaml
+  routecheck vet vendors/*.yaml              # several vendors at once
+  routecheck vet demo broken/wrong-tenant    # bundled vendors by name (routecheck fixtures)
+  routecheck vet --strict --json my-vendor.yaml | jq .ready
+  cat my-vendor.yaml | routecheck vet -      # "-" reads stdin
 `
 
-// cmdVet checks onboarding data for CCO staff: errors exit 2, warnings are
-// listed in the go-live checklist and do not fail it.
-func cmdVet(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("vet FILE...", "Validates vendor onboarding data (R-VEN-1..5) and prints a go-live readiness checklist:\nerrors (exit 2) and warnings.", vetExamples, stderr)
-	if code := parse(fs, args); code >= 0 {
-		return code
+type vetFlags struct {
+	json    bool
+	strict  bool
+	noColor bool
+}
+
+func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
+	var f vetFlags
+	cmd := &cobra.Command{
+		Use:   "vet FILE...",
+		Short: "check onboarding data (R-VEN-1..5), print a go-live checklist",
+		Long: "Validates vendor onboarding data (R-VEN-1..5) and prints a go-live readiness checklist:\n" +
+			"errors (exit 2) and warnings (exit 0, or 1 with --strict). FILE may be a bundled vendor's\n" +
+			"name, or - for stdin.",
+		Example: vetExamples,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("routecheck vet: name at least one vendor file, e.g. routecheck vet my-vendor.yaml (or - for stdin)")
+			}
+			return nil
+		},
+		ValidArgsFunction: vendorNames,
+		Run: func(cmd *cobra.Command, args []string) {
+			f.noColor = g.noColor
+			*code = vetFiles(args, f, cmd.InOrStdin(), stdout)
+		},
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "routecheck vet: name at least one vendor file, e.g. routecheck vet fixtures/vendors/demo.yaml")
-		return exitInput
+	cmd.Flags().BoolVar(&f.json, "json", false, "one JSON object per file and line (errors, warnings, checklist), for pipelines")
+	cmd.Flags().BoolVar(&f.strict, "strict", false, "warnings fail too: exit 1 when a file has warnings")
+	return cmd
+}
+
+// vetFiles checks onboarding data for CCO staff: errors exit 2, warnings
+// are listed in the go-live checklist and fail only with --strict.
+func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout io.Writer) int {
+	out := stdout
+	if !f.json {
+		out = term.Colorize(stdout, term.ColorWanted(stdout, f.noColor))
 	}
 	code := exitPass
-	for i, path := range fs.Args() {
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		v, err := fixtures.Load(path)
-		if err != nil {
-			var ps fixtures.Problems
-			if errors.As(err, &ps) {
-				fmt.Fprintf(stdout, "%s: NOT READY, %d error(s)\n", path, len(ps))
-				for _, p := range ps {
-					fmt.Fprintf(stdout, "  ✘ %s\n", p.Error())
-				}
-			} else {
-				fmt.Fprintf(stdout, "%s: %v\n", path, err)
-			}
+	for i, path := range paths {
+		res := vetOne(path, stdin)
+		switch {
+		case len(res.Errors) > 0 || res.err != nil:
 			code = exitInput
+		case f.strict && len(res.Warnings) > 0 && code == exitPass:
+			code = exitFail
+		}
+		if f.json {
+			if err := writeVetJSON(out, res); err != nil {
+				return exitHarness
+			}
 			continue
 		}
-		writeChecklist(stdout, v)
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		writeVetText(out, res)
+	}
+	if cw, ok := out.(*term.ColorWriter); ok {
+		cw.Flush()
 	}
 	return code
 }
 
-func writeChecklist(w io.Writer, v *fixtures.Vendor) {
-	c := v.Config
-	warns := v.Warnings()
-	flagged := map[string]bool{}
-	failsRun := false
-	for _, p := range warns {
-		flagged[checklistRow(p)] = true
-		failsRun = failsRun || strings.Contains(p.Message, "the route test fails at step")
+// vetResult is one file's verdict, as the console and --json show it.
+type vetResult struct {
+	File      string              `json:"file"`
+	Ready     bool                `json:"ready"`
+	Vendor    *vetVendor          `json:"vendor,omitempty"`
+	Errors    []vetProblem        `json:"errors"`
+	Warnings  []vetProblem        `json:"warnings"`
+	Checklist []vetChecklistEntry `json:"checklist"`
+	// FailsRun: a warning says the route test would fail at a step (a
+	// vendor nobody can serve, a rehearsal with nobody 在线).
+	FailsRun bool `json:"fails_route_test"`
+
+	err error // the file could not be read at all
+	v   *fixtures.Vendor
+}
+
+type vetVendor struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type vetProblem struct {
+	Line    int    `json:"line,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Rule    string `json:"rule,omitempty"`
+	Message string `json:"message"`
+	Text    string `json:"text"` // the whole line as the console prints it
+}
+
+// vetChecklistEntry is a row of the go-live checklist. Status is "ok",
+// "warning" (a warning belongs to this row) or "error".
+type vetChecklistEntry struct {
+	Rule   string `json:"rule"`
+	Status string `json:"status"`
+	Text   string `json:"text"`
+}
+
+func vetOne(path string, stdin io.Reader) *vetResult {
+	res := &vetResult{File: path, Errors: []vetProblem{}, Warnings: []vetProblem{}}
+	var v *fixtures.Vendor
+	var err error
+	if path == "-" {
+		res.File = "stdin"
+		v, err = fixtures.Read("stdin", stdin)
+	} else {
+		v, err = fixtures.Open(path)
 	}
-	verdict := "READY"
+	var ps fixtures.Problems
 	switch {
-	case failsRun:
-		verdict = fmt.Sprintf("READY with %d warning(s); the route test would fail", len(warns))
-	case len(warns) > 0:
-		verdict = fmt.Sprintf("READY with %d warning(s)", len(warns))
+	case errors.As(err, &ps):
+		for _, p := range ps {
+			res.Errors = append(res.Errors, problem(p))
+		}
+	case err != nil:
+		res.err = err
+		res.Errors = append(res.Errors, vetProblem{Message: err.Error(), Text: err.Error()})
+	default:
+		res.v = v
+		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
+		for _, p := range v.Warnings() {
+			res.Warnings = append(res.Warnings, problem(p))
+			res.FailsRun = res.FailsRun || strings.Contains(p.Message, "the route test fails at step")
+		}
 	}
-	fmt.Fprintf(w, "%s: %s — %s (%s)\n", v.File, verdict, c.Name, c.ID)
+	res.Ready = len(res.Errors) == 0
+	res.Checklist = checklist(v, res)
+	return res
+}
+
+func problem(p fixtures.Problem) vetProblem {
+	return vetProblem{Line: p.Line, Path: p.Path, Rule: p.Rule, Message: p.Message, Text: p.Error()}
+}
+
+// checklistRule is the go-live checklist row a problem belongs to: the
+// section of the fixture its field path is in.
+func checklistRule(p vetProblem) string {
+	switch {
+	case strings.HasPrefix(p.Rule, "R-VEN-"):
+		return p.Rule
+	case strings.HasPrefix(p.Path, "bot_page"):
+		return "R-VEN-2"
+	case strings.HasPrefix(p.Path, "accounts"):
+		return "R-VEN-3"
+	case strings.HasPrefix(p.Path, "work_hours"):
+		return "R-VEN-4"
+	case strings.HasPrefix(p.Path, "rehearsal"):
+		return "rehearsal"
+	case p.Path == "vendor.configured_on" || p.Path == "vendor.go_live":
+		return "R-VEN-5"
+	case strings.HasPrefix(p.Path, "vendor"):
+		return "R-VEN-1"
+	}
+	return ""
+}
+
+// checklist is the five rows R-VEN-1..5; v is nil when the file has errors.
+func checklist(v *fixtures.Vendor, res *vetResult) []vetChecklistEntry {
+	rows := make([]vetChecklistEntry, 5)
+	texts := checklistTexts(v)
+	for i := range rows {
+		rows[i] = vetChecklistEntry{Rule: fmt.Sprintf("R-VEN-%d", i+1), Status: "ok", Text: texts[i]}
+	}
+	if v != nil {
+		if r := v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
+			start := "now"
+			if !r.StartAt.IsZero() {
+				start = r.StartAt.Format(time.RFC3339)
+			}
+			rows = append(rows, vetChecklistEntry{Rule: "rehearsal", Status: "ok",
+				Text: fmt.Sprintf("%s rehearsed, start %s", reports.Plural(len(r.Agents), "agent"), start)})
+		}
+	}
+	mark := func(ps []vetProblem, status string) {
+		for _, p := range ps {
+			for i := range rows {
+				if rows[i].Rule == checklistRule(p) {
+					rows[i].Status = status
+				}
+			}
+		}
+	}
+	mark(res.Warnings, "warning")
+	mark(res.Errors, "error")
+	if res.err != nil {
+		for i := range rows {
+			rows[i].Status = "error"
+		}
+	}
+	return rows
+}
+
+func checklistTexts(v *fixtures.Vendor) [5]string {
+	if v == nil {
+		return [5]string{"vendor record", "bot page", "accounts", "work hours", "lead time"}
+	}
+	c := v.Config
 	var agents, admins, ops int
 	for _, a := range c.Accounts {
 		switch a.Role {
@@ -84,54 +240,58 @@ func writeChecklist(w io.Writer, v *fixtures.Vendor) {
 			phrase = q.Text
 		}
 	}
-	var topics int
+	var questions int
 	for _, t := range c.BotPage.FAQ {
-		topics += len(t.Questions)
+		questions += len(t.Questions)
 	}
-	rows := []struct{ id, text string }{
-		{"R-VEN-1", fmt.Sprintf("vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline)},
-		{"R-VEN-2", fmt.Sprintf("bot page: %d card button(s), %d FAQ topic(s) with %d question(s), %d quick phrase(s), transfer phrase %s",
-			len(c.BotPage.CardButtons), len(c.BotPage.FAQ), topics, len(c.BotPage.QuickPhrases), phrase)},
-		{"R-VEN-3", fmt.Sprintf("accounts in skill group %s: %d agent(s), %d department admin(s), %d operations", c.Department, agents, admins, ops)},
-		{"R-VEN-4", fmt.Sprintf("work hours: %s", hours(c.WorkHours))},
-		{"R-VEN-5", fmt.Sprintf("lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive))},
-	}
-	if r := v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
-		start := "now"
-		if !r.StartAt.IsZero() {
-			start = r.StartAt.Format(time.RFC3339)
-		}
-		rows = append(rows, struct{ id, text string }{"rehearsal", fmt.Sprintf("%d agent(s) rehearsed, start %s", len(r.Agents), start)})
-	}
-	for _, row := range rows {
-		// A row is ✔ only when no warning concerns it.
-		m := "✔"
-		if flagged[row.id] {
-			m = "⚠"
-		}
-		fmt.Fprintf(w, "  %s %s %s\n", m, row.id, row.text)
-	}
-	for _, p := range warns {
-		fmt.Fprintf(w, "  ⚠ %s\n", p.Error())
+	return [5]string{
+		fmt.Sprintf("vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline),
+		fmt.Sprintf("bot page: %s, %s with %s, %s, transfer phrase %s",
+			reports.Plural(len(c.BotPage.CardButtons), "card button"), reports.Plural(len(c.BotPage.FAQ), "FAQ topic"),
+			reports.Plural(questions, "question"), reports.Plural(len(c.BotPage.QuickPhrases), "quick phrase"), phrase),
+		fmt.Sprintf("accounts in skill group %s: %s, %s, %d operations", c.Department,
+			reports.Plural(agents, "agent"), reports.Plural(admins, "department admin"), ops),
+		fmt.Sprintf("work hours: %s", hours(c.WorkHours)),
+		fmt.Sprintf("lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive)),
 	}
 }
 
-// checklistRow is the checklist row a warning concerns: its R-VEN rule,
-// else the section of the file it points at.
-func checklistRow(p fixtures.Problem) string {
-	switch {
-	case strings.HasPrefix(p.Rule, "R-VEN-"):
-		return p.Rule
-	case strings.HasPrefix(p.Path, "bot_page"):
-		return "R-VEN-2"
-	case strings.HasPrefix(p.Path, "accounts"):
-		return "R-VEN-3"
-	case strings.HasPrefix(p.Path, "work_hours"):
-		return "R-VEN-4"
-	case strings.HasPrefix(p.Path, "rehearsal"):
-		return "rehearsal"
+func writeVetText(w io.Writer, res *vetResult) {
+	if res.v == nil {
+		if res.err != nil {
+			fmt.Fprintf(w, "%s: %v\n", res.File, res.err)
+			return
+		}
+		if p := res.Errors[0]; len(res.Errors) == 1 && p.Path == "" && p.Line == 0 {
+			// about the whole file (not YAML, too big): one line
+			fmt.Fprintf(w, "%s\n", p.Text)
+			return
+		}
+		fmt.Fprintf(w, "%s: NOT READY, %s\n", res.File, reports.Plural(len(res.Errors), "error"))
+		for _, p := range res.Errors {
+			fmt.Fprintf(w, "  ✘ %s\n", p.Text)
+		}
+		return
 	}
-	return "R-VEN-1"
+	c := res.v.Config
+	verdict := "READY"
+	if n := len(res.Warnings); n > 0 {
+		verdict = "READY with " + reports.Plural(n, "warning")
+	}
+	if res.FailsRun {
+		verdict += "; the route test would fail"
+	}
+	fmt.Fprintf(w, "%s: %s — %s (%s)\n", res.v.File, verdict, c.Name, c.ID)
+	for _, row := range res.Checklist {
+		m := "✔"
+		if row.Status != "ok" {
+			m = "⚠"
+		}
+		fmt.Fprintf(w, "  %s %s %s\n", m, row.Rule, row.Text)
+	}
+	for _, p := range res.Warnings {
+		fmt.Fprintf(w, "  ⚠ %s\n", p.Text)
+	}
 }
 
 func day(t time.Time) string {

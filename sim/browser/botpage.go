@@ -25,7 +25,7 @@ var Phone chromedp.Device = device.IPhone8
 // 客服 quick phrase reaches a human (R-RT-4), and the simulated agent's
 // reply shows on the phone (R-RT-5).
 func CheckBotPage(ctx context.Context, b *Browser, env *Env) reports.BrowserCheck {
-	r := newRecord("小蜜页面（手机）：知识展示、转人工、人工回复", "R-RT-3")
+	r := env.newRecord("小蜜页面（手机）：知识展示、转人工、人工回复", "R-RT-3")
 	ctx, cancel := context.WithTimeout(ctx, env.timeout())
 	defer cancel()
 	bp := env.Vendor.BotPage

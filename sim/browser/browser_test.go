@@ -89,6 +89,10 @@ func TestNoTenantAgentSkips(t *testing.T) {
 	if bc.Status != reports.StatusSkipped {
 		t.Fatalf("status %s, want skipped: %+v", bc.Status, bc)
 	}
+	// The reason is the skip's, not a passed check (D-BR-1).
+	if !strings.Contains(bc.SkipReason, "no agent account has a tenant other than") || len(bc.Checks) != 0 {
+		t.Errorf("skip reason %q, checks %+v", bc.SkipReason, bc.Checks)
+	}
 }
 
 // A check stops at its first failure and keeps the first diagnosis.

@@ -33,6 +33,19 @@ type Env struct {
 	NewCustomer func(context.Context) (*actors.Customer, error)
 
 	Timeout time.Duration // per check; 0 means 60 s
+
+	// OnCheck, if set, hears of each check as it starts, by its title
+	// ("租户不是闲鱼BU时无法上班 (R-TEN-1)"), for live progress.
+	OnCheck func(title string)
+}
+
+// newRecord starts a check's record and tells OnCheck.
+func (e *Env) newRecord(name, rule string) *record {
+	r := newRecord(name, rule)
+	if e.OnCheck != nil {
+		e.OnCheck(r.bc.Title())
+	}
+	return r
 }
 
 // NewEnv is an Env for a vendor at base with the default choices.

@@ -99,7 +99,7 @@ func NotificationCases() []string {
 }
 
 func checkNotifyCase(ctx context.Context, b *Browser, env *Env, c notifyCase, n int) reports.BrowserCheck {
-	r := newRecord(c.name, c.rule)
+	r := env.newRecord(c.name, c.rule)
 	ctx, cancel := context.WithTimeout(ctx, env.timeout())
 	defer cancel()
 

@@ -48,10 +48,10 @@ func (r *record) fail(d *reports.Diagnosis) {
 func (r *record) failed() bool { return r.bc.Status == reports.StatusFailed }
 
 // skip marks a check that could not apply to this vendor (say, no agent
-// with a second tenant); the reason goes in a note check.
+// with a second tenant), with the reason the reports show (D-BR-1).
 func (r *record) skip(why string) reports.BrowserCheck {
 	r.bc.Status = reports.StatusSkipped
-	r.bc.Checks = append(r.bc.Checks, reports.Check{Name: "applies", Passed: true, Expected: "an account to check with", Seen: why})
+	r.bc.SkipReason = why
 	return r.done(nil)
 }
 

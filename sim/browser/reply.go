@@ -20,7 +20,7 @@ const quickReplyText = "您好，这里是浏览器检查，请提供您的回�
 // sends it; the customer receives exactly that text (R-RT-5). The 常用语 is
 // removed afterwards.
 func CheckAgentReply(ctx context.Context, b *Browser, env *Env) reports.BrowserCheck {
-	r := newRecord("在线工作台：常用语回复客户", "R-QR-1")
+	r := env.newRecord("在线工作台：常用语回复客户", "R-QR-1")
 	ctx, cancel := context.WithTimeout(ctx, env.timeout())
 	defer cancel()
 

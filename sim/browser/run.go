@@ -14,12 +14,17 @@ import (
 // wraps ErrNoBrowser when no Chromium is found; a check that fails is a
 // BrowserCheck with Status failed.
 func RunAll(ctx context.Context, base string, v *fixtures.Vendor) ([]reports.BrowserCheck, error) {
+	return RunAllWith(ctx, NewEnv(base, v.Config))
+}
+
+// RunAllWith is RunAll for an Env the caller set up (e.g. with OnCheck).
+func RunAllWith(ctx context.Context, env *Env) ([]reports.BrowserCheck, error) {
 	b, err := Launch(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
-	return Run(ctx, b, NewEnv(base, v.Config)), nil
+	return Run(ctx, b, env), nil
 }
 
 // Run runs every browser check in b against env, one after another: they

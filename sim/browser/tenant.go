@@ -16,7 +16,7 @@ import (
 // switching to 闲鱼BU and refreshing, 马上上班 puts the agent 在线 and the
 // router sees it. The agent's tenant is put back afterwards.
 func CheckTenant(ctx context.Context, b *Browser, env *Env) reports.BrowserCheck {
-	r := newRecord("租户不是闲鱼BU时无法上班", "R-TEN-1")
+	r := env.newRecord("租户不是闲鱼BU时无法上班", "R-TEN-1")
 	ctx, cancel := context.WithTimeout(ctx, env.timeout())
 	defer cancel()
 

@@ -21,6 +21,22 @@ type Options struct {
 	TamperEntry func(url string) string
 	// OnStep, if set, sees each step as soon as it is judged (live console).
 	OnStep func(reports.Step)
+	// OnStepStart, if set, hears of each step as it begins (live
+	// progress); the step has its number, name and rule.
+	OnStepStart func(reports.Step)
+	// OnWait, if set, hears of each wait for a person or the workbench
+	// that may take long (what it waits for, at most how long); it returns
+	// the func called when the wait is over.
+	OnWait func(what string, limit time.Duration) (done func())
+}
+
+// waiting tells OnWait about a wait of up to one timeout; call the result
+// when it is over.
+func (o Options) waiting(what string) (done func()) {
+	if o.OnWait == nil {
+		return func() {}
+	}
+	return o.OnWait(what, o.wait())
 }
 
 func (o Options) wait() time.Duration {

@@ -136,6 +136,9 @@ func (s *Session) Next() (reports.Step, bool) {
 		// No budget for the whole step: each wait in it has its own
 		// deadline (docs/decisions.md D-RUN-6).
 		st.Started = time.Now()
+		if r.opt.OnStepStart != nil {
+			r.opt.OnStepStart(st.Step)
+		}
 		steps[i](st)
 		st.Duration = time.Since(st.Started)
 		st.judge(r.ctx)

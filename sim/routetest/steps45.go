@@ -25,7 +25,9 @@ func (r *runner) grace() time.Duration { return max(time.Second, r.opt.wait()) }
 // 3), not the vendor's fault; the first error is returned either way.
 func (r *runner) await(st *stepRec, what string, wait func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(r.ctx, r.opt.wait())
+	waited := r.opt.waiting(what)
 	err := wait(ctx)
+	waited()
 	cancel()
 	if err == nil || r.ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -337,7 +339,10 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		return
 	}
 	// 首响时长 counts from pickup (R-KPI-1), so the rehearsed delay does too.
-	if err := r.clock.SleepUntil(r.ctx, c.assignedAt.Add(a.habit.ReplyDelay)); err != nil {
+	waited := r.opt.waiting(r.agentName(a) + "'s reply")
+	err := r.clock.SleepUntil(r.ctx, c.assignedAt.Add(a.habit.ReplyDelay))
+	waited()
+	if err != nil {
 		return
 	}
 	reply := "您好，已收到您的测试消息（订单 " + r.order.ID + "）"
@@ -377,7 +382,7 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		return
 	}
 	var f actors.Frame
-	err := r.await(st, "the rating's receipt", func(ctx context.Context) (err error) {
+	err = r.await(st, "the rating's receipt", func(ctx context.Context) (err error) {
 		f, _, err = c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool { return f.Type == "rated" || f.Type == "error" })
 		return err
 	})
@@ -415,4 +420,13 @@ func (r *runner) waitNoReply(st *stepRec, c *chat) {
 	}
 	st.fail("agent reply", "the agent replies to the test message", seen, "R-RT-5",
 		"the agent saw the message but did not reply: agents must answer in X-Space (first response under 30 s, R-KPI-1)")
+}
+
+// agentName is how the tester knows the agent: the account's display name,
+// else its login.
+func (r *runner) agentName(a *agentActor) string {
+	if acc, ok := r.cfg.Account(a.Login); ok && acc.Name != "" {
+		return acc.Name
+	}
+	return a.Login
 }

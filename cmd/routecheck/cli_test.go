@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}, {"-v"}} {
+		code, out, errs := runCLI(t, args...)
+		if code != exitPass || !strings.HasPrefix(out, "routecheck ") || strings.Count(out, "\n") != 1 || errs != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Path: "routecheck", Version: "v1.2.3"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-11-27T17:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	if got, want := formatVersion(bi), "routecheck v1.2.3 (commit 0123456789ab, 2026-11-27T17:00:00Z, modified) go1.26.0"; got != want {
+		t.Errorf("formatVersion = %q, want %q", got, want)
+	}
+	bi.Settings = nil
+	if got := formatVersion(bi); !strings.Contains(got, "commit unknown") {
+		t.Errorf("without VCS info: %q", got)
+	}
+}
+
+// --help, -h and `help X` print the command's help on stdout and exit 0,
+// for every command the root knows.
+func TestHelpEveryCommand(t *testing.T) {
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	root.InitDefaultCompletionCmd()
+	var names []string
+	for _, c := range root.Commands() {
+		names = append(names, c.Name())
+	}
+	if len(names) < 7 {
+		t.Fatalf("commands: %v", names)
+	}
+	for _, name := range names {
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {"help", name}} {
+			code, out, errs := runCLI(t, args...)
+			if code != exitPass || !strings.Contains(out, "usage:") || errs != "" {
+				t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, out, errs)
+			}
+		}
+	}
+	code, out, _ := runCLI(t, "--help")
+	if code != exitPass || !strings.Contains(out, "commands:") || !strings.Contains(out, "Exit codes") {
+		t.Errorf("routecheck --help: exit %d\n%s", code, out)
+	}
+}
+
+// A bad flag is one line on stderr naming the command, with the closest
+// flag when there is one; nothing on stdout; exit 2.
+func TestFlagErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--seeed", "1"}, "routecheck run: unknown flag --seeed; did you mean --seed? (see routecheck run --help)\n"},
+		{[]string{"run", "-seed", "1"}, "routecheck run: unknown flag -seed; did you mean --seed?"},
+		{[]string{"run", "--timout=3s"}, "did you mean --timeout?"},
+		{[]string{"run", "--bogus"}, "routecheck run: unknown flag --bogus (see routecheck run --help)\n"},
+		{[]string{"serve", "--prot", "1"}, "routecheck serve: unknown flag --prot; did you mean --port?"},
+		{[]string{"vet", "--jsn", "x.yaml"}, "routecheck vet: unknown flag --jsn; did you mean --json?"},
+		{[]string{"run", "--no-colour"}, "did you mean --no-color?"},
+		{[]string{"run", "--seed"}, "routecheck run: flag needs an argument: --seed"},
+		{[]string{"serve", "--port", "x"}, `routecheck serve: invalid argument "x" for "--port"`},
+	}
+	for _, tc := range cases {
+		code, out, errs := runCLI(t, tc.args...)
+		if code != exitInput || out != "" || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, want 2 and one line with %q\nstdout: %s\nstderr: %s", tc.args, code, tc.want, out, errs)
+		}
+	}
+	if d := editDistance("seeed", "seed"); d != 1 {
+		t.Errorf("editDistance = %d", d)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	code, _, errs := runCLI(t, "rnu")
+	if code != exitInput || !strings.Contains(errs, `unknown command "rnu"`) || !strings.Contains(errs, "did you mean run?") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// Every command that takes no arguments refuses them, with exit 2.
+func TestStrayArgumentsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "fixtures/vendors/demo.yaml"}, {"serve", "8080"}, {"version", "now"}, {"fixtures", "all"},
+		{"init", "a.yaml", "b.yaml"},
+	} {
+		code, out, errs := runCLI(t, args...)
+		if code != exitInput || out != "" || !strings.Contains(errs, "unexpected argument") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+}
+
+// serve checks --token-ttl as run does, before it listens.
+func TestServeValidatesTokenTTL(t *testing.T) {
+	for _, ttl := range []string{"0s", "-1h"} {
+		// Without the check serve would listen until Ctrl-C: fail, not hang.
+		type result struct {
+			code      int
+			out, errs string
+		}
+		done := make(chan result, 1)
+		go func() {
+			var out, errb bytes.Buffer
+			code := realMain([]string{"serve", "--port", "0", "--token-ttl", ttl}, &out, &errb)
+			done <- result{code, out.String(), errb.String()}
+		}()
+		select {
+		case r := <-done:
+			if r.code != exitInput || !strings.Contains(r.errs, "--token-ttl must be a positive duration") {
+				t.Errorf("--token-ttl %s: exit %d: %s", ttl, r.code, r.errs)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("--token-ttl %s: serve started instead of refusing it", ttl)
+		}
+	}
+}
+
+// Completion scripts come from the flag definitions; --vendor completes
+// the bundled vendors.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		code, out, errs := runCLI(t, "completion", shell)
+		if code != exitPass || !strings.Contains(out, "routecheck") || len(out) < 500 {
+			t.Errorf("completion %s: exit %d, %d bytes: %s", shell, code, len(out), errs)
+		}
+	}
+	_, out, _ := runCLI(t, "__complete", "run", "--")
+	for _, flag := range []string{"--seed", "--vendor", "--out", "--no-reports", "--quiet", "--no-color", "--browser"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("run's completion lacks %s:\n%s", flag, out)
+		}
+	}
+	_, out, _ = runCLI(t, "__complete", "run", "--vendor", "")
+	for _, name := range []string{"demo", "at-capacity", "broken/wrong-tenant"} {
+		if !strings.Contains(out, name+"\t") {
+			t.Errorf("--vendor completion lacks %s:\n%s", name, out)
+		}
+	}
+}

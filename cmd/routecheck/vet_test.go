@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// vetJSONLine is the documented schema of one line of `vet --json`; the
+// decoder refuses any other field.
+type vetJSONLine struct {
+	File   string `json:"file"`
+	Ready  *bool  `json:"ready"`
+	Vendor *struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"vendor"`
+	Errors    []vetJSONProblem `json:"errors"`
+	Warnings  []vetJSONProblem `json:"warnings"`
+	Checklist []struct {
+		Rule   string `json:"rule"`
+		Status string `json:"status"`
+		Text   string `json:"text"`
+	} `json:"checklist"`
+}
+
+type vetJSONProblem struct {
+	Line    int    `json:"line"`
+	Path    string `json:"path"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	Text    string `json:"text"`
+}
+
+func vetJSON(t *testing.T, out string) []vetJSONLine {
+	t.Helper()
+	var lines []vetJSONLine
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.DisallowUnknownFields()
+		var v vetJSONLine
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("not the vet --json schema: %v\n%s", err, l)
+		}
+		if v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 {
+			t.Fatalf("missing fields: %s", l)
+		}
+		for i, row := range v.Checklist {
+			if row.Rule != "R-VEN-"+string(rune('1'+i)) || !strings.Contains("ok warning error", row.Status) || row.Status == "" {
+				t.Fatalf("checklist row %d: %+v", i, row)
+			}
+		}
+		lines = append(lines, v)
+	}
+	return lines
+}
+
+func warnFile(t *testing.T) string {
+	t.Helper()
+	demo, _ := os.ReadFile(fixturesDir + "demo.yaml")
+	demo = bytes.Replace(demo, []byte("go_live: 2026-11-16"), []byte("go_live: 2026-11-05"), 1)
+	p := filepath.Join(t.TempDir(), "warn.yaml")
+	os.WriteFile(p, demo, 0o644)
+	return p
+}
+
+func TestVetJSON(t *testing.T) {
+	code, out, errs := runCLI(t, "vet", "--json", fixturesDir+"demo.yaml", warnFile(t), "../../fixtures/testdata/invalid/capacity-25.yaml")
+	if code != exitInput || errs != "" {
+		t.Fatalf("an invalid file makes exit 2: exit %d %s", code, errs)
+	}
+	lines := vetJSON(t, out)
+	if len(lines) != 3 {
+		t.Fatalf("one object per file: %d\n%s", len(lines), out)
+	}
+	demo, warn, bad := lines[0], lines[1], lines[2]
+	if !*demo.Ready || len(demo.Errors)+len(demo.Warnings) != 0 || demo.Vendor.ID != "demo-recycle" || demo.Checklist[0].Status != "ok" {
+		t.Errorf("demo: %+v", demo)
+	}
+	if !*warn.Ready || len(warn.Warnings) != 1 || warn.Warnings[0].Rule != "R-VEN-5" || warn.Checklist[4].Status != "warning" || warn.Checklist[3].Status != "ok" {
+		t.Errorf("a warning marks its row: %+v", warn)
+	}
+	if *bad.Ready || len(bad.Errors) != 1 || bad.Errors[0].Rule != "R-CAP-1" || bad.Errors[0].Line != 21 ||
+		bad.Errors[0].Path != "accounts[1].capacity" || bad.Checklist[2].Status != "error" || bad.Vendor != nil {
+		t.Errorf("an error marks its row: %+v", bad)
+	}
+}
+
+func TestVetStrict(t *testing.T) {
+	warn := warnFile(t)
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"vet", warn}, exitPass},
+		{[]string{"vet", "--strict", warn}, exitFail},
+		{[]string{"vet", "--strict", fixturesDir + "demo.yaml"}, exitPass},
+		{[]string{"vet", "--strict", warn, "../../fixtures/testdata/invalid/capacity-25.yaml"}, exitInput},
+		{[]string{"vet", "--strict", "--json", warn}, exitFail},
+	} {
+		if code, out, errs := runCLI(t, c.args...); code != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s%s", c.args, code, c.code, out, errs)
+		}
+	}
+}
+
+func TestVetStdinAndNames(t *testing.T) {
+	demo, _ := os.ReadFile(fixturesDir + "demo.yaml")
+	var out, errb bytes.Buffer
+	if code := execute([]string{"vet", "-"}, bytes.NewReader(demo), &out, &errb); code != exitPass || !strings.HasPrefix(out.String(), "stdin: READY") {
+		t.Errorf("vet -: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	code, o, _ := runCLI(t, "vet", "broken/wrong-tenant")
+	if code != exitPass || !strings.Contains(o, "fixtures/vendors/broken/wrong-tenant.yaml: READY") {
+		t.Errorf("a bundled vendor by name: exit %d\n%s", code, o)
+	}
+}
+
+// A binary or huge file is one short line, not the bytes it holds.
+func TestVetNotYAML(t *testing.T) {
+	dir := t.TempDir()
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0xff, 0x00, 0x7f}, 4000)...)
+	huge := append([]byte("vendor:\n  id: x\n"), bytes.Repeat([]byte("# padding padding padding\n"), 50000)...)
+	for name, data := range map[string][]byte{"logo.png": png, "huge.yaml": huge} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, data, 0o644)
+		code, out, _ := runCLI(t, "vet", p)
+		if code != exitInput || !strings.HasPrefix(out, p+": not a YAML file") || len(out) > 400 || strings.Count(out, "\n") != 1 {
+			t.Errorf("%s: exit %d, %d bytes:\n%q", name, code, len(out), out)
+		}
+	}
+}
+
+func TestInitTemplate(t *testing.T) {
+	code, tmpl, _ := runCLI(t, "init")
+	if code != exitPass || !strings.Contains(tmpl, "R-CAP-1") {
+		t.Fatalf("init: exit %d", code)
+	}
+	p := filepath.Join(t.TempDir(), "new.yaml")
+	if code, out, errs := runCLI(t, "init", p); code != exitPass || !strings.Contains(out, "routecheck vet "+p) {
+		t.Fatalf("init FILE: exit %d %s%s", code, out, errs)
+	}
+	if written, _ := os.ReadFile(p); string(written) != tmpl {
+		t.Error("init FILE and init > FILE differ")
+	}
+	if code, out, _ := runCLI(t, "vet", "--json", p); code != exitPass || !*vetJSON(t, out)[0].Ready {
+		t.Errorf("the template as written passes vet: exit %d\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, "init", p); code != exitInput || !strings.Contains(errs, "already exists") {
+		t.Errorf("init must not overwrite: exit %d %s", code, errs)
+	}
+}
+
+func TestFixturesCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "fixtures")
+	files, _ := filepath.Glob(fixturesDir + "*.yaml")
+	broken, _ := filepath.Glob(fixturesDir + "broken/*.yaml")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitPass || len(lines) != len(files)+len(broken) || !strings.HasPrefix(lines[0], "demo ") {
+		t.Fatalf("one line per bundled vendor (%d files): exit %d\n%s", len(files)+len(broken), code, out)
+	}
+	for _, l := range lines {
+		name := strings.Fields(l)[0]
+		if c, o, e := runCLI(t, "vet", name); c != exitPass {
+			t.Errorf("listed vendor %s does not load by name: %s%s", name, o, e)
+		}
+	}
+}
+
+// Every bundled vendor runs from a folder with no fixtures in it.
+func TestRunBundledByNameOutsideRepo(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, errs := runCLI(t, "run", "--vendor", "broken/wrong-tenant", "--seed", "2", "--timeout", "300ms", "--no-reports")
+	if code != exitFail || !strings.Contains(out, "R-TEN-1") || !strings.Contains(out, "(fixtures/vendors/broken/wrong-tenant.yaml)") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "run", "--vendor", "broken/no-such", "--no-reports")
+	if code != exitInput || !strings.Contains(errs, "bundled: demo, at-capacity, broken/") {
+		t.Errorf("an unknown name lists the bundled vendors: exit %d %s", code, errs)
+	}
+}
