@@ -189,16 +189,6 @@ func checklist(v *fixtures.Vendor, res *vetResult) []vetChecklistEntry {
 	for i := range rows {
 		rows[i] = vetChecklistEntry{Rule: fmt.Sprintf("R-VEN-%d", i+1), Status: "ok", Text: texts[i]}
 	}
-	if v != nil {
-		if r := v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
-			start := "now"
-			if !r.StartAt.IsZero() {
-				start = r.StartAt.Format(time.RFC3339)
-			}
-			rows = append(rows, vetChecklistEntry{Rule: "rehearsal", Status: "ok",
-				Text: fmt.Sprintf("%s rehearsed, start %s", reports.Plural(len(r.Agents), "agent"), start)})
-		}
-	}
 	mark := func(ps []vetProblem, status string) {
 		for _, p := range ps {
 			for i := range rows {
@@ -288,6 +278,19 @@ func writeVetText(w io.Writer, res *vetResult) {
 			m = "⚠"
 		}
 		fmt.Fprintf(w, "  %s %s %s\n", m, row.Rule, row.Text)
+	}
+	if r := res.v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
+		start := "now"
+		if !r.StartAt.IsZero() {
+			start = r.StartAt.Format(time.RFC3339)
+		}
+		m := "✔"
+		for _, p := range res.Warnings {
+			if checklistRule(p) == "rehearsal" {
+				m = "⚠"
+			}
+		}
+		fmt.Fprintf(w, "  %s rehearsal %s rehearsed, start %s\n", m, reports.Plural(len(r.Agents), "agent"), start)
 	}
 	for _, p := range res.Warnings {
 		fmt.Fprintf(w, "  ⚠ %s\n", p.Text)

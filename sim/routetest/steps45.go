@@ -413,7 +413,9 @@ func (r *runner) inLog(conv, sender, text string) bool {
 func (r *runner) waitNoReply(st *stepRec, c *chat) {
 	ctx, cancel := context.WithTimeout(r.ctx, r.opt.wait())
 	defer cancel()
+	waited := r.opt.waiting(r.agentName(c.agent) + "'s reply")
 	_, _, err := c.cust.WaitMessage(ctx, 0, "agent", nil)
+	waited()
 	seen := "no reply within " + r.opt.wait().String()
 	if err == nil {
 		seen = "a reply"
