@@ -114,6 +114,9 @@ func writeKPIs(w *bufio.Writer, r *Run) {
 		}
 		label := kpiLabel(v.Name)
 		fmt.Fprintf(w, "  %s %s%s %9s  %-7s %s\n", m, label, pad(label, 28), val, kpiThreshold(v), verdictResult(v))
+		if v.Measured && !v.Pass {
+			fmt.Fprintf(w, "      fix (R-KPI-1): %s\n", kpiFix(v.Name))
+		}
 	}
 }
 
@@ -132,14 +135,30 @@ func writeInvariants(w *bufio.Writer, r *Run) {
 }
 
 func writeVerdict(w *bufio.Writer, r *Run) {
-	if r.Passed {
+	bad, broken := r.errorStep()
+	switch {
+	case r.Interrupted:
+		fmt.Fprintf(w, "INTERRUPTED  run %s  seed %d  after %s: no verdict on the vendor\n", orDash(r.ID), r.Seed, fmtDuration(r.Duration))
+	case broken:
+		fmt.Fprintf(w, "HARNESS ERROR  run %s  seed %d  in %s  at step %d/%d %s: the harness could not judge it; this says nothing about the vendor\n",
+			orDash(r.ID), r.Seed, fmtDuration(r.Duration), bad.Number, RouteSteps, nameRule(bad.Name, bad.Rule))
+	case r.Passed:
 		fmt.Fprintf(w, "PASS  run %s  seed %d  in %s\n", orDash(r.ID), r.Seed, fmtDuration(r.Duration))
-	} else {
+	default:
 		fmt.Fprintf(w, "FAIL  run %s  seed %d  in %s", orDash(r.ID), r.Seed, fmtDuration(r.Duration))
 		if f := r.Failed(); len(f) > 0 {
 			fmt.Fprintf(w, "  at step %d/%d %s", f[0].Number, RouteSteps, nameRule(f[0].Name, f[0].Rule))
+		} else if k := failedKPIs(r); len(k) > 0 {
+			fmt.Fprintf(w, "  on KPI %s (R-KPI-1)", kpiLabel(k[0].Name))
 		}
-		fmt.Fprintf(w, "\n      repeat with --seed %d\n", r.Seed)
+		w.WriteString("\n")
+	}
+	if !r.Passed {
+		if r.Rerun != "" {
+			fmt.Fprintf(w, "      repeat with: %s\n", r.Rerun)
+		} else {
+			fmt.Fprintf(w, "      repeat with --seed %d\n", r.Seed)
+		}
 	}
 	if r.OutDir != "" {
 		fmt.Fprintf(w, "reports: %s/{%s,%s,%s}\n", strings.TrimSuffix(r.OutDir, "/"), HTMLFile, JSONFile, JUnitFile)
@@ -152,6 +171,8 @@ func mark(s Status) string {
 		return "✔"
 	case StatusFailed:
 		return "✘"
+	case StatusError:
+		return "!"
 	}
 	return "–"
 }
@@ -171,6 +192,15 @@ func resultLine(head string, st Status, d time.Duration) string {
 // expected and seen, or the diagnosis message when no check says more,
 // then the fix with its rule.
 func details(st Status, checks []Check, d *Diagnosis) string {
+	if st == StatusError {
+		// the harness's own trouble: no vendor fix to give
+		for _, c := range checks {
+			if c.Name == "harness" {
+				return "\n    harness:  " + oneLine(c.Seen)
+			}
+		}
+		return ""
+	}
 	if st != StatusFailed {
 		return ""
 	}

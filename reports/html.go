@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"routecheck/sim/invariant"
-	"routecheck/sim/workbench"
 )
 
 // WriteHTML writes report.html: one self-contained page a person opens
@@ -76,7 +75,13 @@ type htmlLine struct {
 func newHTMLView(r *Run) htmlView {
 	v := htmlView{R: r, Verdict: "FAIL", Duration: fmtDuration(r.Duration),
 		Waterfall: layoutWaterfall(r), Invariants: r.Invariants}
-	if r.Passed {
+	_, broken := r.errorStep()
+	switch {
+	case r.Interrupted:
+		v.Verdict = "INTERRUPTED"
+	case broken:
+		v.Verdict = "HARNESS ERROR"
+	case r.Passed:
 		v.Verdict = "PASS"
 	}
 	if !r.StartedAt.IsZero() {
@@ -92,6 +97,10 @@ func newHTMLView(r *Run) htmlView {
 		slices.Sort(keys)
 		for _, k := range keys {
 			it.Timings = append(it.Timings, htmlTiming{k, fmtDuration(s.Timings[k])})
+		}
+		if s.Status == StatusError {
+			v.Problems = append(v.Problems, htmlProblem{Anchor: it.Anchor, What: fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)),
+				Message: s.Error, Fix: "harness trouble, not the vendor's: nothing to change in the vendor's configuration"})
 		}
 		if s.Status == StatusFailed {
 			it.Fix = fixText(s.Diagnosis)
@@ -132,7 +141,7 @@ func newHTMLView(r *Run) htmlView {
 		case !vd.Pass:
 			k.Class = "failed"
 			v.Problems = append(v.Problems, htmlProblem{Anchor: "kpis", What: "KPI " + k.Label, Rule: "R-KPI-1",
-				Message: fmt.Sprintf("%s, must be %s", k.Value, k.Threshold), Fix: kpiFix(vd)})
+				Message: fmt.Sprintf("%s, must be %s", k.Value, k.Threshold), Fix: kpiFix(vd.Name)})
 		}
 		v.Verdicts = append(v.Verdicts, k)
 	}
@@ -159,19 +168,6 @@ func problem(anchor, what string, checks []Check, d *Diagnosis) htmlProblem {
 		p.Message = fmt.Sprintf("%s: expected %s, saw %s", fc[0].Name, fc[0].Expected, fc[0].Seen)
 	}
 	return p
-}
-
-// kpiFix is what moves a KPI (R-KPI-1, R-CAP-1, R-VEN-4).
-func kpiFix(v workbench.Verdict) string {
-	switch v.Name {
-	case "pickup_rate":
-		return "more agents 在线 during the service hours, or a higher V-level capacity (R-CAP-1, at most 1V6 advised)"
-	case "first_response_s":
-		return "agents answer a new chat at once; the welcome message does not count as a response"
-	case "satisfaction":
-		return "review the rated chats with the vendor's agents"
-	}
-	return ""
 }
 
 func senderClass(s string) string {
@@ -260,6 +256,9 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <h1><span class="badge {{.Verdict}}">{{.Verdict}}</span>routecheck route test · {{.R.Vendor}}</h1>
 <dl class="meta">
 <dt>seed</dt><dd>{{.R.Seed}} (the same seed repeats the run: --seed {{.R.Seed}})</dd>
+{{- with .R.Rerun}}
+<dt>repeat</dt><dd class="mono">{{.}}</dd>
+{{- end}}
 <dt>vendor</dt><dd>{{.R.Vendor}}{{if .R.VendorFile}} ({{.R.VendorFile}}){{end}}</dd>
 <dt>target</dt><dd>{{.R.Target}}</dd>
 <dt>trace id</dt><dd>{{.R.TraceID}}</dd>

@@ -21,6 +21,8 @@ type jsonRun struct {
 	Seed              int64                 `json:"seed"`
 	Passed            bool                  `json:"passed"`
 	ExitCode          int                   `json:"exit_code"`
+	Interrupted       bool                  `json:"interrupted"`
+	Rerun             string                `json:"rerun,omitempty"`
 	Vendor            string                `json:"vendor"`
 	VendorFile        string                `json:"vendor_file,omitempty"`
 	Target            string                `json:"target"`
@@ -30,7 +32,7 @@ type jsonRun struct {
 	Steps             []jsonStep            `json:"steps"`
 	Browser           []jsonBrowser         `json:"browser"`
 	KPIs              workbench.KPIs        `json:"kpis"`
-	Verdicts          []workbench.Verdict   `json:"verdicts"`
+	Verdicts          []jsonVerdict         `json:"verdicts"`
 	InvariantsChecked int                   `json:"invariants_checked"`
 	Invariants        []invariant.Violation `json:"invariants"`
 	Transcripts       []jsonTranscript      `json:"transcripts"`
@@ -46,7 +48,20 @@ type jsonStep struct {
 	DurationMS float64            `json:"duration_ms"`
 	Checks     []jsonCheck        `json:"checks"`
 	Diagnosis  *jsonDiagnosis     `json:"diagnosis"`
+	Error      string             `json:"error,omitempty"` // status error: why the harness could not judge it
 	TimingsMS  map[string]float64 `json:"timings_ms,omitempty"`
+}
+
+// jsonVerdict is a KPI verdict; pass is null when there was nothing to
+// measure (measured false): not measured is never a pass.
+type jsonVerdict struct {
+	Name      string  `json:"name"`
+	Value     float64 `json:"value"`
+	Threshold float64 `json:"threshold"`
+	Op        string  `json:"op"`
+	Pass      *bool   `json:"pass"`
+	Measured  bool    `json:"measured"`
+	Fix       string  `json:"fix,omitempty"`
 }
 
 type jsonCheck struct {
@@ -90,17 +105,17 @@ type jsonLine struct {
 // a screenshot is the name of the PNG WriteAll puts next to it.
 func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
-		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode,
+		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
 		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
 		StartedAt: r.StartedAt, DurationMS: ms(r.Duration),
 		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,
-		Verdicts: nonNil(r.Verdicts), InvariantsChecked: r.InvariantsChecked,
+		Verdicts: jsonVerdicts(r.Verdicts), InvariantsChecked: r.InvariantsChecked,
 		Invariants: nonNil(r.Invariants), Transcripts: []jsonTranscript{}, Notes: nonNil(r.Notes),
 	}
 	for _, s := range r.Steps {
 		js := jsonStep{Number: s.Number, Name: s.Name, Rule: s.Rule, Status: s.Status,
 			StartedAt: s.Started, DurationMS: ms(s.Duration), Checks: jsonChecks(s.Checks),
-			Diagnosis: jsonDiag(s.Diagnosis)}
+			Diagnosis: jsonDiag(s.Diagnosis), Error: s.Error}
 		if len(s.Timings) > 0 {
 			js.TimingsMS = map[string]float64{}
 			for k, d := range s.Timings {
@@ -128,6 +143,22 @@ func WriteJSON(w io.Writer, r *Run) error {
 		return fmt.Errorf("reports: json: %w", err)
 	}
 	return nil
+}
+
+func jsonVerdicts(vs []workbench.Verdict) []jsonVerdict {
+	out := []jsonVerdict{}
+	for _, v := range vs {
+		jv := jsonVerdict{Name: v.Name, Value: v.Value, Threshold: v.Threshold, Op: v.Op, Measured: v.Measured}
+		if v.Measured {
+			pass := v.Pass
+			jv.Pass = &pass
+			if !pass {
+				jv.Fix = kpiFix(v.Name)
+			}
+		}
+		out = append(out, jv)
+	}
+	return out
 }
 
 func jsonChecks(cs []Check) []jsonCheck {

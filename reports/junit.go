@@ -52,6 +52,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure"`
+	Error     *junitFailure `xml:"error"`
 	Skipped   *junitSkipped `xml:"skipped"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -75,6 +76,12 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	props := []junitProperty{
 		{"seed", fmt.Sprint(r.Seed)}, {"run_id", r.ID}, {"vendor", r.Vendor},
 		{"vendor_file", r.VendorFile}, {"target", r.Target}, {"trace_id", r.TraceID},
+	}
+	if r.Rerun != "" {
+		props = append(props, junitProperty{"rerun", r.Rerun})
+	}
+	if r.Interrupted {
+		props = append(props, junitProperty{"interrupted", "true"})
 	}
 	stamp := ""
 	if !r.StartedAt.IsZero() {
@@ -115,6 +122,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	}
 	for _, s := range out.Suites {
 		out.Tests += s.Tests
+		out.Errors += s.Errors
 		out.Failures += s.Failures
 		out.Skipped += s.Skipped
 	}
@@ -141,6 +149,15 @@ func (s *junitSuite) add(c junitCase, st Status, checks []Check, d *Diagnosis) {
 	case StatusFailed:
 		s.Failures++
 		c.Failure = failure(checks, d)
+	case StatusError:
+		// the harness's trouble, not a failed check (JUnit's error)
+		s.Errors++
+		c.Error = &junitFailure{Message: "harness error", Type: "harness"}
+		for _, ch := range checks {
+			if ch.Name == "harness" {
+				c.Error.Message, c.Error.Text = ch.Seen, ch.Seen
+			}
+		}
 	case StatusSkipped:
 		s.Skipped++
 		c.Skipped = &junitSkipped{Message: "not run: an earlier step failed"}
@@ -214,7 +231,7 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 			s.add(c, StatusPassed, nil, nil)
 		default:
 			s.add(c, StatusFailed, nil, &Diagnosis{Rule: "R-KPI-1",
-				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v))})
+				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v)), Fix: kpiFix(v.Name)})
 		}
 	}
 	return s

@@ -27,6 +27,10 @@ const (
 	StatusPassed  Status = "passed"
 	StatusFailed  Status = "failed"
 	StatusSkipped Status = "skipped"
+	// StatusError is a step the harness could not judge: the run was
+	// interrupted, or the harness's own wait ran out. It is never the
+	// vendor's fault and carries no vendor diagnosis (exit 3, or 130).
+	StatusError Status = "error"
 )
 
 // Run is one route test: who was tested where, with which seed, each step
@@ -47,6 +51,12 @@ type Run struct {
 	// ExitCode is what the CLI exits with (DESIGN.md principle 4): 0 all
 	// checks passed, 1 a check failed, 2 bad input, 3 the harness could not run.
 	ExitCode int
+	// Interrupted is a run stopped by Ctrl-C or SIGTERM (exit 130): what
+	// ran is reported, nothing is judged against the vendor.
+	Interrupted bool
+	// Rerun is the whole command that repeats the run (vendor, seed,
+	// timeouts, token TTL, flags); empty when not run from the CLI.
+	Rerun string
 
 	Steps   []Step
 	Browser []BrowserCheck
@@ -75,6 +85,8 @@ type Step struct {
 	Duration  time.Duration
 	Checks    []Check    // in the order they ran; a step stops at its first failure
 	Diagnosis *Diagnosis // set when the step failed
+	// Error says why the harness could not judge the step (StatusError).
+	Error string
 	// Timings are named phases, "<phase>" or "<phase> <chat title>", with
 	// phase in_bot, in_queue or first_response (the HTML waterfall draws
 	// these per chat); any other name is shown as a bar from the step start.
@@ -239,6 +251,40 @@ func kpiThreshold(v workbench.Verdict) string {
 	// thresholds are round: drop the ".0" of 90.0% and ".00" of 30.00 s
 	t = strings.Replace(strings.Replace(t, ".0%", "%", 1), ".00 s", " s", 1)
 	return op + " " + t
+}
+
+// kpiFix is what a vendor changes when a KPI fails (R-KPI-1).
+func kpiFix(name string) string {
+	switch name {
+	case "pickup_rate":
+		return "requests must be picked up (接起率 ≥ 90%): keep enough agents 在线 in the work hours, or ask operations to raise their capacity (V级管理, at most 1V6 advised)"
+	case "first_response_s":
+		return "agents must send a first reply within 30 s of taking a chat (首响时长): keep X-Space open with notifications allowed (R-WB-3, R-NTF-1), answer with a 常用语 first (R-QR-1), and lower the capacity (V级管理) if agents cannot keep up"
+	case "satisfaction":
+		return "即时满意度 must be at least 70%: review the rated chats with the agents"
+	}
+	return ""
+}
+
+// failedKPIs are the measured KPIs below their thresholds.
+func failedKPIs(r *Run) []workbench.Verdict {
+	var out []workbench.Verdict
+	for _, v := range r.Verdicts {
+		if v.Measured && !v.Pass {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// errorStep is the first step the harness could not judge, if any.
+func (r *Run) errorStep() (Step, bool) {
+	for _, s := range r.Steps {
+		if s.Status == StatusError {
+			return s, true
+		}
+	}
+	return Step{}, false
 }
 
 // verdictResult is pass, FAIL or not measured.

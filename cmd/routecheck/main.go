@@ -22,11 +22,14 @@ const (
 	exitFail    = 1 // a check failed
 	exitInput   = 2 // bad flags or fixture
 	exitHarness = 3 // the harness could not run
+	// exitInterrupted is 128+SIGINT, as shells report a Ctrl-C.
+	exitInterrupted = 130
 )
 
 const rootLong = `routecheck proves a customer-service vendor's chat routing works before go-live.
 
-Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run.`
+Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run,
+130 interrupted (Ctrl-C, SIGTERM).`
 
 // usageTemplate is cobra's, in the words and order of our help texts:
 // lower-case headings, examples before flags.
@@ -114,6 +117,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newVersionCmd(stdout, code),
 		newFixturesCmd(stdout, code),
 		newInitCmd(stdout, stderr, code),
+		newErlangCmd(stdout, stderr, code),
 	)
 	return root
 }

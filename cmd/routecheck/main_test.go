@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,6 +98,8 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{[]string{"run", "--seeed", "1"}, "routecheck run: unknown flag --seeed; did you mean --seed?"},
 		{[]string{"run", "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"run", "--timeout", "-1s"}, "must be positive"},
+		{[]string{"run", "--target", "localhost:8080"}, "did you mean http://localhost:8080?"},
+		{[]string{"run", "--target", "127.0.0.1:8080"}, "did you mean http://127.0.0.1:8080?"},
 		{[]string{"run", "--vendor", bad}, "bad.yaml:3: vendor.colour"},
 		{[]string{"run", "--vendor", "/nonexistent.yaml"}, "nonexistent.yaml"},
 		{[]string{"vet"}, "name at least one vendor file"},
@@ -146,6 +150,27 @@ func TestVet(t *testing.T) {
 	if code != exitPass || !strings.Contains(out, "READY with 2 warnings") ||
 		!strings.Contains(out, "⚠") || !strings.Contains(out, "R-VEN-5") || !strings.Contains(out, "R-CAP-1") {
 		t.Fatalf("warnings do not fail vet but are listed: exit %d\n%s", code, out)
+	}
+	// The rows a warning concerns are not ✔.
+	for _, row := range []string{"R-VEN-5 lead time", "R-VEN-3 accounts"} {
+		if !strings.Contains(out, "⚠ "+row) || strings.Contains(out, "✔ "+row) {
+			t.Errorf("row %s is ✔ though its warning fired:\n%s", row, out)
+		}
+	}
+	if !strings.Contains(out, "✔ R-VEN-1") {
+		t.Errorf("a row without a warning lost its ✔:\n%s", out)
+	}
+	// What run would find at step 2 or 4, vet finds from the file.
+	for file, want := range map[string]string{
+		"broken/wrong-tenant.yaml":   "R-TEN-1: no agent can be 在线",
+		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
+		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
+		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
+	} {
+		code, out, _ := runCLI(t, "vet", fixturesDir+file)
+		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
+			t.Errorf("%s: exit %d, want the warning %q\n%s", file, code, want, out)
+		}
 	}
 	code, out, _ = runCLI(t, "vet", "../../fixtures/testdata/invalid/capacity-25.yaml")
 	if code != exitInput || !strings.Contains(out, "NOT READY") || !strings.Contains(out, "R-CAP-1") {
@@ -210,8 +235,122 @@ func TestServeReachable(t *testing.T) {
 func TestBrowserWithoutChromiumExitsThree(t *testing.T) {
 	t.Setenv("CHROME_PATH", "")
 	t.Setenv("PATH", t.TempDir())
-	code, _, errs := runCLI(t, "run", "--browser", "--seed", "3", "--out", t.TempDir())
+	code, out, errs := runCLI(t, "run", "--browser", "--seed", "3", "--out", t.TempDir())
 	if code != exitHarness || !strings.Contains(errs, "apt-get install chromium") {
 		t.Fatalf("exit %d, want 3 with the install hint: %s", code, errs)
+	}
+	if strings.Contains(out, "1/5") {
+		t.Fatalf("the steps ran before the missing Chromium was found:\n%s", out)
+	}
+}
+
+// An --out that cannot be written is found before step 1, so no finished
+// run is thrown away (exit 2).
+func TestOutNotWritableBeforeStepOne(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	code, out, errs := runCLI(t, "run", "--seed", "3", "--out", filepath.Join(file, "reports"))
+	if code != exitInput || !strings.Contains(errs, "is not writable") || strings.Contains(out, "1/5") {
+		t.Fatalf("exit %d, want 2 before step 1\n%s%s", code, out, errs)
+	}
+}
+
+// A target that answers but is not a routecheck workbench is exit 3
+// before step 1, never a vendor diagnosis.
+func TestForeignTargetExitsThree(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>hello</html>")) }))
+	defer srv.Close()
+	for _, target := range []string{srv.URL, srv.URL + "/some/path"} {
+		code, out, errs := runCLI(t, "run", "--target", target, "--seed", "3", "--out", t.TempDir())
+		if code != exitHarness || !strings.Contains(errs, "target is not a routecheck workbench: ") || strings.Contains(out, "1/5") || strings.Contains(out+errs, "fix (R-") {
+			t.Fatalf("%s: exit %d, want 3 before step 1\n%s%s", target, code, out, errs)
+		}
+	}
+}
+
+// A --timeout too short for the harness's own round trips: exit 3, and the
+// console says the harness timed out instead of giving a vendor fix.
+func TestTimeoutTooShortExitsThree(t *testing.T) {
+	code, out, errs := runCLI(t, "run", "--timeout", "1ns", "--seed", "3", "--out", t.TempDir())
+	if code != exitHarness || !strings.Contains(out, "the harness timed out") || strings.Contains(out, "fix (R-") || !strings.Contains(out, "HARNESS ERROR") {
+		t.Fatalf("exit %d, want 3 saying the harness timed out\n%s%s", code, out, errs)
+	}
+}
+
+// The rerun hint repeats the whole command, not only the seed.
+func TestRerunHintIsTheWholeCommand(t *testing.T) {
+	dir := t.TempDir()
+	f := fixturesDir + "broken/never-replies.yaml"
+	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "300ms", "--token-ttl", "2h", "--out", dir)
+	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 300ms --token-ttl 2h0m0s --out " + dir
+	if code != exitFail || !strings.Contains(out, want) {
+		t.Fatalf("exit %d, want the hint %q\n%s", code, want, out)
+	}
+	var rep struct {
+		Rerun string `json:"rerun"`
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "report.json"))
+	if json.Unmarshal(data, &rep) != nil || !strings.HasPrefix(rep.Rerun, "routecheck run --vendor "+f+" --seed 5 --timeout 300ms") {
+		t.Fatalf("report.json rerun %q", rep.Rerun)
+	}
+}
+
+// Ctrl-C (SIGINT) or SIGTERM during a run: "interrupted", the reports
+// written and marked interrupted, exit 130, and no vendor diagnosis.
+func TestInterruptExits130(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "routecheck")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			// the agent answers after 45 s: the run is in step 5 for long
+			cmd := exec.Command(bin, "run", "--vendor", "../../fixtures/testdata/rehearsals/late-reply.yaml", "--seed", "4", "--out", dir)
+			stdout, _ := cmd.StdoutPipe()
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+			defer deadline.Stop()
+			var out strings.Builder
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+				if strings.Contains(sc.Text(), "4/5") {
+					cmd.Process.Signal(sig)
+					break
+				}
+			}
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+			}
+			err := cmd.Wait()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("exit %v, want 130\n%s%s", err, out.String(), errb.String())
+			}
+			if !strings.Contains(errb.String(), "interrupted") || !strings.Contains(out.String(), "INTERRUPTED") || strings.Contains(out.String(), "fix (R-") {
+				t.Fatalf("console:\n%s%s", out.String(), errb.String())
+			}
+			var rep struct {
+				Interrupted bool `json:"interrupted"`
+				ExitCode    int  `json:"exit_code"`
+				Steps       []struct {
+					Status    string `json:"status"`
+					Diagnosis any    `json:"diagnosis"`
+				} `json:"steps"`
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+			if err != nil || json.Unmarshal(data, &rep) != nil {
+				t.Fatalf("report.json: %v", err)
+			}
+			if !rep.Interrupted || rep.ExitCode != exitInterrupted || len(rep.Steps) != 5 || rep.Steps[4].Status != "error" || rep.Steps[4].Diagnosis != nil {
+				t.Fatalf("report.json not marked interrupted: %s", data)
+			}
+		})
 	}
 }

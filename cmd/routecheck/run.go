@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,6 +83,12 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "routecheck run: --timeout and --token-ttl must be positive durations, e.g. 5s, 24h")
 		return exitInput
 	}
+	if f.target != "" {
+		if err := routetest.CheckTarget(f.target); err != nil {
+			fmt.Fprintln(stderr, "routecheck run:", err)
+			return exitInput
+		}
+	}
 	console := stdout
 	if f.json {
 		console = stderr
@@ -96,8 +104,25 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 	if f.seed == 0 {
 		f.seed = rand.Int64N(1<<31) + 1
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	// What would throw a finished run away is checked before step 1.
+	if !f.noReports {
+		if err := writable(f.out); err != nil {
+			fmt.Fprintf(stderr, "routecheck run: --out %s is not writable: %v\n", f.out, err)
+			return exitInput
+		}
+	}
+	if f.browser {
+		if _, err := browser.Find(); err != nil {
+			fmt.Fprintln(stderr, "routecheck run --browser:", err)
+			return exitHarness
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	interrupted := func() int {
+		fmt.Fprintln(stderr, "routecheck run: interrupted")
+		return exitInterrupted
+	}
 
 	target := f.target
 	if target == "" {
@@ -122,17 +147,21 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		OnWait:      live.wait,
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
 		fmt.Fprintln(stderr, "routecheck run:", err)
 		if errors.Is(err, routetest.ErrInput) {
 			return exitInput
 		}
 		return exitHarness
 	}
+	sess.Report().Rerun = f.rerun()
 	live.print(func() { reports.WriteHeader(console, sess.Report()) })
 	rep := sess.Finish()
-	if f.browser {
+	if f.browser && !rep.Interrupted {
 		checks, err := browser.RunAllWith(ctx, live.browserEnv(target, v))
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
 		}
@@ -140,16 +169,16 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		for _, c := range checks {
 			rep.Passed = rep.Passed && c.Status != reports.StatusFailed
 		}
-		if err := sess.Recheck(ctx); err != nil {
+		if err := sess.Recheck(ctx); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
 			return exitHarness
 		}
 		rep.Duration = time.Since(rep.StartedAt)
+		if ctx.Err() != nil {
+			rep.Interrupted, rep.Passed = true, false
+		}
 	}
-	rep.ExitCode = exitFail
-	if rep.Passed {
-		rep.ExitCode = exitPass
-	}
+	rep.ExitCode = exitCode(rep)
 	if err := writeReports(f, rep, time.Now()); err != nil {
 		fmt.Fprintln(stderr, "routecheck run:", err)
 		return exitHarness
@@ -161,7 +190,69 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 			return exitHarness
 		}
 	}
+	if rep.Interrupted {
+		return interrupted()
+	}
 	return rep.ExitCode
+}
+
+// exitCode is the run's verdict as an exit code: an interrupted run is
+// 130 and a step the harness could not judge 3, whatever else failed, since
+// neither says anything about the vendor.
+func exitCode(rep *reports.Run) int {
+	if rep.Interrupted {
+		return exitInterrupted
+	}
+	for _, s := range rep.Steps {
+		if s.Status == reports.StatusError {
+			return exitHarness
+		}
+	}
+	if rep.Passed {
+		return exitPass
+	}
+	return exitFail
+}
+
+// writable makes dir and proves a file can be written in it.
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".routecheck-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// rerun is the whole command that repeats this run: the same vendor,
+// seed, timeouts, token TTL and flags.
+func (f runFlags) rerun() string {
+	args := []string{"routecheck", "run", "--vendor", f.vendor, "--seed", fmt.Sprint(f.seed),
+		"--timeout", f.timeout.String(), "--token-ttl", f.tokenTTL.String()}
+	if f.target != "" {
+		args = append(args, "--target", f.target)
+	}
+	if f.outExact {
+		args = append(args, "--out", f.out)
+	}
+	if f.noReports {
+		args = append(args, "--no-reports")
+	}
+	if f.json {
+		args = append(args, "--json")
+	}
+	if f.browser {
+		args = append(args, "--browser")
+	}
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t'\"$\\|&;<>()*?[]{}~`#") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
 }
 
 // loadVendor reads the fixture: a file, or a bundled vendor by name, so

@@ -95,6 +95,9 @@ type vetResult struct {
 	Errors    []vetProblem        `json:"errors"`
 	Warnings  []vetProblem        `json:"warnings"`
 	Checklist []vetChecklistEntry `json:"checklist"`
+	// FailsRun: a warning says the route test would fail at a step (a
+	// vendor nobody can serve, a rehearsal with nobody 在线).
+	FailsRun bool `json:"fails_route_test"`
 
 	err error // the file could not be read at all
 	v   *fixtures.Vendor
@@ -145,6 +148,7 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
 		for _, p := range v.Warnings() {
 			res.Warnings = append(res.Warnings, problem(p))
+			res.FailsRun = res.FailsRun || strings.Contains(p.Message, "the route test fails at step")
 		}
 	}
 	res.Ready = len(res.Errors) == 0
@@ -168,6 +172,8 @@ func checklistRule(p vetProblem) string {
 		return "R-VEN-3"
 	case strings.HasPrefix(p.Path, "work_hours"):
 		return "R-VEN-4"
+	case strings.HasPrefix(p.Path, "rehearsal"):
+		return "rehearsal"
 	case p.Path == "vendor.configured_on" || p.Path == "vendor.go_live":
 		return "R-VEN-5"
 	case strings.HasPrefix(p.Path, "vendor"):
@@ -262,6 +268,9 @@ func writeVetText(w io.Writer, res *vetResult) {
 	if n := len(res.Warnings); n > 0 {
 		verdict = "READY with " + reports.Plural(n, "warning")
 	}
+	if res.FailsRun {
+		verdict += "; the route test would fail"
+	}
 	fmt.Fprintf(w, "%s: %s — %s (%s)\n", res.v.File, verdict, c.Name, c.ID)
 	for _, row := range res.Checklist {
 		m := "✔"
@@ -269,6 +278,19 @@ func writeVetText(w io.Writer, res *vetResult) {
 			m = "⚠"
 		}
 		fmt.Fprintf(w, "  %s %s %s\n", m, row.Rule, row.Text)
+	}
+	if r := res.v.Rehearsal; len(r.Agents) > 0 || !r.StartAt.IsZero() {
+		start := "now"
+		if !r.StartAt.IsZero() {
+			start = r.StartAt.Format(time.RFC3339)
+		}
+		m := "✔"
+		for _, p := range res.Warnings {
+			if checklistRule(p) == "rehearsal" {
+				m = "⚠"
+			}
+		}
+		fmt.Fprintf(w, "  %s rehearsal %s rehearsed, start %s\n", m, reports.Plural(len(r.Agents), "agent"), start)
 	}
 	for _, p := range res.Warnings {
 		fmt.Fprintf(w, "  ⚠ %s\n", p.Text)

@@ -25,6 +25,7 @@ type vetJSONLine struct {
 		Status string `json:"status"`
 		Text   string `json:"text"`
 	} `json:"checklist"`
+	FailsRouteTest *bool `json:"fails_route_test"`
 }
 
 type vetJSONProblem struct {
@@ -45,7 +46,7 @@ func vetJSON(t *testing.T, out string) []vetJSONLine {
 		if err := dec.Decode(&v); err != nil {
 			t.Fatalf("not the vet --json schema: %v\n%s", err, l)
 		}
-		if v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 {
+		if v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 || v.FailsRouteTest == nil {
 			t.Fatalf("missing fields: %s", l)
 		}
 		for i, row := range v.Checklist {

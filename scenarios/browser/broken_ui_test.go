@@ -20,8 +20,10 @@ import (
 // sabotage puts a proxy in front of the workbench at env.Base that serves
 // common.js with old replaced by new: the real workbench with one broken
 // UI behaviour, to show the notification checks catch it.
-func sabotage(env *browser.Env, old, new string) {
-	resp, err := http.Get(env.Base + "/static/common.js")
+func sabotage(ctx SpecContext, env *browser.Env, old, new string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.Base+"/static/common.js", nil)
+	Expect(err).NotTo(HaveOccurred())
+	resp, err := http.DefaultClient.Do(req)
 	Expect(err).NotTo(HaveOccurred())
 	js, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -61,19 +63,19 @@ var _ = Describe("notification checks on a broken workbench UI", Label("browser"
 	}
 
 	It("R-NTF-1: a workbench that never shows a desktop notification fails the granted case", func(ctx SpecContext) {
-		sabotage(env, "new Notification(", "(() => undefined)(")
+		sabotage(ctx, env, "new Notification(", "(() => undefined)(")
 		expectFailure(browser.CheckNotificationCase(ctx, chromium, env, 0), "R-NTF-1")
 	}, SpecTimeout(checkTimeout))
 
 	It("R-WB-3: a workbench that hides the permission banner fails the denied case, telling how to allow", func(ctx SpecContext) {
-		sabotage(env, "b.hidden = !isAgent(me) || granted;", "b.hidden = true;")
+		sabotage(ctx, env, "b.hidden = !isAgent(me) || granted;", "b.hidden = true;")
 		bc := browser.CheckNotificationCase(ctx, chromium, env, 1)
 		expectFailure(bc, "R-WB-3")
 		Expect(bc.Diagnosis.Fix).To(ContainSubstring("网站设置 → 通知 → 允许"))
 	}, SpecTimeout(checkTimeout))
 
 	It("R-NTF-1: a workbench that ignores the 桌面通知 switch fails the desktop-off case", func(ctx SpecContext) {
-		sabotage(env, "if (f.desktop && 'Notification' in window", "if ('Notification' in window")
+		sabotage(ctx, env, "if (f.desktop && 'Notification' in window", "if ('Notification' in window")
 		expectFailure(browser.CheckNotificationCase(ctx, chromium, env, 2), "R-NTF-1")
 	}, SpecTimeout(checkTimeout))
 })

@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // Account is an AccountView as the protocol carries it.
@@ -29,10 +32,13 @@ type Agent struct {
 	Login  string
 	sock   *socket
 	cursor int
+	rec    *record
 }
 
 // NewAgent returns an agent for the workbench at base (http://host:port).
-func NewAgent(base, login string) *Agent { return &Agent{c: newClient(base), Login: login} }
+func NewAgent(base, login string) *Agent {
+	return &Agent{c: newClient(base), Login: login, rec: newRecord()}
+}
 
 // SignIn logs in (R-WB-1).
 func (a *Agent) SignIn(ctx context.Context, password string) (Account, error) {
@@ -48,14 +54,47 @@ func (a *Agent) Me(ctx context.Context) (Account, error) {
 
 // Connect opens the agent socket and waits for its hello.
 func (a *Agent) Connect(ctx context.Context) error {
-	s, _, err := dial(ctx, a.c.wsURL("/ws/agent"), a.c.cookieHeader("/ws/agent"))
+	from := len(a.Frames())
+	s, _, err := dial(ctx, a.c.wsURL("/ws/agent"), a.c.cookieHeader("/ws/agent"), a.rec)
 	if err != nil {
 		return err
 	}
-	a.sock, a.cursor = s, 0
-	_, a.cursor, err = s.wait(ctx, 0, func(f Frame) bool { return f.Type == "hello" })
+	a.sock = s
+	_, a.cursor, err = s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" })
 	return err
 }
+
+// Reconnect opens a new workbench socket that resumes every chat the agent
+// has seen from its last cseq, then sends again what was not answered
+// (protocol v2).
+func (a *Agent) Reconnect(ctx context.Context) error {
+	if a.sock != nil {
+		a.sock.close()
+	}
+	a.rec.mu.Lock()
+	var resume []string
+	for id, n := range a.rec.cseq {
+		resume = append(resume, id+":"+strconv.FormatInt(n, 10))
+	}
+	a.rec.mu.Unlock()
+	sort.Strings(resume)
+	from := len(a.Frames())
+	s, resp, err := dial(ctx, a.c.wsURL("/ws/agent?resume="+url.QueryEscape(strings.Join(resume, ","))), a.c.cookieHeader("/ws/agent"), a.rec)
+	if err != nil {
+		if resp != nil && resp.StatusCode >= 300 {
+			return &APIError{Status: resp.StatusCode, Err: "refused", Message: readBody(resp)}
+		}
+		return err
+	}
+	a.sock = s
+	if _, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" }); err != nil {
+		return err
+	}
+	return s.resend()
+}
+
+// Drop cuts the workbench's connection as a network failure would.
+func (a *Agent) Drop() { a.sock.drop() }
 
 // SetStatus sets 在线 / 小休 / 离线; 在线 is 马上上班 (R-WB-2).
 func (a *Agent) SetStatus(ctx context.Context, status string) (Account, error) {
@@ -116,10 +155,9 @@ func (a *Agent) WaitFrame(ctx context.Context, match func(Frame) bool) (Frame, e
 
 // Frames is everything the agent's socket received.
 func (a *Agent) Frames() []Frame {
-	if a.sock == nil {
-		return nil
-	}
-	return a.sock.Frames()
+	a.rec.mu.Lock()
+	defer a.rec.mu.Unlock()
+	return append([]Frame(nil), a.rec.frames...)
 }
 
 // Close closes the socket (the agent closes the page).

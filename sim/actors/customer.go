@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // BotPage is the 小蜜 page as GET /api/bot carries it.
@@ -41,6 +43,8 @@ type Customer struct {
 	Conv  string
 	Bot   BotPage
 	sock  *socket
+	query string // t= and v= of the entry URL
+	rec   *record
 }
 
 // Enter follows an entry URL (/bot?t=TOKEN): it reads the bot page and
@@ -54,12 +58,13 @@ func Enter(ctx context.Context, entryURL string) (*Customer, error) {
 	if tok == "" {
 		return nil, fmt.Errorf("entry URL %q carries no token (t=)", entryURL)
 	}
-	cu := &Customer{c: newClient(u.Scheme + "://" + u.Host), Token: tok}
+	cu := &Customer{c: newClient(u.Scheme + "://" + u.Host), Token: tok, rec: newRecord()}
 	q := "?" + u.RawQuery // t= and the vendor the URL names (v=)
+	cu.query = q
 	if err := cu.c.do(ctx, http.MethodGet, "/api/bot"+q, nil, &cu.Bot); err != nil {
 		return nil, err
 	}
-	s, resp, err := dial(ctx, cu.c.wsURL("/ws/customer"+q), nil)
+	s, resp, err := dial(ctx, cu.c.wsURL("/ws/customer"+q), nil, cu.rec)
 	if err != nil {
 		if resp != nil && resp.StatusCode >= 300 {
 			return nil, &APIError{Status: resp.StatusCode, Err: "refused", Message: readBody(resp)}
@@ -77,6 +82,40 @@ func Enter(ctx context.Context, entryURL string) (*Customer, error) {
 	}
 	return cu, nil
 }
+
+// Reconnect opens a new socket on the same chat and resumes it from the
+// last cseq received: the missed frames follow the hello, then frames sent
+// and not answered are sent again with their ids (protocol v2).
+func (c *Customer) Reconnect(ctx context.Context) error {
+	if c.sock != nil {
+		c.sock.close()
+	}
+	q := c.query + "&conv=" + url.QueryEscape(c.Conv) + "&after=" + strconv.FormatInt(c.rec.lastCSeq(c.Conv), 10)
+	from := len(c.Frames())
+	s, resp, err := dial(ctx, c.c.wsURL("/ws/customer"+q), nil, c.rec)
+	if err != nil {
+		if resp != nil && resp.StatusCode >= 300 {
+			return &APIError{Status: resp.StatusCode, Err: "refused", Message: readBody(resp)}
+		}
+		return err
+	}
+	c.sock = s
+	hello, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" })
+	if err != nil {
+		return err
+	}
+	if id := hello.ConvID(); id != c.Conv {
+		return fmt.Errorf("reconnect to %s got chat %s", c.Conv, id)
+	}
+	return s.resend()
+}
+
+// Drop cuts the customer's connection as a network failure would (no
+// close frame); Reconnect resumes.
+func (c *Customer) Drop() { c.sock.drop() }
+
+// LastCSeq is the last chat sequence number the customer received.
+func (c *Customer) LastCSeq() int64 { return c.rec.lastCSeq(c.Conv) }
 
 func readBody(resp *http.Response) string {
 	defer resp.Body.Close()
@@ -106,6 +145,9 @@ func (c *Customer) Rate(rating string) error {
 func (c *Customer) Leave() error {
 	return c.sock.send(map[string]any{"type": "leave"})
 }
+
+// Ping sends a ping frame and waits for its pong; it returns the round trip.
+func (c *Customer) Ping(ctx context.Context) (time.Duration, error) { return c.sock.ping(ctx) }
 
 // SendRaw writes bytes as they are, for bad-input checks.
 func (c *Customer) SendRaw(data []byte) error { return c.sock.sendRaw(data) }

@@ -8,21 +8,28 @@ import (
 // Frame is any server frame, decoded loosely: the actors only read the
 // fields they need. Raw keeps the whole frame for reports.
 type Frame struct {
-	Type     string          `json:"type"`
-	Seq      int64           `json:"seq"`
-	Conv     json.RawMessage `json:"conv"`
-	MsgSeq   int             `json:"msg_seq"`
-	Sender   string          `json:"sender"`
-	Text     string          `json:"text"`
-	State    string          `json:"state"`
-	Agent    json.RawMessage `json:"agent"`
-	Reason   string          `json:"reason"`
-	Kind     string          `json:"kind"`
-	Code     string          `json:"code"`
-	Message  string          `json:"message"`
-	Desktop  bool            `json:"desktop"`
-	Sound    bool            `json:"sound"`
-	Messages []ChatMessage   `json:"messages"`
+	Type      string          `json:"type"`
+	Seq       int64           `json:"seq"`
+	CSeq      int64           `json:"cseq"` // per chat, across reconnects (protocol v2)
+	ID        string          `json:"id"`   // the client id an ack or error answers
+	Ref       int64           `json:"ref"`
+	Protocol  int             `json:"protocol"`
+	Resumed   bool            `json:"resumed"`
+	Duplicate bool            `json:"duplicate"`
+	Conv      json.RawMessage `json:"conv"`
+	MsgSeq    int             `json:"msg_seq"`
+	Sender    string          `json:"sender"`
+	Text      string          `json:"text"`
+	State     string          `json:"state"`
+	Agent     json.RawMessage `json:"agent"`
+	Reason    string          `json:"reason"`
+	Kind      string          `json:"kind"`
+	Code      string          `json:"code"`
+	Rule      string          `json:"rule"`
+	Message   string          `json:"message"`
+	Desktop   bool            `json:"desktop"`
+	Sound     bool            `json:"sound"`
+	Messages  []ChatMessage   `json:"messages"`
 	// Conversations is an agent hello's open chats, with their history.
 	Conversations []Conversation  `json:"conversations"`
 	Raw           json.RawMessage `json:"-"`
@@ -50,6 +57,8 @@ type Conversation struct {
 	Agent     string        `json:"agent"`
 	Messages  []ChatMessage `json:"messages"`
 	PickedAt  time.Time     `json:"picked_at"`
+	CSeq      int64         `json:"cseq"` // in an agent hello: the chat's cseq then
+	Resumed   bool          `json:"resumed"`
 }
 
 // ConvID returns the conversation id a frame refers to: `conv` is a plain

@@ -82,11 +82,21 @@ func (o *Ops) Entry(ctx context.Context, vendor, customer, order string) (Entry,
 	return e, err
 }
 
-// Events reads the workbench event log after seq.
+// Events reads the workbench event log after seq, page by page until the
+// newest event.
 func (o *Ops) Events(ctx context.Context, after int64) ([]wb.Event, error) {
-	var evs []wb.Event
-	err := o.c.do(ctx, http.MethodGet, "/api/events?after="+strconv.FormatInt(after, 10), nil, &evs)
-	return evs, err
+	var all []wb.Event
+	for {
+		var evs []wb.Event
+		if err := o.c.do(ctx, http.MethodGet, "/api/events?after="+strconv.FormatInt(after, 10), nil, &evs); err != nil {
+			return all, err
+		}
+		if len(evs) == 0 {
+			return all, nil
+		}
+		all = append(all, evs...)
+		after = evs[len(evs)-1].Seq
+	}
 }
 
 // RouterView lists a department's agents as the router sees them.

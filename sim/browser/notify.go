@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"routecheck/reports"
 	"routecheck/sim/actors"
@@ -27,6 +26,29 @@ const notificationSpy = `(() => {
   Spy.requestPermission = (...a) => Orig.requestPermission(...a);
   Spy.prototype = Orig.prototype;
   window.Notification = Spy;
+})();
+(() => {
+  // After the page's own onmessage handler returns for a notification
+  // frame, its text goes to rcHandledNotifications: the page has decided
+  // on the notification by then (the handler is synchronous), so a check
+  // can wait for this instead of sleeping.
+  window.rcHandledNotifications = [];
+  const d = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  if (!d || !d.set) return;
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true, enumerable: d.enumerable,
+    get() { return d.get.call(this); },
+    set(h) {
+      d.set.call(this, typeof h !== 'function' ? h : function (ev) {
+        try { return h.call(this, ev); } finally {
+          try {
+            const f = JSON.parse(ev.data);
+            if (f && f.type === 'notification') window.rcHandledNotifications.push(String(f.text || ''));
+          } catch (e) { /* not JSON: not ours to judge */ }
+        }
+      });
+    },
+  });
 })();`
 
 // allowFix is how an agent allows notifications (R-WB-3), as the seed
@@ -182,9 +204,15 @@ func judgeAlert(r *record, t *tab, cust *actors.Customer, c notifyCase, text str
 		diag("R-NTF-1", "no new-message alert reached the workbench page although 声音提醒 is on", "")) {
 		return
 	}
-	// The page builds the notification before it plays the sound, in the
-	// same frame handler; a short wait covers a slow event loop.
-	time.Sleep(200 * time.Millisecond)
+	// Wait until the page's socket handler has finished with the
+	// notification frame for this text: whether it built a desktop
+	// notification is decided by then.
+	handled := fmt.Sprintf(`(window.rcHandledNotifications || []).some(t => t.includes(%s))`, jsString(text))
+	if err := t.waitFor(handled, stepTimeout); !r.check("提醒已处理 (notification frame handled)", err == nil,
+		"the page handled the new_message notification frame", errText(err, "handled"),
+		diag("R-NTF-1", "the workbench page never finished handling the new-message notification", "")) {
+		return
+	}
 	var got []struct {
 		Title string `json:"title"`
 		Body  string `json:"body"`

@@ -1,7 +1,6 @@
 package clock
 
 import (
-	"container/heap"
 	"sync"
 	"time"
 )
@@ -9,19 +8,72 @@ import (
 // Virtual is a clock that moves only when told to. Timers due at the same
 // instant fire in the order they were scheduled, so a run is repeatable.
 // It is safe for concurrent use, but timer functions run on the goroutine
-// that advances the clock, without the clock's lock held.
+// that advances the clock, without the clock's lock held. NewVirtualSingle
+// makes one for a single goroutine that takes no lock at all.
 type Virtual struct {
 	mu     sync.Mutex
+	single bool // one goroutine owns it: no locking
 	now    time.Time
+	nowNs  int64 // now as Unix nanoseconds, the heap's key
 	seq    uint64
-	timers timerHeap
+	live   int // timers scheduled and neither fired nor stopped
+	timers []entry
+}
+
+// Handler is a typed timer target: Schedule stores it with an argument
+// instead of a closure, so a simulator that schedules millions of events
+// allocates nothing per event (a pointer in an interface does not allocate).
+type Handler interface {
+	Fire(arg int64)
+}
+
+// Scheduler is implemented by clocks that take typed timers. Such a timer
+// cannot be stopped: its handler checks, when it fires, whether it still
+// has work (a generation number, a state).
+type Scheduler interface {
+	Schedule(d time.Duration, h Handler, arg int64)
+}
+
+// entry is one pending timer, held by value in the heap. Either t (an
+// AfterFunc timer, which may have been stopped) or h is set.
+type entry struct {
+	due int64
+	seq uint64
+	t   *vtimer
+	h   Handler
+	arg int64
 }
 
 // NewVirtual returns a virtual clock standing at start.
-func NewVirtual(start time.Time) *Virtual { return &Virtual{now: start} }
+func NewVirtual(start time.Time) *Virtual {
+	return &Virtual{now: start, nowNs: start.UnixNano()}
+}
+
+// NewVirtualSingle returns a virtual clock for one goroutine: the traffic
+// simulator's clock, which takes no lock on any call.
+func NewVirtualSingle(start time.Time) *Virtual {
+	v := NewVirtual(start)
+	v.single = true
+	return v
+}
+
+func (v *Virtual) lock() {
+	if !v.single {
+		v.mu.Lock()
+	}
+}
+
+func (v *Virtual) unlock() {
+	if !v.single {
+		v.mu.Unlock()
+	}
+}
 
 // Now returns the virtual time.
 func (v *Virtual) Now() time.Time {
+	if v.single {
+		return v.now
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.now
@@ -30,15 +82,30 @@ func (v *Virtual) Now() time.Time {
 // AfterFunc schedules f at Now()+d. A d <= 0 fires at the next Advance,
 // RunUntil or Step, never inside AfterFunc itself.
 func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
-	v.mu.Lock()
-	defer v.mu.Unlock()
+	v.lock()
+	defer v.unlock()
+	t := &vtimer{v: v, f: f, pending: true}
+	v.push(d, entry{t: t})
+	return t
+}
+
+// Schedule calls h.Fire(arg) at Now()+d, like AfterFunc without a closure
+// and without a way to stop it.
+func (v *Virtual) Schedule(d time.Duration, h Handler, arg int64) {
+	v.lock()
+	v.push(d, entry{h: h, arg: arg})
+	v.unlock()
+}
+
+func (v *Virtual) push(d time.Duration, e entry) {
 	if d < 0 {
 		d = 0
 	}
 	v.seq++
-	t := &vtimer{v: v, due: v.now.Add(d), seq: v.seq, f: f, index: -1}
-	heap.Push(&v.timers, t)
-	return t
+	e.due, e.seq = v.nowNs+int64(d), v.seq
+	v.live++
+	v.timers = append(v.timers, e)
+	v.up(len(v.timers) - 1)
 }
 
 // Advance moves the clock forward by d, firing every timer due on the way in
@@ -49,102 +116,144 @@ func (v *Virtual) Advance(d time.Duration) { v.RunUntil(v.Now().Add(d)) }
 // fired timers schedule are included when due by t) and leaves the clock at t
 // (or where it was, if that is later).
 func (v *Virtual) RunUntil(t time.Time) {
-	for v.fireNext(t) {
+	limit := t.UnixNano()
+	for v.fireNext(limit) {
 	}
-	v.mu.Lock()
-	if t.After(v.now) {
-		v.now = t
+	v.lock()
+	if limit > v.nowNs {
+		v.now, v.nowNs = t, limit
 	}
-	v.mu.Unlock()
+	v.unlock()
 }
 
 // Step jumps to the next due timer and fires that one timer. It reports
 // false when no timer is pending.
 func (v *Virtual) Step() bool {
-	v.mu.Lock()
+	v.lock()
+	v.dropStopped()
 	if len(v.timers) == 0 {
-		v.mu.Unlock()
+		v.unlock()
 		return false
 	}
 	due := v.timers[0].due
-	v.mu.Unlock()
+	v.unlock()
 	return v.fireNext(due)
 }
 
 // Next returns the due time of the earliest pending timer.
 func (v *Virtual) Next() (time.Time, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
+	v.lock()
+	defer v.unlock()
+	v.dropStopped()
 	if len(v.timers) == 0 {
 		return time.Time{}, false
 	}
-	return v.timers[0].due, true
+	return time.Unix(0, v.timers[0].due).In(v.now.Location()), true
 }
 
 // Pending returns the number of timers not yet fired or stopped.
 func (v *Virtual) Pending() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return len(v.timers)
+	v.lock()
+	defer v.unlock()
+	return v.live
 }
 
-func (v *Virtual) fireNext(limit time.Time) bool {
-	v.mu.Lock()
-	if len(v.timers) == 0 || v.timers[0].due.After(limit) {
-		v.mu.Unlock()
-		return false
+// dropStopped pops stopped timers off the top, so the top is live.
+func (v *Virtual) dropStopped() {
+	for len(v.timers) > 0 && v.timers[0].t != nil && !v.timers[0].t.pending {
+		v.pop()
 	}
-	t := heap.Pop(&v.timers).(*vtimer)
-	if t.due.After(v.now) {
-		v.now = t.due
+}
+
+func (v *Virtual) fireNext(limit int64) bool {
+	v.lock()
+	for {
+		if len(v.timers) == 0 || v.timers[0].due > limit {
+			v.unlock()
+			return false
+		}
+		e := v.pop()
+		if e.t != nil && !e.t.pending {
+			continue // stopped; removed lazily
+		}
+		if e.due > v.nowNs {
+			v.nowNs = e.due
+			v.now = v.now.Add(time.Duration(e.due - v.now.UnixNano()))
+		}
+		v.live--
+		if e.t != nil {
+			e.t.pending = false
+		}
+		v.unlock()
+		if e.t != nil {
+			e.t.f()
+		} else {
+			e.h.Fire(e.arg)
+		}
+		return true
 	}
-	v.mu.Unlock()
-	t.f()
-	return true
 }
 
 type vtimer struct {
-	v     *Virtual
-	due   time.Time
-	seq   uint64
-	f     func()
-	index int
+	v       *Virtual
+	f       func()
+	pending bool
 }
 
+// Stop cancels the timer. It stays in the heap until its time and is
+// skipped then: removal would need its index, kept up to date on every
+// swap, which costs more than a skipped entry.
 func (t *vtimer) Stop() bool {
-	t.v.mu.Lock()
-	defer t.v.mu.Unlock()
-	if t.index < 0 {
+	t.v.lock()
+	defer t.v.unlock()
+	if !t.pending {
 		return false
 	}
-	heap.Remove(&t.v.timers, t.index)
+	t.pending = false
+	t.v.live--
 	return true
 }
 
-type timerHeap []*vtimer
-
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if !h[i].due.Equal(h[j].due) {
-		return h[i].due.Before(h[j].due)
+func (v *Virtual) less(i, j int) bool {
+	a, b := &v.timers[i], &v.timers[j]
+	if a.due != b.due {
+		return a.due < b.due
 	}
-	return h[i].seq < h[j].seq
+	return a.seq < b.seq
 }
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
+
+func (v *Virtual) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !v.less(i, p) {
+			return
+		}
+		v.timers[i], v.timers[p] = v.timers[p], v.timers[i]
+		i = p
+	}
 }
-func (h *timerHeap) Push(x any) {
-	t := x.(*vtimer)
-	t.index = len(*h)
-	*h = append(*h, t)
-}
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
-	t.index = -1
-	*h = old[:len(old)-1]
-	return t
+
+func (v *Virtual) pop() entry {
+	h := v.timers
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = entry{}
+	v.timers = h[:n]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && v.less(r, l) {
+			m = r
+		}
+		if !v.less(m, i) {
+			break
+		}
+		v.timers[i], v.timers[m] = v.timers[m], v.timers[i]
+		i = m
+	}
+	return top
 }

@@ -1,9 +1,16 @@
 // Package invariant checks the routing invariants over a workbench event
-// log. It judges the record afterwards and knows nothing of how the log was
-// made, so every suite, the simulator and load runs call the same Check.
+// log. It is an independent model of what must hold, built from the log
+// alone: it keeps its own queues, agents and chats and never calls or copies
+// the core's router, so a bug in the core cannot hide in the check.
+//
+// It streams: Observe takes one event at a time in O(1) (a re-queue costs
+// O(k log k) for the k chats the agent held), and the state it keeps follows
+// the live agents and open chats, not the length of the log: a chat's state
+// is dropped when it ends or is abandoned.
 package invariant
 
 import (
+	"container/list"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,16 +24,25 @@ const (
 	Capacity      = "capacity"          // R-CAP-1: no agent above its maximum
 	Status        = "status"            // R-WB-2: nothing assigned on 小休 or 离线
 	Tenant        = "tenant"            // R-TEN-1: nothing assigned under a wrong tenant
+	Group         = "group"             // R-VEN-3: chats go to agents of their own skill group
 	SingleOwner   = "single-owner"      // no chat assigned to two agents at once
 	FIFO          = "fifo"              // D-ROUTE-1: first in, first out per skill group
+	RequeueOrder  = "requeue-order"     // D-ROUTE-2: 离线 puts every open chat back at the head, in order
 	HeadAtOnce    = "head-at-once"      // R-CAP-1/D-ROUTE-1: freed capacity takes the head of the queue at once
 	WelcomeNotRep = "welcome-not-reply" // R-KPI-1/R-WEL-1: the welcome never counts as a response
+	KnownAgent    = "known-agent"       // R-VEN-3: events only about agents the log introduced
 )
 
 var rules = map[string]string{
-	Capacity: "R-CAP-1", Status: "R-WB-2", Tenant: "R-TEN-1", SingleOwner: "R-RT-4",
-	FIFO: "D-ROUTE-1", HeadAtOnce: "R-CAP-1", WelcomeNotRep: "R-KPI-1",
+	Capacity: "R-CAP-1", Status: "R-WB-2", Tenant: "R-TEN-1", Group: "R-VEN-3", SingleOwner: "R-RT-4",
+	FIFO: "D-ROUTE-1", RequeueOrder: "D-ROUTE-2", HeadAtOnce: "R-CAP-1", WelcomeNotRep: "R-KPI-1",
+	KnownAgent: "R-VEN-3",
 }
+
+// MaxKept bounds the violations a Checker keeps; the rest are counted in
+// Dropped. A broken core can break an invariant at every event, and the
+// first ones are the diagnosis.
+const MaxKept = 1000
 
 // Violation is one broken invariant with the events that show it.
 type Violation struct {
@@ -46,123 +62,297 @@ func (v Violation) String() string {
 		v.At.Format("15:04:05.000"), v.Message, strings.Join(ids, ", "))
 }
 
+// agent is what the log has said about one agent.
 type agent struct {
-	group    string
+	name     string
+	group    *group
 	status   wb.Status
 	tenant   string
 	capacity int
-	open     map[string]int64 // conv -> assigned event seq
+	open     map[string]*chat
 }
 
-type checker struct {
+// free: the router may give this agent a chat (SPEC R-WB-2, R-TEN-1, R-CAP-1).
+func (a *agent) free() bool {
+	return a.status == wb.StatusOnline && a.tenant == wb.TenantXianyu && len(a.open) < a.capacity
+}
+
+// group is one skill group: its queue, head first, and how many of its
+// agents could take a chat now.
+type group struct {
+	name    string
+	queue   list.List // of *chat
+	free    int
+	touched bool // its queue or agents changed in the current command
+}
+
+// chat is a chat from its first queued event until it ends.
+type chat struct {
+	id          string
+	group       *group
+	elem        *list.Element // in group.queue while waiting
+	queuedSeq   int64         // the queued or requeued event
+	requeued    bool
+	owner       *agent
+	assignedSeq int64 // the assigned event of the current owner
+	firstAgent  int64 // the first agent message after pickup
+	lastMsg     int64 // the last message event and its sender
+	lastSender  wb.Sender
+	responded   bool
+}
+
+// Checker judges a log event by event. The zero value is not ready: use New.
+type Checker struct {
 	agents  map[string]*agent
-	owner   map[string]string   // conv -> agent holding it
-	queues  map[string][]string // group -> convs, head first
-	queued  map[string]int64    // conv -> its queue event seq
-	msgs    map[int64]wb.Event  // message events by seq
-	out     []Violation
-	lastCmd int64
-	lastAt  time.Time
+	groups  map[string]*group
+	chats   map[string]*chat
+	touched []*group
+	block   []*chat  // chats re-queued by the current command, not yet placed
+	gone    []*agent // agents who went 离线 in the current command
+	cmd     int64
+	started bool
 	lastSeq int64
+	lastAt  time.Time
+	out     []Violation
+	dropped int
+	// steps counts the work Observe did: one per event plus one per item
+	// of any loop, so tests can show the cost per event stays flat.
+	steps int
 }
 
-// Check runs every invariant over the log and returns the violations in
-// log order; none means the log is clean.
+// New returns a Checker that has seen nothing.
+func New() *Checker {
+	return &Checker{agents: map[string]*agent{}, groups: map[string]*group{}, chats: map[string]*chat{}}
+}
+
+// Check runs every invariant over a whole log and returns the violations
+// in log order; none means the log is clean.
 func Check(events []wb.Event) []Violation {
-	c := &checker{agents: map[string]*agent{}, owner: map[string]string{},
-		queues: map[string][]string{}, queued: map[string]int64{}, msgs: map[int64]wb.Event{}}
-	for i, e := range events {
-		if i > 0 && e.Cmd != c.lastCmd {
-			c.headAtOnce()
-		}
-		c.lastCmd, c.lastAt, c.lastSeq = e.Cmd, e.At, e.Seq
-		c.apply(e)
+	c := New()
+	for _, e := range events {
+		c.Observe(e)
 	}
-	if len(events) > 0 {
-		c.headAtOnce()
-	}
-	return c.out
+	return c.Violations()
 }
 
-func (c *checker) fail(inv string, at time.Time, seqs []int64, format string, args ...any) {
-	c.out = append(c.out, Violation{Invariant: inv, Rule: rules[inv], Message: fmt.Sprintf(format, args...), Events: seqs, At: at})
+// Violations closes the current command (its end-of-command invariants are
+// judged now) and returns the violations so far, at most MaxKept.
+func (c *Checker) Violations() []Violation {
+	c.endCommand()
+	return slices.Clone(c.out)
 }
 
-func (c *checker) apply(e wb.Event) {
+// Dropped is the number of violations beyond MaxKept.
+func (c *Checker) Dropped() int { return c.dropped }
+
+// Observe judges one event. Events must come in log order.
+func (c *Checker) Observe(e wb.Event) {
+	c.steps++
+	if c.started && e.Cmd != c.cmd {
+		c.endCommand()
+	}
+	c.started, c.cmd = true, e.Cmd
+	if e.Type != wb.EvRequeued {
+		c.placeBlock()
+	}
+	c.lastSeq, c.lastAt = e.Seq, e.At
 	switch e.Type {
 	case wb.EvAgentAdded:
-		st := e.Status
-		if st == "" {
-			st = wb.StatusOffline
-		}
-		c.agents[e.Agent] = &agent{group: e.Group, status: st, tenant: e.Tenant, capacity: e.Capacity, open: map[string]int64{}}
+		c.agentAdded(e)
 	case wb.EvAgentStatus:
-		if a := c.agent(e); a != nil {
-			a.status = e.Status
-			if e.Tenant != "" {
-				a.tenant = e.Tenant
+		if a := c.known(e); a != nil {
+			if e.Status == wb.StatusOffline && a.status != wb.StatusOffline {
+				c.gone = append(c.gone, a)
 			}
+			c.change(a, func() {
+				a.status = e.Status
+				if e.Tenant != "" {
+					a.tenant = e.Tenant
+				}
+			})
 		}
 	case wb.EvTenantSwitched:
-		if a := c.agent(e); a != nil {
-			a.tenant = e.Tenant
+		if a := c.known(e); a != nil {
+			c.change(a, func() { a.tenant = e.Tenant })
 		}
 	case wb.EvCapacitySet:
-		if a := c.agent(e); a != nil {
-			a.capacity = e.Capacity
+		if a := c.known(e); a != nil {
+			c.change(a, func() { a.capacity = e.Capacity })
 		}
 	case wb.EvQueued:
-		c.queues[e.Group] = append(c.queues[e.Group], e.Conv)
-		c.queued[e.Conv] = e.Seq
+		c.queued(e)
 	case wb.EvRequeued:
-		c.release(e.Conv)
-		c.queues[e.Group] = append([]string{e.Conv}, c.queues[e.Group]...)
-		c.queued[e.Conv] = e.Seq
+		c.requeued(e)
 	case wb.EvAbandoned:
-		c.unqueue(e.Group, e.Conv)
+		if ch := c.chats[e.Conv]; ch != nil {
+			c.unqueue(ch)
+			delete(c.chats, e.Conv)
+		}
 	case wb.EvAssigned:
 		c.assigned(e)
 	case wb.EvEnded:
-		c.release(e.Conv)
-	case wb.EvMessage:
-		c.msgs[e.Seq] = e
-	case wb.EvFirstResponse:
-		m, ok := c.msgs[e.Ref]
-		switch {
-		case !ok:
-			c.fail(WelcomeNotRep, e.At, []int64{e.Seq, e.Ref}, "first response of %s refers to event #%d, which is no message", e.Conv, e.Ref)
-		case m.Sender != wb.SenderAgent || m.Conv != e.Conv:
-			c.fail(WelcomeNotRep, e.At, []int64{e.Seq, e.Ref}, "first response of %s counted a %s message %q", e.Conv, m.Sender, m.Text)
+		if ch := c.chats[e.Conv]; ch != nil {
+			c.unqueue(ch)
+			c.release(ch)
+			delete(c.chats, e.Conv)
 		}
+	case wb.EvMessage:
+		if ch := c.chats[e.Conv]; ch != nil {
+			ch.lastMsg, ch.lastSender = e.Seq, e.Sender
+			if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
+				ch.firstAgent = e.Seq
+			}
+		}
+	case wb.EvFirstResponse:
+		c.firstResponse(e)
 	}
 }
 
-func (c *checker) agent(e wb.Event) *agent {
+func (c *Checker) fail(inv string, at time.Time, seqs []int64, format string, args ...any) {
+	if len(c.out) >= MaxKept {
+		c.dropped++
+		return
+	}
+	c.out = append(c.out, Violation{Invariant: inv, Rule: rules[inv], Message: fmt.Sprintf(format, args...), Events: seqs, At: at})
+}
+
+func (c *Checker) group(name string) *group {
+	g := c.groups[name]
+	if g == nil {
+		g = &group{name: name}
+		c.groups[name] = g
+	}
+	return g
+}
+
+func (c *Checker) touch(g *group) {
+	if !g.touched {
+		g.touched = true
+		c.touched = append(c.touched, g)
+	}
+}
+
+func (c *Checker) agentAdded(e wb.Event) {
+	if _, ok := c.agents[e.Agent]; ok {
+		return
+	}
+	st := e.Status
+	if st == "" {
+		st = wb.StatusOffline
+	}
+	a := &agent{name: e.Agent, group: c.group(e.Group), status: st, tenant: e.Tenant, capacity: e.Capacity, open: map[string]*chat{}}
+	c.agents[e.Agent] = a
+	if a.free() {
+		a.group.free++
+		c.touch(a.group)
+	}
+}
+
+// known returns the agent an event is about, or reports that the log never
+// introduced it: an invented agent would judge everything after it wrongly.
+func (c *Checker) known(e wb.Event) *agent {
 	a, ok := c.agents[e.Agent]
 	if !ok {
-		a = &agent{group: e.Group, status: wb.StatusOffline, tenant: wb.TenantXianyu, capacity: wb.DefaultCapacity, open: map[string]int64{}}
-		c.agents[e.Agent] = a
+		c.fail(KnownAgent, e.At, []int64{e.Seq}, "%s event about agent %q, whom no agent_added event introduced", e.Type, e.Agent)
+		return nil
 	}
 	return a
 }
 
-func (c *checker) release(conv string) {
-	if who, ok := c.owner[conv]; ok {
-		delete(c.agents[who].open, conv)
-		delete(c.owner, conv)
+// change applies f to an agent and keeps its group's count of free agents.
+func (c *Checker) change(a *agent, f func()) {
+	was := a.free()
+	f()
+	if now := a.free(); now != was {
+		if now {
+			a.group.free++
+		} else {
+			a.group.free--
+		}
+	}
+	c.touch(a.group)
+}
+
+func (c *Checker) queued(e wb.Event) {
+	g := c.group(e.Group)
+	ch := c.chats[e.Conv]
+	if ch == nil {
+		ch = &chat{id: e.Conv, group: g}
+		c.chats[e.Conv] = ch
+	}
+	if ch.elem != nil || ch.owner != nil {
+		c.fail(SingleOwner, e.At, []int64{ch.queuedSeq, e.Seq}, "%s queued again while still waiting or held", e.Conv)
+		return
+	}
+	ch.queuedSeq, ch.requeued = e.Seq, false
+	ch.elem = g.queue.PushBack(ch)
+	c.touch(g)
+}
+
+// requeued collects the chats an agent gives back; placeBlock puts them at
+// the head in the order the agent took them, whatever order the events came.
+func (c *Checker) requeued(e wb.Event) {
+	ch := c.chats[e.Conv]
+	a := c.known(e)
+	if a == nil {
+		return
+	}
+	if ch == nil || ch.owner != a {
+		c.fail(RequeueOrder, e.At, []int64{e.Seq}, "%s re-queued from %s, who does not hold it", e.Conv, e.Agent)
+		return
+	}
+	c.release(ch)
+	ch.queuedSeq, ch.requeued = e.Seq, true
+	c.block = append(c.block, ch)
+}
+
+func (c *Checker) placeBlock() {
+	if len(c.block) == 0 {
+		return
+	}
+	c.steps += len(c.block)
+	// original order = the order the agent took them
+	slices.SortFunc(c.block, func(x, y *chat) int { return int(x.assignedSeq - y.assignedSeq) })
+	for i := len(c.block) - 1; i >= 0; i-- {
+		ch := c.block[i]
+		ch.elem = ch.group.queue.PushFront(ch)
+		c.touch(ch.group)
+	}
+	c.block = c.block[:0]
+}
+
+func (c *Checker) unqueue(ch *chat) {
+	if ch.elem != nil {
+		ch.group.queue.Remove(ch.elem)
+		ch.elem = nil
+		c.touch(ch.group)
 	}
 }
 
-func (c *checker) unqueue(group, conv string) {
-	c.queues[group] = slices.DeleteFunc(c.queues[group], func(s string) bool { return s == conv })
-	delete(c.queued, conv)
+func (c *Checker) release(ch *chat) {
+	if a := ch.owner; a != nil {
+		c.change(a, func() { delete(a.open, ch.id) })
+		ch.owner = nil
+	}
 }
 
-func (c *checker) assigned(e wb.Event) {
-	a := c.agent(e)
-	if other, ok := c.owner[e.Conv]; ok {
-		c.fail(SingleOwner, e.At, []int64{c.agents[other].open[e.Conv], e.Seq},
-			"%s assigned to %s while %s still holds it", e.Conv, e.Agent, other)
+func (c *Checker) assigned(e wb.Event) {
+	a := c.known(e)
+	ch := c.chats[e.Conv]
+	if ch == nil {
+		c.fail(FIFO, e.At, []int64{e.Seq}, "%s assigned without waiting in the %s queue", e.Conv, e.Group)
+		return
+	}
+	if a == nil {
+		c.unqueue(ch)
+		return
+	}
+	if ch.owner != nil {
+		c.fail(SingleOwner, e.At, []int64{ch.assignedSeq, e.Seq}, "%s assigned to %s while %s still holds it", e.Conv, e.Agent, ch.owner.name)
+		c.release(ch)
+	}
+	if a.group != ch.group {
+		c.fail(Group, e.At, []int64{ch.queuedSeq, e.Seq}, "%s of skill group %s assigned to %s of %s", e.Conv, ch.group.name, a.name, a.group.name)
 	}
 	if a.status != wb.StatusOnline {
 		c.fail(Status, e.At, []int64{e.Seq}, "%s assigned to %s whose status is %s", e.Conv, e.Agent, a.status)
@@ -172,48 +362,86 @@ func (c *checker) assigned(e wb.Event) {
 	}
 	if len(a.open) >= a.capacity {
 		seqs := []int64{e.Seq}
-		for _, s := range a.open {
-			seqs = append(seqs, s)
+		for _, o := range a.open {
+			seqs = append(seqs, o.assignedSeq)
+			c.steps++
 		}
 		slices.Sort(seqs)
 		c.fail(Capacity, e.At, seqs, "%s assigned to %s who already has %d chats, capacity %d", e.Conv, e.Agent, len(a.open), a.capacity)
 	}
-	q := c.queues[e.Group]
+	switch head := ch.group.queue.Front(); {
+	case ch.elem == nil:
+		c.fail(FIFO, e.At, []int64{e.Seq}, "%s assigned without waiting in the %s queue", e.Conv, ch.group.name)
+	case head.Value.(*chat) != ch:
+		h := head.Value.(*chat)
+		inv, why := FIFO, "which queued first"
+		if h.requeued {
+			inv, why = RequeueOrder, "which was re-queued at the head"
+		}
+		c.fail(inv, e.At, []int64{h.queuedSeq, ch.queuedSeq, e.Seq}, "%s assigned before %s, %s", e.Conv, h.id, why)
+	}
+	c.unqueue(ch)
+	ch.owner, ch.assignedSeq = a, e.Seq
+	c.change(a, func() { a.open[ch.id] = ch })
+}
+
+func (c *Checker) firstResponse(e wb.Event) {
+	ch := c.chats[e.Conv]
 	switch {
-	case !slices.Contains(q, e.Conv):
-		c.fail(FIFO, e.At, []int64{e.Seq}, "%s assigned without waiting in the %s queue", e.Conv, e.Group)
-	case q[0] != e.Conv:
-		c.fail(FIFO, e.At, []int64{c.queued[q[0]], c.queued[e.Conv], e.Seq}, "%s assigned before %s, which queued first", e.Conv, q[0])
+	case ch == nil:
+		c.fail(WelcomeNotRep, e.At, []int64{e.Seq}, "first response of %s, which no agent holds", e.Conv)
+	case ch.responded:
+		c.fail(WelcomeNotRep, e.At, []int64{e.Seq, e.Ref}, "a second first response of %s", e.Conv)
+	case ch.firstAgent == 0 && e.Ref == ch.lastMsg:
+		c.fail(WelcomeNotRep, e.At, []int64{e.Seq, e.Ref}, "first response of %s counted a %s message", e.Conv, ch.lastSender)
+	case e.Ref != ch.firstAgent:
+		c.fail(WelcomeNotRep, e.At, []int64{e.Seq, e.Ref}, "first response of %s refers to event #%d, not its first agent message #%d", e.Conv, e.Ref, ch.firstAgent)
 	}
-	c.unqueue(e.Group, e.Conv)
-	a.open[e.Conv] = e.Seq
-	c.owner[e.Conv] = e.Agent
+	if ch != nil {
+		ch.responded = true
+	}
 }
 
-// headAtOnce runs at the end of every command: a queue with a waiting chat
-// and a free eligible agent in the same group means capacity went unused.
-func (c *checker) headAtOnce() {
-	for _, group := range sortedKeys(c.queues) {
-		q := c.queues[group]
-		if len(q) == 0 {
-			continue
-		}
-		for _, name := range sortedKeys(c.agents) {
-			a := c.agents[name]
-			if a.group == group && a.status == wb.StatusOnline && a.tenant == wb.TenantXianyu && len(a.open) < a.capacity {
-				c.fail(HeadAtOnce, c.lastAt, []int64{c.queued[q[0]], c.lastSeq},
-					"%s waits at the head of the %s queue while %s has %d of %d chats", q[0], group, name, len(a.open), a.capacity)
-				break
+// endCommand judges what must hold once a command is over: re-queued chats
+// are back in the queue, an agent who went 离线 holds nothing, and no group
+// has a waiting chat while one of its agents could take it.
+func (c *Checker) endCommand() {
+	c.placeBlock()
+	for _, a := range c.gone {
+		c.steps++
+		if len(a.open) > 0 && a.status == wb.StatusOffline {
+			seqs := []int64{c.lastSeq}
+			for _, o := range a.open {
+				seqs = append(seqs, o.assignedSeq)
 			}
+			slices.Sort(seqs)
+			c.fail(RequeueOrder, c.lastAt, seqs, "%s went 离线 still holding %d chats; they must go back to the head of the queue", a.name, len(a.open))
 		}
 	}
+	c.gone = c.gone[:0]
+	for _, g := range c.touched {
+		c.steps++
+		g.touched = false
+		if g.queue.Len() > 0 && g.free > 0 {
+			head := g.queue.Front().Value.(*chat)
+			c.fail(HeadAtOnce, c.lastAt, []int64{head.queuedSeq, c.lastSeq},
+				"%s waits at the head of the %s queue while %s", head.id, g.name, c.someFree(g))
+		}
+	}
+	c.touched = c.touched[:0]
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// someFree names a free agent of g for the diagnosis; it runs only when an
+// invariant is already broken, so its scan costs nothing on a clean log.
+func (c *Checker) someFree(g *group) string {
+	var best *agent
+	for _, a := range c.agents {
+		if a.group == g && a.free() && (best == nil || a.name < best.name) {
+			best = a
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	if best == nil {
+		return "an agent is free"
+	}
+	return fmt.Sprintf("%s has %d of %d chats", best.name, len(best.open), best.capacity)
 }

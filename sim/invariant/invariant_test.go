@@ -164,3 +164,177 @@ func TestCatchesAssignmentWithoutQueue(t *testing.T) {
 	l := base().assign("c9", "a1")
 	expectOne(t, l, invariant.FIFO, "D-ROUTE-1", 4)
 }
+
+// R-VEN-3: a chat of one skill group given to an agent of another.
+func TestCatchesWrongGroup(t *testing.T) {
+	l := base()
+	l.add(wb.Event{Type: wb.EvAgentAdded, Agent: "b1", Group: "d2", Tenant: wb.TenantXianyu, Capacity: 3, Status: wb.StatusOnline})
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "a1", Status: wb.StatusBreak})
+	l.queue("c1").assign("c1", "b1")
+	expectOne(t, l, invariant.Group, "R-VEN-3", 6, 7)
+}
+
+// An event about an agent the log never introduced is a violation; the
+// checker does not invent the agent (which would then take chats in its
+// model).
+func TestRefusesUnknownAgent(t *testing.T) {
+	l := base()
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "ghost", Status: wb.StatusOnline, Tenant: wb.TenantXianyu})
+	expectOne(t, l, invariant.KnownAgent, "R-VEN-3", 4)
+
+	l = base().queue("c1").assign("c1", "ghost")
+	got := invariant.Check(l.events)
+	if len(got) != 1 || got[0].Invariant != invariant.KnownAgent || !strings.Contains(got[0].Message, "ghost") {
+		t.Fatalf("assignment to an unknown agent: %v", got)
+	}
+	// the chat left the queue: a1 being free is not a second violation
+	for _, ty := range []wb.EventType{wb.EvTenantSwitched, wb.EvCapacitySet, wb.EvRequeued} {
+		l := base()
+		l.add(wb.Event{Type: ty, Agent: "ghost", Conv: "c1", Tenant: wb.TenantXianyu, Capacity: 3})
+		if got := invariant.Check(l.events); len(got) != 1 || got[0].Invariant != invariant.KnownAgent {
+			t.Errorf("%s about an unknown agent: %v", ty, got)
+		}
+	}
+}
+
+// offlineWith: a1 (capacity 3) holds c1, c2, c3 in that order while c4
+// waits, then goes 离线 and re-queues them; requeue orders the requeued
+// events as given.
+func offlineWith(requeue ...string) *logb {
+	l := &logb{}
+	l.add(wb.Event{Type: wb.EvAgentAdded, Agent: "a1", Tenant: wb.TenantXianyu, Capacity: 3, Status: wb.StatusOnline})
+	l.same(wb.Event{Type: wb.EvAgentAdded, Agent: "a2", Tenant: wb.TenantXianyu, Capacity: 1, Status: wb.StatusOffline})
+	for _, c := range []string{"c1", "c2", "c3"} {
+		l.queue(c).assign(c, "a1")
+	}
+	l.queue("c4") // #9
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "a1", Status: wb.StatusOffline, Tenant: wb.TenantXianyu})
+	for _, c := range requeue {
+		l.same(wb.Event{Type: wb.EvRequeued, Conv: c, Agent: "a1"})
+	}
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "a2", Status: wb.StatusOnline, Tenant: wb.TenantXianyu})
+	return l
+}
+
+// D-ROUTE-2: re-queued chats go back at the head in the order the agent
+// took them, whatever order their events come in; serving them in another
+// order breaks it.
+func TestRequeueOrder(t *testing.T) {
+	for _, order := range [][]string{{"c3", "c2", "c1"}, {"c1", "c2", "c3"}, {"c2", "c3", "c1"}} {
+		l := offlineWith(order...)
+		l.assign("c1", "a2")
+		l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a2"})
+		l.same(wb.Event{Type: wb.EvAssigned, Conv: "c2", Agent: "a2"})
+		if got := invariant.Check(l.events); len(got) != 0 {
+			t.Fatalf("requeued as %v, served in the original order: %v", order, got)
+		}
+	}
+	l := offlineWith("c3", "c2", "c1")
+	l.assign("c3", "a2") // #15: the newest first
+	got := invariant.Check(l.events)
+	if len(got) != 1 || got[0].Invariant != invariant.RequeueOrder || got[0].Rule != "D-ROUTE-2" || !containsSeq(got[0].Events, 15) {
+		t.Fatalf("the newest re-queued chat served first: %v", got)
+	}
+	l = offlineWith("c3", "c2", "c1")
+	l.assign("c4", "a2") // the chat that waited before goes ahead of the re-queued ones
+	if got := invariant.Check(l.events); len(got) != 1 || got[0].Invariant != invariant.RequeueOrder {
+		t.Fatalf("a waiting chat served before the re-queued ones: %v", got)
+	}
+}
+
+// D-ROUTE-2: an agent who goes 离线 keeps no chat; a chat can only be
+// re-queued by the agent holding it.
+func TestCatchesChatsStrandedOffline(t *testing.T) {
+	l := offlineWith("c3", "c1") // c2 stays with the 离线 agent
+	got := invariant.Check(l.events)
+	if len(got) == 0 || got[0].Invariant != invariant.RequeueOrder || !strings.Contains(got[0].Message, "still holding 1") || !containsSeq(got[0].Events, 6) {
+		t.Fatalf("c2 stranded with the 离线 agent: %v", got)
+	}
+	l = base().queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvRequeued, Conv: "c1", Agent: "a2"})
+	expectOne(t, l, invariant.RequeueOrder, "D-ROUTE-2", 6)
+}
+
+// R-KPI-1: the first response is the first agent message after pickup,
+// once; a second one, or one pointing elsewhere, is a violation.
+func TestCatchesWrongFirstResponse(t *testing.T) {
+	l := base().queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "您好"}) // #6
+	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 6})
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "还在吗"}) // #8
+	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 8})
+	expectOne(t, l, invariant.WelcomeNotRep, "R-KPI-1", 9)
+
+	l = base().queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "您好"})  // #6
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "第二句"}) // #7
+	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 7})
+	expectOne(t, l, invariant.WelcomeNotRep, "R-KPI-1", 8, 7)
+
+	l = base()
+	l.add(wb.Event{Type: wb.EvFirstResponse, Conv: "c9", Ref: 1})
+	expectOne(t, l, invariant.WelcomeNotRep, "R-KPI-1", 4)
+}
+
+// A chat queued twice while it waits is one chat in two places.
+func TestCatchesQueuedTwice(t *testing.T) {
+	l := base()
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "a1", Status: wb.StatusBreak})
+	l.queue("c1").queue("c1")
+	expectOne(t, l, invariant.SingleOwner, "R-RT-4", 5, 6)
+}
+
+// Capacity lowered below the load keeps the chats (D-CAP-1) and takes no
+// new one; an abandoned chat leaves the queue.
+func TestLoweredCapacityAndAbandonment(t *testing.T) {
+	l := base()
+	l.add(wb.Event{Type: wb.EvCapacitySet, Agent: "a1", Capacity: 3})
+	l.queue("c1").assign("c1", "a1").queue("c2").assign("c2", "a1")
+	l.add(wb.Event{Type: wb.EvCapacitySet, Agent: "a1", Capacity: 1})
+	l.queue("c3")
+	l.add(wb.Event{Type: wb.EvAbandoned, Conv: "c3"})
+	l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a1"})
+	if got := invariant.Check(l.events); len(got) != 0 {
+		t.Fatalf("clean log: %v", got)
+	}
+	l.queue("c4").assign("c4", "a1") // a1 still holds c2 at capacity 1
+	expectOne(t, l, invariant.Capacity, "R-CAP-1")
+}
+
+// The streaming checker gives what Check gives, keeps state only for open
+// chats, and keeps at most MaxKept violations.
+func TestStreamingMatchesCheckAndReleasesChats(t *testing.T) {
+	l := offlineWith("c3", "c2", "c1")
+	l.assign("c3", "a2")
+	c := invariant.New()
+	for _, e := range l.events {
+		c.Observe(e)
+	}
+	if got, want := c.Violations(), invariant.Check(l.events); len(got) != len(want) || len(got) == 0 || got[0].String() != want[0].String() {
+		t.Fatalf("stream %v, check %v", got, want)
+	}
+	c = invariant.New()
+	l = base()
+	for i := range 50 {
+		id := "c" + string(rune('A'+i%26)) + string(rune('a'+i/26))
+		l.queue(id).assign(id, "a1")
+		l.add(wb.Event{Type: wb.EvEnded, Conv: id, Agent: "a1"})
+	}
+	for _, e := range l.events {
+		c.Observe(e)
+	}
+	if n := c.LiveChats(); n != 0 || len(c.Violations()) != 0 {
+		t.Fatalf("after 50 ended chats the checker keeps %d (violations %v)", n, c.Violations())
+	}
+	c = invariant.New()
+	l = &logb{}
+	for range invariant.MaxKept + 5 {
+		l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "ghost"})
+	}
+	for _, e := range l.events {
+		c.Observe(e)
+	}
+	if n := len(c.Violations()); n != invariant.MaxKept || c.Dropped() != 5 {
+		t.Fatalf("kept %d, dropped %d", n, c.Dropped())
+	}
+}

@@ -22,6 +22,12 @@ func Bundled(v *fixtures.Vendor, tokenTTL time.Duration) (*server.Server, string
 	if !v.Rehearsal.StartAt.IsZero() {
 		c = clock.NewShifted(v.Rehearsal.StartAt)
 	}
+	return BundledOn(v, tokenTTL, c)
+}
+
+// BundledOn is Bundled on a given clock, e.g. a clock.Virtual that a
+// Jumping harness clock moves, to rehearse long reply delays in no time.
+func BundledOn(v *fixtures.Vendor, tokenTTL time.Duration, c clock.Clock) (*server.Server, string, error) {
 	srv := server.New(server.Options{Clock: c, TokenTTL: tokenTTL, HashCost: bcrypt.MinCost})
 	if _, err := srv.AddVendor(v.Config); err != nil {
 		return nil, "", fmt.Errorf("%w: %s: %v", ErrInput, v.File, err)

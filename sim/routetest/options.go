@@ -13,6 +13,9 @@ type Options struct {
 	Vendor  *fixtures.Vendor // the vendor under test: accounts, bot page, rehearsal
 	Seed    int64            // gofakeit data and any choice come from it
 	Timeout time.Duration    // how long one wait may take (a reply, an assignment); 0 means 5 s
+	// Clock times the rehearsed agents (reply_delay from each chat's
+	// pickup); nil is the real clock.
+	Clock Clock
 	// TamperEntry, if set, changes the entry URL read from the QR code
 	// before the customer follows it (checks that a bad token is refused).
 	TamperEntry func(url string) string
@@ -41,4 +44,11 @@ func (o Options) wait() time.Duration {
 		return 5 * time.Second
 	}
 	return o.Timeout
+}
+
+func (o Options) clock() Clock {
+	if o.Clock == nil {
+		return RealClock{}
+	}
+	return o.Clock
 }

@@ -59,7 +59,7 @@ func TestProgressHooks(t *testing.T) {
 			replies++
 		}
 	}
-	if replies != 2 || !slices.ContainsFunc(events, func(e string) bool { return strings.HasPrefix(e, "wait a human agent to take the chat") }) {
+	if replies != 2 || !slices.ContainsFunc(events, func(e string) bool { return strings.HasPrefix(e, "wait ") && strings.Contains(e, "转人工") }) {
 		t.Errorf("waits not announced by what they wait for: %v", events)
 	}
 	for what, n := range open {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -30,6 +31,7 @@ var stepNames = [5]struct{ name, rule string }{
 
 type runner struct {
 	opt    Options
+	clock  Clock // when rehearsed agents act (Options.Clock)
 	cfg    wb.VendorConfig
 	faker  *gofakeit.Faker
 	ctx    context.Context
@@ -42,7 +44,6 @@ type runner struct {
 	entryURL string
 	chats    []*chat // the test conversations: by text, by quick phrase
 	runConvs map[string]bool
-	cancels  []context.CancelFunc
 }
 
 type agentActor struct {
@@ -59,14 +60,19 @@ type chat struct {
 	conv       actors.Conversation
 	entered    time.Time
 	requested  time.Time
-	assignedAt time.Time
+	assignedAt time.Time // on the harness clock: the pickup its reply is timed from
+	// deferred is a test chat queued behind an earlier one because places
+	// are short: it is picked up when that chat ends (step 5), from mark on.
+	deferred bool
+	mark     int
 }
 
 // Session is a route test in progress: Next runs one step at a time, so a
 // Ginkgo Ordered container can give each step its own spec.
 type Session struct {
 	r      *runner
-	failed bool
+	failed bool // a step did not pass: the later ones are skipped
+	broken bool // ... because the harness could not judge it
 	done   int
 }
 
@@ -76,7 +82,7 @@ func Start(ctx context.Context, opt Options) (*Session, error) {
 	if opt.Vendor == nil {
 		return nil, fmt.Errorf("%w: no vendor fixture", ErrInput)
 	}
-	r := &runner{opt: opt, cfg: opt.Vendor.Config, faker: gofakeit.New(opt.Seed), ctx: ctx,
+	r := &runner{opt: opt, clock: opt.clock(), cfg: opt.Vendor.Config, faker: gofakeit.New(opt.Seed), ctx: ctx,
 		agents: map[string]*agentActor{}, runConvs: map[string]bool{}}
 	opsAcc, ok := r.cfg.AccountWithRole(wb.RoleOperations)
 	if !ok {
@@ -87,12 +93,22 @@ func Start(ctx context.Context, opt Options) (*Session, error) {
 		VendorFile: opt.Vendor.File, Target: opt.Target, TraceID: "rt-" + r.faker.LetterN(12),
 		StartedAt: time.Now(),
 	}
+	if err := identify(ctx, opt.Target); err != nil {
+		return nil, err
+	}
 	r.ops = actors.NewOps(opt.Target, opsAcc.Login)
 	if _, err := r.ops.SignIn(ctx, opsAcc.Password); err != nil {
 		var api *actors.APIError
 		if !errors.As(err, &api) {
 			return nil, fmt.Errorf("workbench at %s unreachable: %w", opt.Target, err)
 		}
+		// Without operations no step can run, and nothing tells a workbench
+		// of another vendor from a mistyped password: not the vendor's fault.
+		return nil, fmt.Errorf("%w for this vendor: %s refused the operations account %s of %s (%v): point --target at this vendor's workbench, or ask CCO for the operations login",
+			ErrNotWorkbench, opt.Target, opsAcc.Login, opt.Vendor.File, err)
+	}
+	if err := r.servesVendor(ctx); err != nil {
+		return nil, err
 	}
 	return &Session{r: r}, nil
 }
@@ -108,25 +124,26 @@ func (s *Session) Next() (reports.Step, bool) {
 	i := s.done
 	s.done++
 	st := &stepRec{Step: reports.Step{Number: i + 1, Name: stepNames[i].name, Rule: stepNames[i].rule}}
-	if s.failed {
+	switch {
+	case s.failed:
 		st.Status = reports.StatusSkipped
-		st.Checks = append(st.Checks, reports.Check{Name: "not run", Expected: "an earlier step to pass", Seen: "an earlier step failed"})
-	} else {
+		why := "an earlier step failed"
+		if s.broken {
+			why = "an earlier step could not be judged"
+		}
+		st.Checks = append(st.Checks, reports.Check{Name: "not run", Expected: "an earlier step to pass", Seen: why})
+	default:
+		// No budget for the whole step: each wait in it has its own
+		// deadline (docs/decisions.md D-RUN-6).
 		st.Started = time.Now()
 		if r.opt.OnStepStart != nil {
 			r.opt.OnStepStart(st.Step)
 		}
-		ctx, cancel := context.WithTimeout(r.ctx, 4*r.opt.wait()+10*time.Second)
-		parent := r.ctx
-		r.ctx = ctx
 		steps[i](st)
-		cancel()
-		r.ctx = parent
 		st.Duration = time.Since(st.Started)
-		st.Status = reports.StatusPassed
-		if st.Diagnosis != nil {
-			st.Status, s.failed = reports.StatusFailed, true
-		}
+		st.judge(r.ctx)
+		s.failed = st.Status != reports.StatusPassed
+		s.broken = st.Status == reports.StatusError
 	}
 	r.rep.Steps = append(r.rep.Steps, st.Step)
 	if r.opt.OnStep != nil {
@@ -147,6 +164,7 @@ func (s *Session) Finish() *reports.Run {
 			break
 		}
 	}
+	s.r.rep.Interrupted = s.r.ctx.Err() != nil
 	s.r.finish()
 	s.r.closeAll()
 	s.r.rep.Duration = time.Since(s.r.rep.StartedAt)
@@ -195,9 +213,6 @@ func (r *runner) habits() []fixtures.AgentHabit {
 }
 
 func (r *runner) closeAll() {
-	for _, cancel := range r.cancels {
-		cancel()
-	}
 	for _, c := range r.chats {
 		if c.cust != nil {
 			c.cust.Close()
@@ -205,7 +220,7 @@ func (r *runner) closeAll() {
 	}
 	// Agents sign off as a person would (离线), so a workbench that lives on
 	// (--target, or browser checks after the steps) routes nothing to them.
-	ctx, cancel := context.WithTimeout(context.Background(), r.opt.wait())
+	ctx, cancel := context.WithTimeout(context.Background(), r.grace())
 	defer cancel()
 	for _, login := range sortedLogins(r.agents) {
 		a := r.agents[login]
@@ -226,7 +241,36 @@ func (s *stepRec) ok(name, expected, seen string) {
 
 func (s *stepRec) fail(name, expected, seen, rule, fix string) {
 	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: false, Expected: expected, Seen: seen})
-	s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
+	if s.Diagnosis == nil {
+		s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
+	}
+}
+
+// harness records trouble of the harness's own; the first one wins.
+func (s *stepRec) harness(format string, args ...any) {
+	if s.Error == "" {
+		s.Error = fmt.Sprintf(format, args...)
+	}
+}
+
+// judge sets the step's status. Harness trouble and an interrupted run
+// outrank any failed check: a wait cut short by them says nothing about
+// the vendor, so their failed checks and diagnosis are dropped.
+func (s *stepRec) judge(run context.Context) {
+	if run.Err() != nil {
+		// whatever the cut-short waits made of it
+		s.Error = "interrupted (Ctrl-C or SIGTERM) during this step: no verdict"
+	}
+	switch {
+	case s.Error != "":
+		s.Status, s.Diagnosis = reports.StatusError, nil
+		s.Checks = slices.DeleteFunc(s.Checks, func(c reports.Check) bool { return !c.Passed })
+		s.Checks = append(s.Checks, reports.Check{Name: "harness", Expected: "the harness completes the step", Seen: s.Error})
+	case s.Diagnosis != nil:
+		s.Status = reports.StatusFailed
+	default:
+		s.Status = reports.StatusPassed
+	}
 }
 
 func (s *stepRec) timing(name string, d time.Duration) {
@@ -239,7 +283,10 @@ func (s *stepRec) timing(name string, d time.Duration) {
 // finish reads the event log over the wire: KPIs of this run's test
 // traffic by the R-KPI-1 formulas, and the routing invariants.
 func (r *runner) finish() {
-	evs, err := r.ops.Events(r.ctx, 0)
+	// An interrupted run still reads the log, briefly, for its report.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), r.grace())
+	defer cancel()
+	evs, err := r.ops.Events(ctx, 0)
 	if err != nil {
 		r.rep.Notes = append(r.rep.Notes, "event log unreadable: "+err.Error())
 		r.rep.Passed = false
@@ -254,13 +301,17 @@ func (r *runner) finish() {
 		}
 	}
 	r.rep.KPIs = wb.ComputeKPIs(mine, wb.KPIFilter{Traffic: wb.TrafficAll})
-	r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
-	passed := len(r.rep.Invariants) == 0
+	passed := len(r.rep.Invariants) == 0 && !r.rep.Interrupted
+	if !r.rep.Interrupted {
+		// An interrupted run's KPIs are of chats cut short: not assessed.
+		r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
+	}
 	for _, s := range r.rep.Steps {
 		passed = passed && s.Status == reports.StatusPassed
 	}
 	for _, v := range r.rep.Verdicts {
-		passed = passed && v.Pass
+		// A KPI with nothing to measure is not a pass (D-KPI-1).
+		passed = passed && v.Measured && v.Pass
 	}
 	r.rep.Passed = passed
 	for _, c := range r.chats {

@@ -1,10 +1,10 @@
 package routetest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"routecheck/sim/actors"
 	wb "routecheck/sim/workbench"
@@ -39,6 +39,7 @@ func describe(v any, err error) string {
 // (R-RT-2, R-WB-1, R-WB-2, R-TEN-1); the router must see one online.
 func (r *runner) step2(st *stepRec) {
 	logged := 0
+	var order []*agentActor
 	for _, h := range r.habits() {
 		if !h.LogsIn {
 			continue
@@ -54,17 +55,44 @@ func (r *runner) step2(st *stepRec) {
 			return
 		}
 		r.agents[h.Login] = a
+		order = append(order, a)
 		logged++
-		if h.Status == string(wb.StatusOffline) {
+	}
+	// Agents who already hold chats (open_chats) take them first, one agent
+	// at a time and then parked on 小休, so the router, which picks the
+	// least-loaded agent (D-ROUTE-1), cannot hand them to another.
+	filled := 0
+	for _, a := range order {
+		if a.habit.OpenChats == 0 || a.habit.Status == string(wb.StatusOffline) {
 			continue
 		}
 		if _, err := a.SetStatus(r.ctx, string(wb.StatusOnline)); err != nil {
 			a.tenant = err
 			continue
 		}
-		if h.Status == string(wb.StatusBreak) {
+		if !r.openFillers(st, a) {
+			return
+		}
+		filled += a.habit.OpenChats
+		if _, err := a.SetStatus(r.ctx, string(wb.StatusBreak)); err != nil {
+			st.fail("status "+a.Login, "小休 accepted", err.Error(), "R-WB-2", "")
+			return
+		}
+	}
+	if filled > 0 {
+		st.ok("open chats", "the chats the rehearsal says are already open", fmt.Sprintf("%d open", filled))
+	}
+	for _, a := range order {
+		if a.habit.Status == string(wb.StatusOffline) || a.tenant != nil {
+			continue
+		}
+		if _, err := a.SetStatus(r.ctx, string(wb.StatusOnline)); err != nil {
+			a.tenant = err
+			continue
+		}
+		if a.habit.Status == string(wb.StatusBreak) {
 			if _, err := a.SetStatus(r.ctx, string(wb.StatusBreak)); err != nil {
-				st.fail("status "+h.Login, "小休 accepted", err.Error(), "R-WB-2", "")
+				st.fail("status "+a.Login, "小休 accepted", err.Error(), "R-WB-2", "")
 				return
 			}
 		}
@@ -104,47 +132,39 @@ func (r *runner) step2(st *stepRec) {
 	default:
 		st.fail("agent online", expected, "agents logged in but 离线", "R-WB-2", "click 马上上班 in 在线工作台")
 	}
-	if st.Diagnosis == nil {
-		r.openFillers(st)
-	}
 }
 
-// openFillers gives agents the chats the rehearsal says they already have
-// (open_chats), e.g. to rehearse "all agents at capacity" (R-CAP-1).
-func (r *runner) openFillers(st *stepRec) {
-	total := 0
-	for _, a := range r.agents {
-		total += a.habit.OpenChats
-	}
-	for i := range total {
+// openFillers gives agent a, the only one 在线, the chats the rehearsal
+// says it already has (open_chats), e.g. to rehearse "all agents at
+// capacity" (R-CAP-1).
+func (r *runner) openFillers(st *stepRec, a *agentActor) bool {
+	want := fmt.Sprintf("%s holds %d chats", a.Login, a.habit.OpenChats)
+	for len(a.fillers) < a.habit.OpenChats {
 		e, err := r.ops.Entry(r.ctx, r.cfg.ID, r.customer.ID, "")
 		if err == nil {
 			var cu *actors.Customer
 			if cu, err = actors.Enter(r.ctx, e.URL); err == nil {
-				r.chats = append(r.chats, &chat{title: fmt.Sprintf("已有会话 %d (open chat)", i+1), cust: cu})
+				r.chats = append(r.chats, &chat{title: fmt.Sprintf("已有会话 %s %d (open chat)", a.Login, len(a.fillers)+1), cust: cu})
 				r.runConvs[cu.Conv] = true
 				err = cu.Say(wb.TransferText)
 			}
 		}
 		if err != nil {
-			st.fail("open chats", fmt.Sprintf("%d chats already open", total), err.Error(), "R-CAP-1", "")
-			return
+			st.fail("open chats", want, err.Error(), "R-CAP-1", "")
+			return false
 		}
-	}
-	for _, login := range sortedLogins(r.agents) {
-		a := r.agents[login]
-		for len(a.fillers) < a.habit.OpenChats {
-			conv, _, err := a.WaitAssigned(r.ctx)
-			if err != nil {
-				st.fail("open chats", fmt.Sprintf("%s holds %d chats", login, a.habit.OpenChats), err.Error(), "R-CAP-1", "")
-				return
-			}
-			a.fillers = append(a.fillers, conv.ID)
+		var conv actors.Conversation
+		err = r.await(st, "a rehearsed open chat on "+a.Login+"'s workbench", func(ctx context.Context) (err error) {
+			conv, _, err = a.WaitAssigned(ctx)
+			return err
+		})
+		if err != nil {
+			st.fail("open chats", want, err.Error(), "R-CAP-1", "")
+			return false
 		}
+		a.fillers = append(a.fillers, conv.ID)
 	}
-	if total > 0 {
-		st.ok("open chats", fmt.Sprintf("%d chats already open", total), "open")
-	}
+	return true
 }
 
 func sortedLogins(m map[string]*agentActor) []string {
@@ -174,7 +194,7 @@ func (r *runner) step3(st *stepRec) {
 		url = r.opt.TamperEntry(url)
 	}
 	r.entryURL = url
-	c := &chat{title: "转人工 (text)", entered: time.Now()}
+	c := &chat{title: "转人工 (text)", entered: r.clock.Now()}
 	if c.cust, err = actors.Enter(r.ctx, url); err != nil {
 		st.fail("bot page", "the bot page opens", err.Error(), "R-RT-3",
 			"the entry link was refused: use a fresh QR code for this vendor (codes are confidential and expire)")
@@ -224,7 +244,11 @@ func (r *runner) step3(st *stepRec) {
 		st.fail("bot answer", q.Answer, err.Error(), "R-RT-3", "")
 		return
 	}
-	f, _, err := c.cust.WaitMessage(r.waitCtx(), mark, "bot", nil)
+	var f actors.Frame
+	err = r.await(st, "the bot's answer", func(ctx context.Context) (err error) {
+		f, _, err = c.cust.WaitMessage(ctx, mark, "bot", nil)
+		return err
+	})
 	switch {
 	case err != nil:
 		st.fail("bot answer", q.Answer, "no answer: "+err.Error(), "R-RT-3", "the bot does not answer: check the FAQ configuration")

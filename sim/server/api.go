@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,19 +22,18 @@ const sessionCookie = "rc_session"
 // import (200 × 500 characters).
 const maxBody = 1 << 20
 
-func (s *Server) routes() {
-	m := s.mux
+func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
 	m.HandleFunc("POST /api/login", s.handleLogin)
 	m.HandleFunc("POST /api/logout", s.handleLogout)
 	m.HandleFunc("GET /api/me", s.authed(func(r *http.Request, me string) (any, error) { return s.core.Account(me) }))
-	m.HandleFunc("POST /api/status", s.authed(s.apiStatus))
-	m.HandleFunc("POST /api/tenant", s.authed(s.apiTenant))
-	m.HandleFunc("PUT /api/notify", s.authed(s.apiNotify))
-	m.HandleFunc("PUT /api/welcome", s.authed(s.apiWelcome))
-	m.HandleFunc("PUT /api/departments/{dept}/welcome", s.authed(s.apiGroupWelcome))
+	m.HandleFunc("POST /api/status", withJSON(s, s.apiStatus))
+	m.HandleFunc("POST /api/tenant", withJSON(s, s.apiTenant))
+	m.HandleFunc("PUT /api/notify", withJSON(s, s.apiNotify))
+	m.HandleFunc("PUT /api/welcome", withJSON(s, s.apiWelcome))
+	m.HandleFunc("PUT /api/departments/{dept}/welcome", withJSON(s, s.apiGroupWelcome))
 	m.HandleFunc("GET /api/departments/{dept}/agents", s.authed(s.apiAgents))
-	m.HandleFunc("PUT /api/agents/{login}/capacity", s.authed(s.apiCapacity))
+	m.HandleFunc("PUT /api/agents/{login}/capacity", withJSON(s, s.apiCapacity))
 	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) {
 		qs, err := s.core.QuickReplies(me)
 		if qs == nil && err == nil {
@@ -44,8 +41,8 @@ func (s *Server) routes() {
 		}
 		return qs, err
 	}))
-	m.HandleFunc("POST /api/quick-replies", s.authed(s.apiAddReply))
-	m.HandleFunc("POST /api/quick-replies/import", s.authed(s.apiImportReplies))
+	m.HandleFunc("POST /api/quick-replies", withJSON(s, s.apiAddReply))
+	m.HandleFunc("POST /api/quick-replies/import", s.handle(s.prepImport))
 	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
 		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
 	}))
@@ -53,9 +50,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/conversations/{id}", s.authed(func(r *http.Request, me string) (any, error) {
 		return s.core.ConversationFor(me, r.PathValue("id"))
 	}))
-	m.HandleFunc("POST /api/test-customers", s.authed(s.apiTestCustomer))
-	m.HandleFunc("POST /api/test-orders", s.authed(s.apiTestOrder))
-	m.HandleFunc("POST /api/entry", s.authed(s.apiEntry))
+	m.HandleFunc("POST /api/test-customers", withJSON(s, s.apiTestCustomer))
+	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
+	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
 	m.HandleFunc("GET /api/qr.png", s.handleQR)
 	m.HandleFunc("GET /api/bot", s.handleBot)
 	m.HandleFunc("GET /api/insight", s.authed(s.apiInsight))
@@ -68,16 +65,49 @@ func (s *Server) routes() {
 // created marks an answer that is 201.
 type created struct{ v any }
 
-// authed wraps an API call that needs a session: it runs under the lock and
-// answers JSON, or the error mapped to its HTTP status.
-func (s *Server) authed(call func(r *http.Request, me string) (any, error)) http.HandlerFunc {
+// apiCall is the part of a request that runs under mu.
+type apiCall func(r *http.Request, me string) (any, error)
+
+// authed serves a call without a body (GET, DELETE).
+func (s *Server) authed(call apiCall) http.HandlerFunc {
+	return s.handle(func(*http.Request) (apiCall, error) { return call, nil })
+}
+
+// withJSON serves a call whose body is a JSON object In: the body is read
+// and decoded before the lock is taken.
+func withJSON[In any](s *Server, call func(r *http.Request, me string, in In) (any, error)) http.HandlerFunc {
+	return s.handle(func(r *http.Request) (apiCall, error) {
+		var in In
+		if err := readJSON(r, &in); err != nil {
+			return nil, err
+		}
+		return func(r *http.Request, me string) (any, error) { return call(r, me, in) }, nil
+	})
+}
+
+// handle checks the session and the origin, lets prep read the body
+// outside the lock, runs the call under it, and encodes the answer after.
+func (s *Server) handle(prep func(r *http.Request) (apiCall, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := s.crossSite(r); err != nil {
+			writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
+			return
+		}
 		me, ok := s.session(r)
 		if !ok {
 			writeError(w, http.StatusUnauthorized, "no session", "", "log in first (POST /api/login)")
 			return
 		}
+		if err := jsonBody(r, r.URL.Path == "/api/quick-replies/import"); err != nil {
+			writeCoreError(w, err)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		call, err := prep(r)
+		if err != nil {
+			writeCoreError(w, err)
+			return
+		}
 		s.mu.Lock()
 		out, err := call(r, me)
 		s.unlock()
@@ -98,32 +128,50 @@ func (s *Server) authed(call func(r *http.Request, me string) (any, error)) http
 	}
 }
 
-func (s *Server) session(r *http.Request) (string, bool) {
-	ck, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return "", false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	login, ok := s.sessions[ck.Value]
-	return login, ok
-}
+type loginBody struct{ Login, Password string }
 
+// handleLogin checks the limits and the password; bcrypt runs outside the
+// lock, against an equal-cost dummy for an unknown login (R-WB-1).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Login, Password string }
+	if err := s.crossSite(r); err != nil {
+		writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
+		return
+	}
+	if err := jsonBody(r, false); err != nil {
+		writeCoreError(w, err)
+		return
+	}
+	var in loginBody
 	if !decode(w, r, &in) {
 		return
 	}
 	s.mu.Lock()
-	acc, err := s.core.Login(in.Login, in.Password)
-	var id string
-	if err == nil {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		id = hex.EncodeToString(b)
-		s.sessions[id] = acc.Login
+	err := s.loginAllowed(clientAddr(r), in.Login)
+	hash, known := s.core.PasswordHash(in.Login)
+	s.mu.Unlock()
+	if err != nil {
+		writeCoreError(w, err)
+		return
 	}
-	s.unlock()
+	if !known {
+		hash = s.dummyHash
+	}
+	good, err := s.checkPassword(r.Context(), hash, in.Password)
+	if err != nil {
+		writeCoreError(w, err)
+		return
+	}
+	s.mu.Lock()
+	var acc wb.AccountView
+	var id string
+	if good && known {
+		acc, err = s.core.Account(in.Login)
+		id = s.newSession(in.Login)
+	} else {
+		s.loginFailed(in.Login)
+		err = wb.ErrBadCredentials
+	}
+	s.mu.Unlock()
 	if err != nil {
 		writeCoreError(w, err)
 		return
@@ -133,6 +181,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.crossSite(r); err != nil {
+		writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
+		return
+	}
 	if ck, err := r.Cookie(sessionCookie); err == nil {
 		s.mu.Lock()
 		delete(s.sessions, ck.Value)
@@ -142,11 +194,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) apiStatus(r *http.Request, me string) (any, error) {
-	var in struct{ Status string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type statusBody struct{ Status string }
+
+func (s *Server) apiStatus(r *http.Request, me string, in statusBody) (any, error) {
 	st, ok := wb.ParseStatus(in.Status)
 	if !ok {
 		return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-WB-2", Reason: fmt.Sprintf("status must be 在线, 小休 or 离线, got %q", in.Status)}
@@ -157,44 +207,34 @@ func (s *Server) apiStatus(r *http.Request, me string) (any, error) {
 	return s.core.Account(me)
 }
 
-func (s *Server) apiTenant(r *http.Request, me string) (any, error) {
-	var in struct{ Tenant string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type tenantBody struct{ Tenant string }
+
+func (s *Server) apiTenant(r *http.Request, me string, in tenantBody) (any, error) {
 	if err := s.core.SwitchTenant(me, in.Tenant); err != nil {
 		return nil, err
 	}
 	return s.core.Account(me)
 }
 
-func (s *Server) apiNotify(r *http.Request, me string) (any, error) {
-	var in struct{ Desktop, Sound bool }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type notifyBody struct{ Desktop, Sound bool }
+
+func (s *Server) apiNotify(r *http.Request, me string, in notifyBody) (any, error) {
 	if err := s.core.SetNotify(me, in.Desktop, in.Sound); err != nil {
 		return nil, err
 	}
 	return s.core.Account(me)
 }
 
-func (s *Server) apiWelcome(r *http.Request, me string) (any, error) {
-	var in struct{ Welcome, Closing string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type welcomeBody struct{ Welcome, Closing string }
+
+func (s *Server) apiWelcome(r *http.Request, me string, in welcomeBody) (any, error) {
 	if err := s.core.SetPersonalWelcome(me, in.Welcome, in.Closing); err != nil {
 		return nil, err
 	}
 	return s.core.Account(me)
 }
 
-func (s *Server) apiGroupWelcome(r *http.Request, me string) (any, error) {
-	var in struct{ Welcome, Closing string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+func (s *Server) apiGroupWelcome(r *http.Request, me string, in welcomeBody) (any, error) {
 	return nil, s.core.SetGroupWelcome(me, r.PathValue("dept"), in.Welcome, in.Closing)
 }
 
@@ -216,11 +256,9 @@ func (s *Server) apiAgents(r *http.Request, me string) (any, error) {
 	return agents, nil
 }
 
-func (s *Server) apiCapacity(r *http.Request, me string) (any, error) {
-	var in struct{ Capacity int }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type capacityBody struct{ Capacity int }
+
+func (s *Server) apiCapacity(r *http.Request, me string, in capacityBody) (any, error) {
 	warning, err := s.core.SetCapacity(me, r.PathValue("login"), in.Capacity)
 	if err != nil {
 		return nil, err
@@ -228,11 +266,9 @@ func (s *Server) apiCapacity(r *http.Request, me string) (any, error) {
 	return map[string]any{"capacity": in.Capacity, "warning": warning}, nil
 }
 
-func (s *Server) apiAddReply(r *http.Request, me string) (any, error) {
-	var in struct{ Text string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type replyBody struct{ Text string }
+
+func (s *Server) apiAddReply(r *http.Request, me string, in replyBody) (any, error) {
 	q, err := s.core.AddQuickReply(me, in.Text)
 	if err != nil {
 		return nil, err
@@ -240,34 +276,42 @@ func (s *Server) apiAddReply(r *http.Request, me string) (any, error) {
 	return created{q}, nil
 }
 
-// apiImportReplies takes {"texts": [...]} or text/plain, one per line (R-QR-1).
-func (s *Server) apiImportReplies(r *http.Request, me string) (any, error) {
-	var texts []string
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-QR-1", Reason: err.Error()}
-		}
-		texts = strings.Split(string(b), "\n")
-	} else {
-		var in struct{ Texts []string }
-		if err := readJSON(r, &in); err != nil {
-			return nil, err
-		}
-		texts = in.Texts
-	}
-	n, err := s.core.ImportQuickReplies(me, texts)
+type importBody struct{ Texts []string }
+
+// prepImport reads {"texts": [...]} or text/plain, one per line (R-QR-1).
+func (s *Server) prepImport(r *http.Request) (apiCall, error) {
+	texts, err := decodeImport(r.Header.Get("Content-Type"), r.Body)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"added": n}, nil
+	return func(r *http.Request, me string) (any, error) {
+		n, err := s.core.ImportQuickReplies(me, texts)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]int{"added": n}, nil
+	}, nil
 }
 
-func (s *Server) apiTestCustomer(r *http.Request, me string) (any, error) {
-	var in struct{ Name string }
-	if err := readJSON(r, &in); err != nil {
+// decodeImport is the import route's decoder (fuzzed).
+func decodeImport(contentType string, body io.Reader) ([]string, error) {
+	if strings.HasPrefix(contentType, "text/plain") {
+		b, err := io.ReadAll(body)
+		if err != nil {
+			return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-QR-1", Reason: err.Error()}
+		}
+		return strings.Split(string(b), "\n"), nil
+	}
+	var in importBody
+	if err := decodeJSON(body, &in); err != nil {
 		return nil, err
 	}
+	return in.Texts, nil
+}
+
+type customerBody struct{ Name string }
+
+func (s *Server) apiTestCustomer(r *http.Request, me string, in customerBody) (any, error) {
 	c, err := s.core.CreateTestCustomer(me, in.Name)
 	if err != nil {
 		return nil, err
@@ -275,11 +319,9 @@ func (s *Server) apiTestCustomer(r *http.Request, me string) (any, error) {
 	return created{c}, nil
 }
 
-func (s *Server) apiTestOrder(r *http.Request, me string) (any, error) {
-	var in struct{ Customer, Item string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type orderBody struct{ Customer, Item string }
+
+func (s *Server) apiTestOrder(r *http.Request, me string, in orderBody) (any, error) {
 	o, err := s.core.CreateTestOrder(me, in.Customer, in.Item)
 	if err != nil {
 		return nil, err
@@ -294,8 +336,8 @@ type entryAnswer struct {
 	Expires time.Time `json:"expires"`
 }
 
-// newEntry signs an entry for operations. The URL's host is the one the
-// caller reached us by, so the QR code works from where it was fetched.
+// newEntry signs an entry for operations. The URL is the configured public
+// URL's, never the request's Host (which the client chooses).
 func (s *Server) newEntry(r *http.Request, me, vendor, customer, order string) (entryAnswer, error) {
 	acc, err := s.core.Account(me)
 	if err != nil || acc.Role != wb.RoleOperations {
@@ -316,15 +358,13 @@ func (s *Server) newEntry(r *http.Request, me, vendor, customer, order string) (
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
 	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix()})
-	u := "http://" + r.Host + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode()
+	u := s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode()
 	return entryAnswer{URL: u, Token: tok, Expires: time.Unix(exp.Unix(), 0).UTC()}, nil
 }
 
-func (s *Server) apiEntry(r *http.Request, me string) (any, error) {
-	var in struct{ Vendor, Customer, Order string }
-	if err := readJSON(r, &in); err != nil {
-		return nil, err
-	}
+type entryBody struct{ Vendor, Customer, Order string }
+
+func (s *Server) apiEntry(r *http.Request, me string, in entryBody) (any, error) {
 	e, err := s.newEntry(r, me, in.Vendor, in.Customer, in.Order)
 	if err != nil {
 		return nil, err
@@ -460,17 +500,28 @@ func (s *Server) operations(me string) error {
 	return nil
 }
 
+// apiEvents pages through the event log: at most Limits.EventsPage events
+// after `after`; events released from memory (Limits.Events) are gone.
 func (s *Server) apiEvents(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {
 		return nil, err
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if first := s.core.FirstSeq(); after+1 < first {
+		return nil, &wb.RuleError{Err: errGone, Reason: fmt.Sprintf("events up to seq %d were released from memory (limit: event history, %d events); read from after=%d", first-1, s.limits.Events, first-1)}
+	}
 	evs := s.core.Events(after)
+	if len(evs) > s.limits.EventsPage {
+		evs = evs[:s.limits.EventsPage:s.limits.EventsPage]
+	}
 	if evs == nil {
 		evs = []wb.Event{}
 	}
 	return evs, nil
 }
+
+// errGone: what was asked for was released from memory.
+const errGone = wb.Error("gone")
 
 func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {
@@ -520,11 +571,17 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, wb.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, errGone):
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }
 
 func errCode(err error) string {
+	var le *limitError
+	if errors.As(err, &le) {
+		return "limit"
+	}
 	var re *wb.RuleError
 	if errors.As(err, &re) {
 		return string(re.Err)
@@ -547,6 +604,10 @@ func ruleOf(err error) string {
 // reasonOf is an error's text for people: the reason alone, since the code
 // and the rule travel in their own fields.
 func reasonOf(err error) string {
+	var le *limitError
+	if errors.As(err, &le) {
+		return le.Error()
+	}
 	var re *wb.RuleError
 	if errors.As(err, &re) {
 		return re.Reason
@@ -555,6 +616,11 @@ func reasonOf(err error) string {
 }
 
 func writeCoreError(w http.ResponseWriter, err error) {
+	var le *limitError
+	if errors.As(err, &le) {
+		writeLimit(w, le)
+		return
+	}
 	writeError(w, statusOf(err), errCode(err), ruleOf(err), reasonOf(err))
 }
 
@@ -577,10 +643,16 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func readJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+func readJSON(r *http.Request, v any) error { return decodeJSON(r.Body, v) }
+
+// decodeJSON reads one JSON object and nothing after it.
+func decodeJSON(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
 		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be a JSON object: " + err.Error()}
+	}
+	if dec.More() {
+		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be one JSON object, with nothing after it"}
 	}
 	return nil
 }
@@ -595,5 +667,5 @@ func (s *Server) EntryURL(vendor string) (string, error) {
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
 	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Exp: exp.Unix()})
-	return s.URL() + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode(), nil
+	return s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode(), nil
 }

@@ -1,117 +1,172 @@
 package server
 
 import (
-	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
+// Timing of a socket, after gorilla's chat example.
 const (
-	writeWait  = 10 * time.Second
-	pingPeriod = 30 * time.Second
+	// writeWait bounds one write: a peer that takes longer is gone.
+	writeWait = 10 * time.Second
+	// defaultPongWait: a socket that has sent nothing, not even a pong, for
+	// this long is dead (a laptop asleep, a phone out of coverage). Under
+	// 30 s so a silent agent is noticed within 30 s and goes 离线 after the
+	// grace of D-WS-1, about a minute in all.
+	defaultPongWait = 25 * time.Second
+	// defaultPingPeriod: pings go out well within PongWait, so a healthy
+	// client's pong always renews the deadline in time, even if one is late.
+	defaultPingPeriod = 10 * time.Second
 )
 
-// conn is one WebSocket. Frames are queued without bound under the server
-// lock and written by the conn's own goroutine, so a slow client never
-// blocks the core and nothing is dropped.
+// Frame size limits: above MaxFrame a frame is refused with an error frame;
+// above hardFrameLimit the socket is closed (no legitimate frame is that big).
+const (
+	MaxFrame       = 64 << 10
+	hardFrameLimit = 1 << 20
+)
+
+// conn is one WebSocket: a reader (the handler's goroutine) and a writer
+// (writePump) with a bounded queue between the server and the writer.
 type conn struct {
-	ws       *websocket.Conn
-	login    string // agent socket: the agent
-	conv     string // customer socket: the conversation
-	lastSeq  int64  // last client seq accepted
-	outSeq   int64  // server frames sent, numbered from 1
-	sent     map[string]int
-	mu       sync.Mutex
-	queue    [][]byte
-	wake     chan struct{}
-	closed   bool
-	done     chan struct{}
+	ws    *websocket.Conn
+	login string // agent socket: the agent
+	conv  string // customer socket: the conversation
+	send  chan []byte
+
+	sent map[string]int64 // per chat, the last cseq queued (under dmu)
+
+	once     sync.Once
+	quit     chan struct{}
 	closeMsg []byte
+	drain    bool // on quit, write what is queued first
+	done     chan struct{}
+	readDone chan struct{} // closed when the handler stops reading
+
+	// reader goroutine only
+	lastSeq int64
+	rate    bucket
 }
 
-func newConn(ws *websocket.Conn) *conn {
-	return &conn{ws: ws, sent: map[string]int{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func (s *Server) newConn(ws *websocket.Conn) *conn {
+	return &conn{ws: ws, send: make(chan []byte, s.limits.SendQueue), sent: map[string]int64{},
+		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
+		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
 }
 
-// push numbers a server frame and queues it. Callers hold the server lock,
-// which also orders the frames of one connection.
-func (c *conn) push(frame map[string]any) {
-	c.outSeq++
-	frame["seq"] = c.outSeq
-	data, err := json.Marshal(frame)
-	if err != nil {
+// push queues a frame without ever blocking: a socket whose queue is full
+// reads too slowly and is closed with 1013 (it may reconnect and resume).
+func (c *conn) push(data []byte) {
+	select {
+	case <-c.quit:
+		return
+	default:
+	}
+	select {
+	case c.send <- data:
+	default:
+		c.kill(websocket.CloseTryAgainLater, "slow reader: send queue full (limit: send queue)")
+	}
+}
+
+// sendChat queues a chat frame unless this socket already has it.
+func (c *conn) sendChat(conv string, cseq int64, data []byte) {
+	if cseq <= c.sent[conv] {
 		return
 	}
-	c.mu.Lock()
-	if !c.closed {
-		c.queue = append(c.queue, data)
-	}
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	c.sent[conv] = cseq
+	c.push(data)
+}
+
+// seen records that the socket is up to date with conv at cseq.
+func (c *conn) seen(conv string, cseq int64) {
+	if cseq > c.sent[conv] {
+		c.sent[conv] = cseq
 	}
 }
 
-// shut asks the writer to send a close frame and stop.
-func (c *conn) shut(code int, text string) {
-	c.mu.Lock()
-	if !c.closed {
-		c.closed = true
+// kill asks the writer to send a close frame and stop; the first reason wins.
+func (c *conn) kill(code int, text string) {
+	c.once.Do(func() {
 		c.closeMsg = websocket.FormatCloseMessage(code, text)
-	}
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+		c.drain = code != websocket.CloseTryAgainLater
+		close(c.quit)
+	})
 }
 
-// writeLoop drains the queue until the conn is shut or a write fails.
-func (c *conn) writeLoop() {
+// writePump writes queued frames and pings until the socket is killed or
+// a write fails. Only it writes to the socket.
+func (c *conn) writePump(pingPeriod time.Duration) {
 	defer close(c.done)
+	defer c.ws.Close()
 	tick := time.NewTicker(pingPeriod)
 	defer tick.Stop()
+	write := func(data []byte) bool {
+		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		return c.ws.WriteMessage(websocket.TextMessage, data) == nil
+	}
 	for {
 		select {
-		case <-c.wake:
+		case data := <-c.send:
+			if !write(data) {
+				return
+			}
 		case <-tick.C:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if c.ws.WriteMessage(websocket.PingMessage, nil) != nil {
-				c.ws.Close()
 				return
 			}
-			continue
-		}
-		c.mu.Lock()
-		q, closed, msg := c.queue, c.closed, c.closeMsg
-		c.queue = nil
-		c.mu.Unlock()
-		for _, data := range q {
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if c.ws.WriteMessage(websocket.TextMessage, data) != nil {
-				c.ws.Close()
-				return
+		case <-c.quit:
+			for c.drain && len(c.send) > 0 {
+				if !write(<-c.send) {
+					return
+				}
 			}
-		}
-		if closed {
-			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-			c.ws.Close()
+			_ = c.ws.WriteControl(websocket.CloseMessage, c.closeMsg, time.Now().Add(time.Second))
+			// Let the reader take what the peer still sends, up to its
+			// close: closing with unread input would reset the connection
+			// and lose the close frame on the way.
+			select {
+			case <-c.readDone:
+			case <-time.After(time.Second):
+			}
 			return
 		}
 	}
 }
 
+// read returns the next client message. The read deadline is renewed by
+// every message and every pong, so only a silent peer times out.
+func (c *conn) read(pongWait time.Duration) ([]byte, error) {
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	_, data, err := c.ws.ReadMessage()
+	if errors.Is(err, websocket.ErrReadLimit) {
+		c.kill(websocket.CloseMessageTooBig, "frame above 1 MiB")
+	}
+	return data, err
+}
+
+func (c *conn) startReading(pongWait time.Duration) {
+	c.ws.SetReadLimit(hardFrameLimit)
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
+}
+
 // errorFrame is the answer to a refused client frame.
-func errorFrame(code, message, rule string, ref int64) map[string]any {
+func errorFrame(code, message, rule string, ref int64, id string) map[string]any {
 	f := map[string]any{"type": "error", "code": code, "message": message}
 	if rule != "" {
 		f["rule"] = rule
 	}
 	if ref > 0 {
 		f["ref"] = ref
+	}
+	if id != "" {
+		f["id"] = id
 	}
 	return f
 }

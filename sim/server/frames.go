@@ -5,17 +5,11 @@ import (
 	"fmt"
 )
 
-// Frame size limits: above MaxFrame a frame is refused with an error frame;
-// above hardFrameLimit the socket is closed (no legitimate frame is that big).
-const (
-	MaxFrame       = 64 << 10
-	hardFrameLimit = 1 << 20
-)
-
 // ClientFrame is a frame from a customer or an agent (docs/protocol.md).
 type ClientFrame struct {
 	Type   string `json:"type"`
 	Seq    int64  `json:"seq"`
+	ID     string `json:"id,omitempty"`
 	Text   string `json:"text,omitempty"`
 	Label  string `json:"label,omitempty"`
 	Rating string `json:"rating,omitempty"`
@@ -31,6 +25,14 @@ type FrameError struct {
 }
 
 func (e *FrameError) Error() string { return e.Code + ": " + e.Message }
+
+// maxID bounds a client frame id.
+const maxID = 64
+
+// changes lists the frame types that change state: they carry a client id
+// (protocol v2), so a resend is answered, not applied again.
+var changes = map[string]bool{"say": true, "button": true, "leave": true, "rate": true,
+	"send": true, "close": true, "status": true}
 
 // required fields per frame type, for both sides.
 var frameFields = map[string][]string{
@@ -64,6 +66,12 @@ func DecodeClientFrame(data []byte) (ClientFrame, error) {
 	}
 	if f.Seq <= 0 {
 		return f, &FrameError{"missing_field", "frame needs seq, a positive number increasing per connection"}
+	}
+	if changes[f.Type] && f.ID == "" {
+		return f, &FrameError{"missing_field", fmt.Sprintf("%s frame needs \"id\", a client id unique per sender (protocol v2)", f.Type)}
+	}
+	if len(f.ID) > maxID {
+		return ClientFrame{Type: f.Type, Seq: f.Seq}, &FrameError{"invalid", fmt.Sprintf("id of %d bytes; at most %d", len(f.ID), maxID)}
 	}
 	for _, name := range fields {
 		if f.field(name) == "" {

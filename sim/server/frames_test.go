@@ -11,9 +11,13 @@ func TestDecodeClientFrame(t *testing.T) {
 		in   string
 		code string
 	}{
-		{`{"type":"say","seq":1,"text":"转人工"}`, ""},
-		{`{"type":"send","seq":9,"conv":"c1","text":"您好"}`, ""},
-		{`{"type":"leave","seq":2}`, ""},
+		{`{"type":"say","seq":1,"id":"k1","text":"转人工"}`, ""},
+		{`{"type":"send","seq":9,"id":"k2","conv":"c1","text":"您好"}`, ""},
+		{`{"type":"leave","seq":2,"id":"k3"}`, ""},
+		{`{"type":"ping","seq":2}`, ""},
+		{`{"type":"say","seq":1,"text":"转人工"}`, "missing_field"},
+		{`{"type":"leave","seq":2}`, "missing_field"},
+		{`{"type":"say","seq":1,"id":"` + strings.Repeat("x", 65) + `","text":"x"}`, "invalid"},
 		{`{"type":"say","seq":1}`, "missing_field"},
 		{`{"type":"send","seq":1,"text":"x"}`, "missing_field"},
 		{`{"seq":1}`, "missing_field"},

@@ -65,23 +65,31 @@ type world struct {
 // newWorld starts a server on a virtual clock with vendors A (with the
 // operations account) and B, and signs operations in. On cleanup it checks
 // the routing invariants over the whole log.
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldWith(t, nil) }
+
+// newWorldWith is newWorld with options changed by tune.
+func newWorldWith(t *testing.T, tune func(*server.Options)) *world {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	w := &world{t: t, ctx: ctx, clock: clock.NewVirtual(monday10)}
-	w.srv = server.New(server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour})
+	opts := server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour,
+		// Tests move the virtual clock by hours; sessions must outlive them.
+		SessionIdle: 48 * time.Hour, SessionMax: 48 * time.Hour}
+	if tune != nil {
+		tune(&opts)
+	}
+	w.srv = server.New(opts)
 	for _, cfg := range []wb.VendorConfig{vendor("A", true), vendor("B", false)} {
 		if _, err := w.srv.AddVendor(cfg); err != nil {
 			t.Fatal(err)
 		}
 	}
-	base, err := w.srv.Start("127.0.0.1:0")
-	if err != nil {
+	if _, err := w.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	w.base = base
-	w.ops = actors.NewOps(base, "ops")
+	w.base = "http://" + w.srv.ListenAddr() // the public URL may name another host
+	w.ops = actors.NewOps(w.base, "ops")
 	w.must(w.ops.SignIn(ctx, pw))
 	t.Cleanup(func() {
 		if w.closed {

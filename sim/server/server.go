@@ -6,8 +6,13 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"routecheck/sim/clock"
 	"routecheck/sim/server/web"
@@ -20,34 +25,66 @@ type Options struct {
 	Secret   []byte        // signs entry tokens; nil: random per start
 	TokenTTL time.Duration // entry tokens live this long; 0: 24h
 	HashCost int           // bcrypt cost; 0: bcrypt.DefaultCost
-	// Grace is how long an agent whose last workbench socket closed stays
-	// in their status before going 离线 (a reload must not re-queue chats); 0: 30 s.
+	// Grace is how long an agent whose last workbench socket closed (or
+	// went silent) stays in their status before going 离线 (D-WS-1); 0: 30 s.
 	Grace time.Duration
+	// CustomerGrace is how long a chat waits for a customer whose last
+	// socket dropped before the customer has left (D-WS-2); 0: 30 s.
+	CustomerGrace time.Duration
+	// PublicURL is the base URL browsers reach the server by, e.g.
+	// https://wb.example.com. Entry URLs are built from it and Origin
+	// headers must match it; "" means http://<listen address>.
+	PublicURL string
+	// PingPeriod and PongWait: see conn.go; 0: 10 s and 25 s.
+	PingPeriod, PongWait time.Duration
+	// SessionIdle and SessionMax end a session after that long unused, or
+	// that long after login; 0: 30 min and 12 h.
+	SessionIdle, SessionMax time.Duration
+	// Limits bound what clients can make the server hold.
+	Limits Limits
 	// Logf, if set, gets one line per refused request or frame.
 	Logf func(format string, args ...any)
 }
 
-// Server is the bundled workbench.
+// Server is the bundled workbench. See the package doc for its locks.
 type Server struct {
-	opts  Options
-	clock clock.Clock
+	opts   Options
+	limits Limits
+	clock  clock.Clock
 
-	mu         sync.Mutex // owns everything below and the core
-	core       *wb.Workbench
-	pending    []wb.Event
-	convAgent  map[string]string // who holds each assigned chat, as the frames have told it
-	agentConns map[string]map[*conn]bool
-	custConns  map[string]map[*conn]bool
-	grace      map[string]clock.Timer
-	sessions   map[string]string // session id -> login
-	conns      map[*conn]bool
-	closed     bool
+	mu          sync.Mutex // first lock: the core and the state below
+	core        *wb.Workbench
+	pending     []wb.Event
+	out         []intent
+	convAgent   map[string]string // who holds each assigned chat
+	agentSocks  map[string]int    // open sockets per agent
+	chatSocks   map[string]int    // open customer sockets per chat
+	grace       map[string]clock.Timer
+	custGrace   map[string]clock.Timer
+	chats       map[string]*chatState
+	ended       []endedChat
+	ids         map[string]*idCache
+	tokenChats  map[string]*tokenUse
+	sessions    map[string]*session
+	logins      loginGuard
+	closed      bool
+	dummyHash   []byte
+	hashSlots   chan struct{}
+	hashWaiting int
 
-	mux    *http.ServeMux
-	http   *http.Server
-	ln     net.Listener
-	wg     sync.WaitGroup
-	served chan error
+	dmu     sync.Mutex // second lock: delivery
+	logs    map[string]*chatLog
+	custReg map[string]map[*conn]bool
+	agReg   map[string]map[*conn]bool
+	conns   map[*conn]bool
+
+	publicURL string
+	origin    string
+	handler   http.Handler
+	http      *http.Server
+	ln        net.Listener
+	wg        sync.WaitGroup
+	served    chan error
 }
 
 // New returns a server with no vendors.
@@ -58,26 +95,60 @@ func New(opts Options) *Server {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 24 * time.Hour
 	}
-	if opts.Grace <= 0 {
-		opts.Grace = 30 * time.Second
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
 	}
+	def(&opts.Grace, 30*time.Second)
+	def(&opts.CustomerGrace, 30*time.Second)
+	def(&opts.PingPeriod, defaultPingPeriod)
+	def(&opts.PongWait, defaultPongWait)
+	def(&opts.SessionIdle, 30*time.Minute)
+	def(&opts.SessionMax, 12*time.Hour)
 	if len(opts.Secret) == 0 {
 		opts.Secret = make([]byte, 32)
 		_, _ = rand.Read(opts.Secret)
 	}
-	s := &Server{opts: opts, clock: opts.Clock,
-		convAgent: map[string]string{}, agentConns: map[string]map[*conn]bool{},
-		custConns: map[string]map[*conn]bool{}, grace: map[string]clock.Timer{},
-		sessions: map[string]string{}, conns: map[*conn]bool{}}
+	cost := opts.HashCost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	// The dummy has the accounts' cost, so an unknown login takes as long
+	// as a wrong password.
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("no such login"), cost)
+	s := &Server{opts: opts, limits: opts.Limits.withDefaults(), clock: opts.Clock,
+		convAgent: map[string]string{}, agentSocks: map[string]int{}, chatSocks: map[string]int{},
+		grace: map[string]clock.Timer{}, custGrace: map[string]clock.Timer{}, chats: map[string]*chatState{},
+		ids: map[string]*idCache{}, tokenChats: map[string]*tokenUse{}, sessions: map[string]*session{},
+		logins:    loginGuard{byLogin: map[string]*window{}, byAddr: map[string]*window{}},
+		dummyHash: dummy,
+		// Half the cores at most hash passwords, so a login flood leaves
+		// the rest to everyone else.
+		hashSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
+		logs:      map[string]*chatLog{}, custReg: map[string]map[*conn]bool{},
+		agReg: map[string]map[*conn]bool{}, conns: map[*conn]bool{}}
 	s.core = wb.New(opts.Clock, wb.Options{
 		HashCost: opts.HashCost,
 		Guard:    s.guard,
 		OnEvent:  func(e wb.Event) { s.pending = append(s.pending, e) },
+		LogLimit: s.limits.Events,
 	})
-	s.mux = http.NewServeMux()
-	s.routes()
-	web.Register(s.mux)
+	if opts.PublicURL != "" {
+		s.setPublicURL(opts.PublicURL)
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	web.Register(mux)
+	s.handler = nosniff(mux)
 	return s
+}
+
+func (s *Server) setPublicURL(u string) {
+	s.publicURL = strings.TrimRight(u, "/")
+	if p, err := url.Parse(s.publicURL); err == nil {
+		s.origin = p.Scheme + "://" + p.Host
+	}
 }
 
 // guard runs a core timer callback under the lock (R-IDLE-1 timers fire on
@@ -91,11 +162,17 @@ func (s *Server) guard(f func()) {
 	f()
 }
 
-// unlock sends the frames for the events the locked section produced, then
-// releases the lock, so frames go out in event order.
+// unlock ends a section of mu: it turns the section's events into frames,
+// hands over to dmu, and delivers them with mu already free.
 func (s *Server) unlock() {
-	s.flush()
+	s.collect()
+	s.releaseEnded()
+	out := s.out
+	s.out = nil
+	s.dmu.Lock()
 	s.mu.Unlock()
+	s.deliver(out)
+	s.dmu.Unlock()
 }
 
 // AddVendor registers a vendor with its accounts (configuration, before
@@ -107,33 +184,48 @@ func (s *Server) AddVendor(cfg wb.VendorConfig) ([]string, error) {
 }
 
 // Handler serves the whole workbench: API, sockets and web UI.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves in the background.
-// It returns the base URL, e.g. http://127.0.0.1:41234.
+// It returns the base URL, e.g. http://127.0.0.1:41234 (PublicURL if set).
 func (s *Server) Start(addr string) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
 	s.ln = ln
-	s.http = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	if s.publicURL == "" {
+		s.setPublicURL("http://" + ln.Addr().String())
+	}
+	s.http = &http.Server{
+		Handler: s.handler,
+		// A client must send its headers within 5 s and its body within
+		// 15 s; a half-sent request then ends instead of holding a goroutine.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second, // QR PNGs and event pages are the biggest answers
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.http.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
+	return s.publicURL, nil
 }
 
-// URL is the base URL once started.
-func (s *Server) URL() string {
+// ListenAddr is the address the server listens on, once started.
+func (s *Server) ListenAddr() string {
 	if s.ln == nil {
 		return ""
 	}
-	return "http://" + s.ln.Addr().String()
+	return s.ln.Addr().String()
 }
 
-// Close stops listening, closes every socket and waits for their
-// goroutines. Pending timers do nothing afterwards. A second Close does
-// nothing.
+// URL is the base URL once started (PublicURL if set).
+func (s *Server) URL() string { return s.publicURL }
+
+// Close tells every socket (1001), stops listening and waits for the
+// socket goroutines. Pending timers do nothing afterwards. A second Close
+// does nothing.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -141,13 +233,18 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
-	for c := range s.conns {
-		c.shut(1001, "server shutting down")
-	}
 	for _, t := range s.grace {
 		t.Stop()
 	}
+	for _, t := range s.custGrace {
+		t.Stop()
+	}
+	s.dmu.Lock()
 	s.mu.Unlock()
+	for c := range s.conns {
+		c.kill(1001, "server shutting down")
+	}
+	s.dmu.Unlock()
 	var err error
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

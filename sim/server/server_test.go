@@ -79,20 +79,20 @@ func TestBadFramesGetErrorFrames(t *testing.T) {
 	a := w.agent("A-a1")
 	other, _ := w.transferred("A", a)
 	c := w.customer("A")
-	big := `{"type":"say","seq":5,"text":"` + strings.Repeat("x", 70<<10) + `"}`
+	big := `{"type":"say","seq":5,"id":"b5","text":"` + strings.Repeat("x", 70<<10) + `"}`
 	cases := []struct {
 		raw  string
 		ref  int64
 		code string
 	}{
-		{`{"type":"say","seq":1,"text":"hi"}`, 0, ""}, // accepted
-		{`{"type":"say","seq":1,"text":"again"}`, 1, "stale_seq"},
+		{`{"type":"say","seq":1,"id":"b1","text":"hi"}`, 0, ""}, // accepted
+		{`{"type":"say","seq":1,"id":"b1x","text":"again"}`, 1, "stale_seq"},
 		{`{"type":"dance","seq":2}`, 2, "unknown_type"},
-		{`{"type":"say","seq":3}`, 3, "missing_field"},
-		{`{"type":"send","seq":4,"conv":"c1","text":"x"}`, 4, "unknown_type"}, // an agent frame on a customer socket
+		{`{"type":"say","seq":3,"id":"b3"}`, 3, "missing_field"},
+		{`{"type":"send","seq":4,"id":"b4","conv":"c1","text":"x"}`, 4, "unknown_type"}, // an agent frame on a customer socket
 		{big, 0, "too_large"},
-		{`{"type":"say","seq":6,"text":"ok"}`, 0, ""},
-		{`{"type":"say","seq":6,"text":"ok"}`, 6, "stale_seq"},
+		{`{"type":"say","seq":6,"id":"b6","text":"ok"}`, 0, ""},
+		{`{"type":"say","seq":6,"id":"b6y","text":"ok"}`, 6, "stale_seq"},
 	}
 	for _, tc := range cases {
 		if err := c.SendRaw([]byte(tc.raw)); err != nil {

@@ -49,7 +49,10 @@ func verifyToken(secret []byte, tok, vendor string, now time.Time) (entry, error
 	}
 	payload, err1 := b64.DecodeString(p)
 	sig, err2 := b64.DecodeString(s)
-	if err1 != nil || err2 != nil || !hmac.Equal(sig, mac(secret, payload)) {
+	// Canonical encoding only: base64 lets the last character of a part
+	// vary in bits it does not use, so one token would have many spellings.
+	canonical := err1 == nil && err2 == nil && b64.EncodeToString(payload) == p && b64.EncodeToString(sig) == s
+	if !canonical || !hmac.Equal(sig, mac(secret, payload)) {
 		return entry{}, ErrTokenTampered
 	}
 	var e entry

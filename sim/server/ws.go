@@ -1,70 +1,117 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gorilla/websocket"
 
 	wb "routecheck/sim/workbench"
 )
 
-// The default origin check stays on: only the workbench's own pages (or
-// clients that send no Origin, like the actors) may open sockets.
-var upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
+// ProtocolVersion is announced in every hello.
+const ProtocolVersion = 2
 
-// handleAgentSocket is GET /ws/agent: an agent's workbench (R-WB-1).
+// upgrader accepts sockets from clients that send no Origin (programs such
+// as the actors) and from the server's own pages at its public URL; never
+// from an origin matched against Host (DNS rebinding).
+func (s *Server) upgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096,
+		CheckOrigin: func(r *http.Request) bool {
+			o := r.Header.Get("Origin")
+			return o == "" || o == s.origin
+		}}
+}
+
+// handleAgentSocket is GET /ws/agent[?resume=c1:5,c2:9]: an agent's
+// workbench (R-WB-1), resuming each listed chat after the cseq given.
 func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	login, ok := s.session(r)
 	if !ok {
 		writeError(w, http.StatusUnauthorized, "no session", "", "log in first (POST /api/login)")
 		return
 	}
+	resume, err := parseResume(r.URL.Query().Get("resume"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, string(wb.ErrInvalid), "", err.Error())
+		return
+	}
 	s.mu.Lock()
 	acc, err := s.core.Account(login)
+	open := s.agentSocks[login]
 	s.mu.Unlock()
 	if err != nil || acc.Role == wb.RoleOperations {
 		writeError(w, http.StatusForbidden, string(wb.ErrForbidden), "R-VEN-3", "the workbench socket is for agents")
 		return
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	if open >= s.limits.SocketsPerAgent {
+		writeLimit(w, &limitError{"sockets per agent", fmt.Sprintf("at most %d open workbench sockets per agent", s.limits.SocketsPerAgent), time.Second})
+		return
+	}
+	ws, err := s.upgrader().Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := newConn(ws)
+	c := s.newConn(ws)
 	c.login = login
 	if !s.register(c, func() {
 		if t := s.grace[login]; t != nil {
 			t.Stop()
 			delete(s.grace, login)
 		}
-		if s.agentConns[login] == nil {
-			s.agentConns[login] = map[*conn]bool{}
-		}
-		s.agentConns[login][c] = true
-		s.agentHello(c)
+		s.agentSocks[login]++
+		s.agentHello(c, resume)
 	}) {
 		return
 	}
 	defer s.wg.Done()
-	s.readLoop(c, agentTypes, s.agentFrame)
+	s.readLoop(c, agentTypes, "a:"+login, s.agentFrame)
+	close(c.readDone)
 	s.mu.Lock()
-	delete(s.agentConns[login], c)
-	if len(s.agentConns[login]) == 0 && !s.closed {
-		s.grace[login] = s.clock.AfterFunc(s.opts.Grace, func() { s.graceOver(login) })
+	s.agentSocks[login]--
+	if s.agentSocks[login] <= 0 {
+		delete(s.agentSocks, login)
+		if !s.closed {
+			// D-WS-1: a reload or a blip keeps the status; a closed or
+			// silent workbench goes 离线 after the grace.
+			s.grace[login] = s.clock.AfterFunc(s.opts.Grace, func() { s.graceOver(login) })
+		}
 	}
 	s.unregister(c)
 	s.unlock()
 	<-c.done
 }
 
+// parseResume reads "c1:5,c2:9": the last cseq seen per chat.
+func parseResume(q string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if q == "" {
+		return out, nil
+	}
+	parts := strings.Split(q, ",")
+	if len(parts) > 64 {
+		return nil, fmt.Errorf("resume lists at most 64 chats, got %d", len(parts))
+	}
+	for _, p := range parts {
+		id, n, ok := strings.Cut(p, ":")
+		v, err := strconv.ParseInt(n, 10, 64)
+		if !ok || id == "" || err != nil || v < 0 {
+			return nil, fmt.Errorf("resume %q: want conv:cseq pairs separated by commas, e.g. c1:5,c2:9", p)
+		}
+		out[id] = v
+	}
+	return out, nil
+}
+
 // graceOver takes an agent who closed the workbench 离线 (R-WB-2), which
-// re-queues their chats at the head of the queue.
+// re-queues their chats at the head of the queue (D-ROUTE-2).
 func (s *Server) graceOver(login string) {
 	s.mu.Lock()
 	defer s.unlock()
-	if s.closed || len(s.agentConns[login]) > 0 || s.grace[login] == nil {
+	if s.closed || s.agentSocks[login] > 0 || s.grace[login] == nil {
 		return
 	}
 	delete(s.grace, login)
@@ -73,25 +120,72 @@ func (s *Server) graceOver(login string) {
 	}
 }
 
-func (s *Server) agentHello(c *conn) {
+// helloConv is an open chat in an agent's hello: the view, the chat's
+// cseq, and no messages when the socket resumes it (they follow as frames).
+type helloConv struct {
+	wb.ConvView
+	Messages []wb.Message `json:"messages,omitempty"`
+	CSeq     int64        `json:"cseq"`
+	Resumed  bool         `json:"resumed,omitempty"`
+}
+
+// agentHello snapshots the agent under mu and sends hello, then the missed
+// frames of resumed chats, under dmu.
+func (s *Server) agentHello(c *conn, resume map[string]int64) {
 	acc, err := s.core.Account(c.login)
 	if err != nil {
 		return
 	}
 	convs, _ := s.core.AgentConversations(c.login)
-	for _, v := range convs {
-		c.handOver(v)
+	s.later(func() {
+		s.agReg[c.login] = addConn(s.agReg[c.login], c)
+		out := make([]helloConv, 0, len(convs))
+		replay := map[string]bool{}
+		for _, v := range convs {
+			h := helloConv{ConvView: v, Messages: v.Messages, CSeq: s.cseq(v.ID)}
+			if after, ok := resume[v.ID]; ok && s.resumable(v.ID, after) {
+				h.Messages, h.Resumed = nil, true
+				replay[v.ID] = true
+			} else {
+				c.seen(v.ID, h.CSeq)
+			}
+			out = append(out, h)
+		}
+		c.push(encode(map[string]any{"type": "hello", "protocol": ProtocolVersion, "agent": acc, "conversations": out}))
+		for id, after := range resume {
+			// Also chats taken away while the socket was gone: their
+			// requeued or ended frame is in the log for this agent.
+			if replay[id] || s.resumable(id, after) {
+				s.replay(c, id, after, false, c.login)
+			}
+		}
+	})
+}
+
+func (s *Server) resumable(conv string, after int64) bool {
+	l := s.logs[conv]
+	return l != nil && after <= l.cseq && after+1 >= l.oldest()
+}
+
+func addConn(m map[*conn]bool, c *conn) map[*conn]bool {
+	if m == nil {
+		m = map[*conn]bool{}
 	}
-	if convs == nil {
-		convs = []wb.ConvView{}
-	}
-	c.push(map[string]any{"type": "hello", "agent": acc, "conversations": convs})
+	m[c] = true
+	return m
 }
 
 func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 	switch f.Type {
 	case "send":
-		return s.core.AgentSend(c.login, f.Conv, f.Text)
+		if err := s.chatLimit(f.Conv, f.Text); err != nil {
+			return err
+		}
+		if err := s.core.AgentSend(c.login, f.Conv, f.Text); err != nil {
+			return err
+		}
+		s.count(f.Conv, f.Text)
+		return nil
 	case "close":
 		return s.core.AgentClose(c.login, f.Conv)
 	case "status":
@@ -101,62 +195,134 @@ func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 		}
 		return s.core.SetStatus(c.login, st)
 	case "sync":
-		s.agentHello(c)
-	case "ping":
-		c.push(map[string]any{"type": "pong", "ref": f.Seq})
+		s.agentHello(c, nil)
 	}
 	return nil
 }
 
-// handleCustomerSocket is GET /ws/customer?t=TOKEN: the bot page's chat
-// (R-RT-3). With conv= it resumes that chat if the token's customer owns it.
+// chatLimit refuses a message that would take a chat over its limits.
+func (s *Server) chatLimit(conv, text string) error {
+	st := s.chats[conv]
+	if st == nil {
+		return nil // the core answers for an unknown chat
+	}
+	if st.messages >= s.limits.ChatMessages {
+		return &limitError{"messages per chat", fmt.Sprintf("a chat holds at most %d messages from its customer and agents; start a new chat", s.limits.ChatMessages), 0}
+	}
+	if st.text+len([]rune(text)) > s.limits.ChatText {
+		return &limitError{"text per chat", fmt.Sprintf("a chat holds at most %d characters from its customer and agents; start a new chat", s.limits.ChatText), 0}
+	}
+	return nil
+}
+
+func (s *Server) count(conv, text string) {
+	st := s.chat(conv)
+	st.messages++
+	st.text += len([]rune(text))
+}
+
+// tokenUse counts the chats an entry token opened (Limits.ChatsPerToken).
+type tokenUse struct {
+	n   int
+	exp time.Time
+}
+
+// handleCustomerSocket is GET /ws/customer?t=TOKEN&v=VENDOR[&conv=ID[&after=CSEQ]]:
+// the bot page's chat (R-RT-3). conv= joins that chat if the token's
+// customer owns it and it is open; with after= it resumes it (also once
+// ended, while the server keeps it) from the frame after CSEQ.
 func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
-	e, err := verifyToken(s.opts.Secret, r.URL.Query().Get("t"), r.URL.Query().Get("v"), s.clock.Now())
+	q := r.URL.Query()
+	tok := q.Get("t")
+	e, err := verifyToken(s.opts.Secret, tok, q.Get("v"), s.clock.Now())
 	if err != nil {
 		refuseToken(w, err)
 		return
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	after, hasAfter := int64(0), q.Has("after")
+	if hasAfter {
+		if after, err = strconv.ParseInt(q.Get("after"), 10, 64); err != nil || after < 0 {
+			writeError(w, http.StatusBadRequest, string(wb.ErrInvalid), "", "after must be the last cseq seen, a number from 0")
+			return
+		}
+	}
+	s.mu.Lock()
+	id := q.Get("conv")
+	join := s.canJoin(id, e, hasAfter)
+	var lerr *limitError
+	switch {
+	case join && s.chatSocks[id] >= s.limits.SocketsPerChat:
+		lerr = &limitError{"sockets per chat", fmt.Sprintf("at most %d open sockets per chat", s.limits.SocketsPerChat), time.Second}
+	case !join && s.tokenUse(tok, e).n >= s.limits.ChatsPerToken:
+		lerr = &limitError{"chats per entry token", fmt.Sprintf("one entry link opens at most %d chats; ask the CCO channel team for a fresh QR code", s.limits.ChatsPerToken), 0}
+	}
+	s.mu.Unlock()
+	if lerr != nil {
+		writeLimit(w, lerr)
+		return
+	}
+	ws, err := s.upgrader().Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
-	c := newConn(ws)
-	var enterErr error
+	c := s.newConn(ws)
+	entered := true
 	if !s.register(c, func() {
-		id := r.URL.Query().Get("conv")
-		if v, err := s.core.Conversation(id); id == "" || err != nil || v.Customer != e.Customer || v.Vendor != e.Vendor || v.State == wb.StateEnded {
-			v, enterErr = s.core.Enter(e.Vendor, e.Customer, e.Order)
-			if enterErr != nil {
-				c.push(errorFrame(errCode(enterErr), reasonOf(enterErr), ruleOf(enterErr), 0))
-				c.shut(websocket.ClosePolicyViolation, "cannot enter")
+		if !s.canJoin(id, e, hasAfter) {
+			v, err := s.core.Enter(e.Vendor, e.Customer, e.Order)
+			if err != nil {
+				entered = false
+				ef := encode(errorFrame(errCode(err), reasonOf(err), ruleOf(err), 0, ""))
+				s.later(func() {
+					s.conns[c] = true
+					c.push(ef)
+					c.kill(websocket.ClosePolicyViolation, "cannot enter")
+				})
 				return
 			}
-			id = v.ID
+			id, hasAfter = v.ID, false
+			s.tokenUse(tok, e).n++
 		}
 		c.conv = id
-		if s.custConns[id] == nil {
-			s.custConns[id] = map[*conn]bool{}
+		s.chatSocks[id]++
+		if t := s.custGrace[id]; t != nil {
+			t.Stop()
+			delete(s.custGrace, id)
+			if a := s.convAgent[id]; a != "" {
+				s.chatFrame(id, false, a, linkFrame(id, "up"))
+			}
 		}
-		s.custConns[id][c] = true
 		v, _ := s.core.Conversation(id)
-		c.handOver(v)
 		bot, _ := s.botView(e.Vendor)
-		c.push(map[string]any{"type": "hello", "conv": id, "state": v.State, "messages": v.Messages, "bot": bot})
+		s.later(func() {
+			s.custReg[id] = addConn(s.custReg[id], c)
+			hello := map[string]any{"type": "hello", "protocol": ProtocolVersion, "conv": id, "state": v.State, "bot": bot}
+			resumed := hasAfter && s.resumable(id, after)
+			hello["cseq"], hello["resumed"] = s.cseq(id), resumed
+			if !resumed {
+				hello["messages"] = v.Messages
+			}
+			c.push(encode(hello))
+			if resumed {
+				s.replay(c, id, after, true, "")
+			} else {
+				c.seen(id, s.cseq(id))
+			}
+		})
 	}) {
 		return
 	}
 	defer s.wg.Done()
-	if enterErr == nil {
-		s.readLoop(c, customerTypes, s.customerFrame)
+	if entered {
+		s.readLoop(c, customerTypes, "c:"+id, s.customerFrame)
 	}
+	close(c.readDone)
 	s.mu.Lock()
 	if c.conv != "" {
-		delete(s.custConns[c.conv], c)
-		// Closing the bot page leaves the chat (用户下线, R-NTF-1); in the
-		// queue that is an abandonment (R-KPI-1).
-		if len(s.custConns[c.conv]) == 0 && !s.closed {
-			delete(s.custConns, c.conv)
-			_ = s.core.CustomerLeave(c.conv)
+		s.chatSocks[id]--
+		if s.chatSocks[id] <= 0 {
+			delete(s.chatSocks, id)
+			s.customerGone(id)
 		}
 	}
 	s.unregister(c)
@@ -164,24 +330,82 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	<-c.done
 }
 
+// canJoin: conv is the token's customer's chat at this vendor, open, or
+// ended but kept when the socket resumes.
+func (s *Server) canJoin(id string, e entry, resume bool) bool {
+	if id == "" {
+		return false
+	}
+	v, err := s.core.Conversation(id)
+	return err == nil && v.Customer == e.Customer && v.Vendor == e.Vendor && e.Customer != "" &&
+		(v.State != wb.StateEnded || resume)
+}
+
+func (s *Server) tokenUse(tok string, e entry) *tokenUse {
+	u := s.tokenChats[tok]
+	if u == nil {
+		if len(s.tokenChats) >= 4096 {
+			now := s.clock.Now()
+			for k, t := range s.tokenChats {
+				if !now.Before(t.exp) {
+					delete(s.tokenChats, k)
+				}
+			}
+		}
+		u = &tokenUse{exp: time.Unix(e.Exp, 0)}
+		s.tokenChats[tok] = u
+	}
+	return u
+}
+
+// customerGone starts the customer's grace when the last socket of an open
+// chat closed or went silent: the agent is told the link is down, and the
+// customer leaves (D-WS-2) only if no socket returns in time.
+func (s *Server) customerGone(id string) {
+	if s.closed {
+		return
+	}
+	if v, err := s.core.Conversation(id); err != nil || v.State == wb.StateEnded {
+		return
+	}
+	if a := s.convAgent[id]; a != "" {
+		s.chatFrame(id, false, a, linkFrame(id, "down"))
+	}
+	s.custGrace[id] = s.clock.AfterFunc(s.opts.CustomerGrace, func() {
+		s.mu.Lock()
+		defer s.unlock()
+		if s.closed || s.chatSocks[id] > 0 || s.custGrace[id] == nil {
+			return
+		}
+		delete(s.custGrace, id)
+		_ = s.core.CustomerLeave(id)
+	})
+}
+
 func (s *Server) customerFrame(c *conn, f ClientFrame) error {
 	switch f.Type {
 	case "say":
-		return s.core.CustomerSend(c.conv, f.Text)
+		if err := s.chatLimit(c.conv, f.Text); err != nil {
+			return err
+		}
+		if err := s.core.CustomerSend(c.conv, f.Text); err != nil {
+			return err
+		}
+		s.count(c.conv, f.Text)
+		return nil
 	case "button":
 		return s.core.PressButton(c.conv, f.Label)
 	case "leave":
 		return s.core.CustomerLeave(c.conv)
 	case "rate":
 		return s.core.Rate(c.conv, wb.Rating(f.Rating))
-	case "ping":
-		c.push(map[string]any{"type": "pong", "ref": f.Seq})
 	}
 	return nil
 }
 
-// register adds a conn and runs hello under the lock; false if the server
-// is closing. On true the caller must call s.wg.Done when its handler ends.
+// register starts a conn's writer and runs hello under mu; false if the
+// server is closing. On true the caller must call s.wg.Done when its
+// handler ends.
 func (s *Server) register(c *conn, hello func()) bool {
 	s.mu.Lock()
 	if s.closed {
@@ -189,54 +413,128 @@ func (s *Server) register(c *conn, hello func()) bool {
 		c.ws.Close()
 		return false
 	}
-	s.conns[c] = true
 	// One for the writer, one for the handler that registered: both are
 	// counted under the lock, before Close can start waiting.
 	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
-		c.writeLoop()
+		c.writePump(s.opts.PingPeriod)
 	}()
+	s.later(func() { s.conns[c] = true })
 	hello()
 	s.unlock()
 	return true
 }
 
+// unregister (under mu) takes the conn out of delivery and closes it.
 func (s *Server) unregister(c *conn) {
-	delete(s.conns, c)
-	c.shut(websocket.CloseNormalClosure, "")
+	s.later(func() {
+		delete(s.conns, c)
+		if c.login != "" {
+			delete(s.agReg[c.login], c)
+			if len(s.agReg[c.login]) == 0 {
+				delete(s.agReg, c.login)
+			}
+		}
+		if c.conv != "" {
+			delete(s.custReg[c.conv], c)
+			if len(s.custReg[c.conv]) == 0 {
+				delete(s.custReg, c.conv)
+			}
+		}
+		c.kill(websocket.CloseNormalClosure, "")
+	})
 }
 
-// readLoop reads client frames until the socket closes. A bad frame gets an
-// error frame naming the problem; the connection and everyone else go on.
-func (s *Server) readLoop(c *conn, allowed map[string]bool, handle func(*conn, ClientFrame) error) {
-	c.ws.SetReadLimit(hardFrameLimit)
+// readLoop reads client frames until the socket closes or goes silent for
+// PongWait. A bad frame gets an error frame naming the problem; the
+// connection and everyone else go on. Decoding happens outside the locks.
+func (s *Server) readLoop(c *conn, allowed map[string]bool, party string, handle func(*conn, ClientFrame) error) {
+	c.startReading(s.opts.PongWait)
 	for {
-		_, data, err := c.ws.ReadMessage()
+		data, err := c.read(s.opts.PongWait)
 		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
-				c.shut(websocket.CloseMessageTooBig, "frame above 1 MiB")
-			}
 			return
 		}
 		f, err := DecodeClientFrame(data)
-		s.mu.Lock()
+		var ans map[string]any
 		switch {
 		case err != nil:
-			var fe *FrameError
-			errors.As(err, &fe)
-			c.push(errorFrame(fe.Code, fe.Message, "", f.Seq))
+			fe := err.(*FrameError)
+			ans = errorFrame(fe.Code, fe.Message, "", f.Seq, f.ID)
 			s.logf("refused frame: %v", err)
 		case !allowed[f.Type]:
-			c.push(errorFrame("unknown_type", fmt.Sprintf("frame type %q is not for this socket", f.Type), "", f.Seq))
+			ans = errorFrame("unknown_type", fmt.Sprintf("frame type %q is not for this socket", f.Type), "", f.Seq, f.ID)
 		case f.Seq <= c.lastSeq:
-			c.push(errorFrame("stale_seq", fmt.Sprintf("seq %d is not above the last accepted %d; frame ignored", f.Seq, c.lastSeq), "", f.Seq))
+			ans = errorFrame("stale_seq", fmt.Sprintf("seq %d is not above the last accepted %d; frame ignored", f.Seq, c.lastSeq), "", f.Seq, f.ID)
+		case !c.rate.take(time.Now()):
+			c.lastSeq = f.Seq
+			ans = errorFrame("limit", fmt.Sprintf("limit: frames per second per socket (%g/s, bursts of %d); frame not applied, send it again later", s.limits.FramesPerSecond, s.limits.FrameBurst), "", f.Seq, f.ID)
+		case f.Type == "ping":
+			c.lastSeq = f.Seq
+			ans = map[string]any{"type": "pong", "ref": f.Seq}
 		default:
 			c.lastSeq = f.Seq
-			if herr := handle(c, f); herr != nil {
-				c.push(errorFrame(errCode(herr), reasonOf(herr), ruleOf(herr), f.Seq))
-			}
+			ans = s.apply(c, f, party, handle)
 		}
-		s.unlock()
+		if ans != nil {
+			c.push(encode(ans))
+		}
 	}
+}
+
+// apply runs a frame under mu, once per client id: a resent id gets the
+// first answer again, marked duplicate, and changes nothing.
+func (s *Server) apply(c *conn, f ClientFrame, party string, handle func(*conn, ClientFrame) error) map[string]any {
+	s.mu.Lock()
+	defer s.unlock()
+	if f.ID != "" {
+		if prev, ok := s.idCache(party).get(f.ID); ok {
+			ans := make(map[string]any, len(prev)+2)
+			for k, v := range prev {
+				ans[k] = v
+			}
+			ans["ref"], ans["duplicate"] = f.Seq, true
+			return ans
+		}
+	}
+	var ans map[string]any
+	if err := handle(c, f); err != nil {
+		ans = errorFrame(errCode(err), reasonOf(err), ruleOf(err), f.Seq, f.ID)
+	} else if f.ID != "" {
+		ans = map[string]any{"type": "ack", "id": f.ID, "ref": f.Seq}
+	}
+	if f.ID != "" {
+		s.idCache(party).put(f.ID, ans, s.limits.ClientIDs)
+	}
+	return ans
+}
+
+// idCache remembers the answers to a party's newest client ids.
+type idCache struct {
+	order   []string
+	answers map[string]map[string]any
+}
+
+func (s *Server) idCache(party string) *idCache {
+	c := s.ids[party]
+	if c == nil {
+		c = &idCache{answers: map[string]map[string]any{}}
+		s.ids[party] = c
+	}
+	return c
+}
+
+func (c *idCache) get(id string) (map[string]any, bool) {
+	a, ok := c.answers[id]
+	return a, ok
+}
+
+func (c *idCache) put(id string, ans map[string]any, limit int) {
+	if len(c.order) >= limit {
+		delete(c.answers, c.order[0])
+		c.order = append(c.order[:0], c.order[1:]...)
+	}
+	c.order = append(c.order, id)
+	c.answers[id] = ans
 }

@@ -47,6 +47,9 @@ type account struct {
 	desktop     bool // R-NTF-1 desktop notification switch
 	sound       bool // R-NTF-1 sound switch
 	replies     []QuickReply
+
+	heapIdx       int  // place in group.ready, -1 when not eligible
+	countedOnline bool // counted in group.online
 }
 
 // QuickReply is one 常用语 of an agent (R-QR-1).
@@ -94,7 +97,7 @@ func (w *Workbench) Login(login, password string) (AccountView, error) {
 	a, ok := w.accounts[login]
 	if !ok {
 		// Spend the same work as a real check so timing tells nothing.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$04$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva"), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(w.dummyHash(), []byte(password))
 		return AccountView{}, ErrBadCredentials
 	}
 	if bcrypt.CompareHashAndPassword(a.hash, []byte(password)) != nil {
@@ -164,6 +167,7 @@ func (w *Workbench) setStatus(a *account, s Status) {
 	if s == StatusOnline {
 		a.idleSince = w.clock.Now()
 	}
+	w.refresh(a)
 	w.emit(Event{Type: EvAgentStatus, Agent: a.login, Group: a.group.name, Status: s, Tenant: a.tenant})
 	if s == StatusOffline {
 		w.requeueAll(a)
@@ -189,6 +193,7 @@ func (w *Workbench) SwitchTenant(login, tenant string) error {
 		w.setStatus(a, StatusOffline)
 	}
 	a.tenant = tenant
+	w.refresh(a)
 	w.emit(Event{Type: EvTenantSwitched, Agent: a.login, Group: a.group.name, Tenant: tenant})
 	return nil
 }
@@ -213,6 +218,7 @@ func (w *Workbench) SetCapacity(by, login string, n int) (warning string, err er
 		warning = "R-CAP-1: capacity above 1V6 is accepted, but 1V6 is the recommended maximum for service quality"
 	}
 	a.capacity = n
+	w.refresh(a)
 	w.emit(Event{Type: EvCapacitySet, Agent: a.login, Group: a.group.name, Capacity: n, Reason: warning})
 	return warning, nil
 }

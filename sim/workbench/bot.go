@@ -120,14 +120,7 @@ func (w *Workbench) transfer(c *conv, via string) {
 		w.emit(e)
 		return
 	}
-	online := false
-	for _, a := range c.group.agents {
-		if a.isAgent() && a.status == StatusOnline && a.tenant == TenantXianyu {
-			online = true
-			break
-		}
-	}
-	if !online {
+	if c.group.online == 0 {
 		w.say(c, SenderBot, nil, fmt.Sprintf(BotNobodyOnline, w.hotline(v)))
 		e := c.event(EvUnserved)
 		e.Reason = ReasonNobodyOnline
@@ -135,7 +128,7 @@ func (w *Workbench) transfer(c *conv, via string) {
 		return
 	}
 	c.state = StateQueued
-	c.group.queue = append(c.group.queue, c)
+	c.group.pushBack(c)
 	w.say(c, SenderBot, nil, BotQueued)
 	w.emit(c.event(EvQueued))
 }

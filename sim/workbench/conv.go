@@ -47,23 +47,32 @@ type Message struct {
 }
 
 type conv struct {
-	id         string
-	vendor     *vendor
-	group      *group
-	customer   *Customer
-	order      *Order
-	state      ConvState
-	agent      *account
-	handledBy  []string
-	msgs       []Message
-	createdAt  time.Time
-	pickedAt   time.Time // first pickup; a re-queue keeps it
-	endedAt    time.Time
-	responded  bool
-	endReason  string
-	rating     Rating
-	idleGen    int
-	idleTimers []clock.Timer
+	id           string
+	vendor       *vendor
+	group        *group
+	customer     *Customer
+	order        *Order
+	state        ConvState
+	agent        *account
+	handledBy    []string
+	msgs         []Message // the transcript; not kept with DiscardLog
+	nmsgs        int
+	createdAt    time.Time
+	pickedAt     time.Time // first pickup; a re-queue keeps it
+	endedAt      time.Time
+	responded    bool
+	endReason    string
+	rating       Rating
+	qprev, qnext *conv // neighbours in the group's queue
+
+	// R-IDLE-1 state: at most one idle timer per chat is pending at any
+	// time; when it fires it re-checks idleStart, so a customer message
+	// only disarms and an agent message only re-arms, neither schedules.
+	w           *Workbench
+	idleArmed   bool
+	idleWarned  bool
+	idlePending bool
+	idleStart   time.Time
 }
 
 // ConvView is a conversation as an agent or the customer sees it.
@@ -136,7 +145,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 	}
 	w.nextConv++
 	c := &conv{id: "c" + itoa(w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
-		state: StateBot, createdAt: w.clock.Now()}
+		state: StateBot, createdAt: w.clock.Now(), w: w}
 	w.convs[c.id] = c
 	v.group.nEntries++
 	w.emit(c.event(EvEntered))
@@ -156,13 +165,16 @@ func (w *Workbench) conv(id string) (*conv, error) {
 
 // say appends a message and emits it; it returns the message event.
 func (w *Workbench) say(c *conv, s Sender, a *account, text string) Event {
-	m := Message{Seq: len(c.msgs) + 1, At: w.clock.Now(), Sender: s, Text: text}
+	c.nmsgs++
+	m := Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Text: text}
 	e := c.event(EvMessage)
 	if a != nil {
 		m.Agent = a.login
 		e.Agent = a.login
 	}
-	c.msgs = append(c.msgs, m)
+	if !w.opts.DiscardLog {
+		c.msgs = append(c.msgs, m)
+	}
 	e.Sender, e.MsgSeq, e.Text = s, m.Seq, text
 	return w.emit(e)
 }
@@ -216,6 +228,9 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 	if err := checkText(text); err != nil {
 		return err
 	}
+	if !visible(text) {
+		return ruleErr(ErrInvalid, "R-KPI-1", "a reply needs visible text: spaces and zero-width characters alone answer nobody")
+	}
 	e := w.say(c, SenderAgent, a, text)
 	if !c.responded {
 		c.responded = true
@@ -223,7 +238,7 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 		fr.Ref = e.Seq
 		w.emit(fr)
 	}
-	if c.idleTimers == nil {
+	if !c.idleArmed {
 		w.startIdle(c)
 	}
 	return nil
@@ -277,10 +292,12 @@ func (w *Workbench) CustomerLeave(convID string) error {
 	case StateBot:
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
 		w.emit(c.event(EvEnded))
+		w.retire(c)
 	case StateQueued:
-		c.group.queue = slices.DeleteFunc(c.group.queue, func(q *conv) bool { return q == c })
+		c.group.unlink(c)
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
 		w.emit(c.event(EvAbandoned))
+		w.retire(c)
 	case StateAssigned:
 		w.end(c, ReasonCustomerLeft)
 	}
@@ -300,8 +317,10 @@ func (w *Workbench) end(c *conv, reason string) {
 	e := c.event(EvEnded)
 	e.Reason = reason
 	a.open = slices.DeleteFunc(a.open, func(q *conv) bool { return q == c })
+	w.refresh(a)
 	c.state, c.endedAt, c.endReason, c.agent = StateEnded, w.clock.Now(), reason, nil
 	w.emit(e)
+	w.retire(c)
 	if reason != ReasonAgentClosed {
 		w.notify(a, NotifyUserOffline, c)
 	}
@@ -331,34 +350,60 @@ func (w *Workbench) Rate(convID string, r Rating) error {
 	return nil
 }
 
-// startIdle arms R-IDLE-1: the customer owes a reply from now; warn at 4:00,
-// end at 5:00. A generation number makes a timer that fires after being
-// stopped (possible on the real clock) do nothing.
+// startIdle arms R-IDLE-1: the customer owes a reply from now; warn at
+// 4:00, end at 5:00 (D-IDLE-1).
 func (w *Workbench) startIdle(c *conv) {
-	c.idleGen++
-	gen := c.idleGen
-	live := func() bool { return c.idleGen == gen && c.state == StateAssigned }
-	c.idleTimers = []clock.Timer{
-		w.later(IdleWarnAfter, func() {
-			if live() {
-				w.say(c, SenderSystem, nil, IdleWarningText)
-				w.emit(c.event(EvIdleWarning))
-			}
-		}),
-		w.later(IdleEndAfter, func() {
-			if live() {
-				w.end(c, ReasonIdleTimeout)
-			}
-		}),
+	c.idleArmed, c.idleWarned, c.idleStart = true, false, w.clock.Now()
+	if !c.idlePending {
+		w.idleAfter(c, IdleWarnAfter)
 	}
 }
 
-func (w *Workbench) stopIdle(c *conv) {
-	c.idleGen++
-	for _, t := range c.idleTimers {
-		t.Stop()
+func (w *Workbench) stopIdle(c *conv) { c.idleArmed = false }
+
+// idleAfter schedules the chat's one idle timer: a typed timer on a clock
+// that takes them (the simulator's), else a closure through the guard.
+func (w *Workbench) idleAfter(c *conv, d time.Duration) {
+	c.idlePending = true
+	if s, ok := w.clock.(clock.Scheduler); ok && w.opts.Guard == nil {
+		s.Schedule(d, c, 0)
+		return
 	}
-	c.idleTimers = nil
+	w.clock.AfterFunc(d, func() {
+		if w.opts.Guard != nil {
+			w.opts.Guard(func() { c.Fire(0) })
+		} else {
+			c.Fire(0)
+		}
+	})
+}
+
+// Fire is the chat's idle timer. A timer of an idle period that has since
+// been disarmed, or re-armed later, does nothing or waits on.
+func (c *conv) Fire(int64) {
+	w := c.w
+	c.idlePending = false
+	if !c.idleArmed || c.state != StateAssigned {
+		return
+	}
+	due := c.idleStart.Add(IdleWarnAfter)
+	if c.idleWarned {
+		due = c.idleStart.Add(IdleEndAfter)
+	}
+	if now := w.clock.Now(); now.Before(due) {
+		w.idleAfter(c, due.Sub(now))
+		return
+	}
+	w.begin()
+	if !c.idleWarned {
+		c.idleWarned = true
+		w.say(c, SenderSystem, nil, IdleWarningText)
+		w.emit(c.event(EvIdleWarning))
+		w.idleAfter(c, IdleEndAfter-IdleWarnAfter)
+	} else {
+		w.end(c, ReasonIdleTimeout)
+	}
+	w.settle()
 }
 
 // notify raises an agent notification if the agent's 消息提醒 settings allow
@@ -432,7 +477,7 @@ func (w *Workbench) AgentConversations(login string) ([]ConvView, error) {
 // QueueLength is the number of chats waiting in a department's queue.
 func (w *Workbench) QueueLength(department string) int {
 	if g, ok := w.groups[department]; ok {
-		return len(g.queue)
+		return g.qlen
 	}
 	return 0
 }

@@ -87,7 +87,13 @@ func (w *Workbench) emit(e Event) Event {
 	e.Cmd = w.cmd
 	e.At = w.clock.Now()
 	if !w.opts.DiscardLog {
+		if n := w.opts.LogLimit; n > 0 && len(w.log) >= 2*n {
+			// Drop the oldest half at once: amortised O(1) per event.
+			w.log = append(w.log[:0:0], w.log[len(w.log)-n:]...)
+		}
 		w.log = append(w.log, e)
+	} else {
+		w.stream.Observe(e)
 	}
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)
@@ -97,9 +103,28 @@ func (w *Workbench) emit(e Event) Event {
 
 // Events returns the events after seq (0 for all). The slice is a copy.
 func (w *Workbench) Events(after int64) []Event {
-	// Seq n sits at index n-1.
-	i := min(max(int(after), 0), len(w.log))
-	return append([]Event(nil), w.log[i:]...)
+	kept := w.kept()
+	return append([]Event(nil), kept[w.index(after, len(kept)):]...)
+}
+
+// kept is the part of the log within LogLimit, not copied.
+func (w *Workbench) kept() []Event {
+	if n := w.opts.LogLimit; n > 0 && len(w.log) > n {
+		return w.log[len(w.log)-n:]
+	}
+	return w.log
+}
+
+// index is where the events after seq start in the newest n of the log.
+func (w *Workbench) index(after int64, n int) int {
+	first := w.seq - int64(n) + 1 // seq of the oldest of the n
+	return int(min(max(after-first+1, 0), int64(n)))
+}
+
+// FirstSeq is the sequence number of the oldest event Events still has
+// (LastSeq+1 when there is none).
+func (w *Workbench) FirstSeq() int64 {
+	return w.seq - int64(len(w.kept())) + 1
 }
 
 // LastSeq returns the sequence number of the newest event.

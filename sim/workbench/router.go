@@ -5,30 +5,14 @@ import "slices"
 // dispatch gives the head of the group's queue to the best free agent until
 // the queue is empty or nobody is free: FIFO per skill group; least-loaded
 // online agent with free capacity; ties to the longest idle, then by login
-// so the choice is deterministic (R-CAP-1, R-WB-2, R-TEN-1).
+// so the choice is deterministic (R-CAP-1, R-WB-2, R-TEN-1). The best agent
+// is the top of the group's heap of eligible agents, so a pick costs
+// O(log n), not a scan of every agent.
 func (w *Workbench) dispatch(g *group) {
-	for len(g.queue) > 0 {
-		a := pick(g.agents)
-		if a == nil {
-			return
-		}
-		c := g.queue[0]
-		g.queue = g.queue[1:]
-		w.assign(c, a)
+	for g.qlen > 0 && len(g.ready) > 0 {
+		c := g.popFront()
+		w.assign(c, g.ready[0])
 	}
-}
-
-func pick(agents []*account) *account {
-	var best *account
-	for _, a := range agents {
-		if !a.eligible() {
-			continue
-		}
-		if best == nil || better(a, best) {
-			best = a
-		}
-	}
-	return best
 }
 
 func better(a, b *account) bool {
@@ -39,6 +23,131 @@ func better(a, b *account) bool {
 		return a.idleSince.Before(b.idleSince)
 	}
 	return a.login < b.login
+}
+
+// refresh must follow every change of an agent's status, tenant, capacity,
+// open chats or idle time: it keeps the group's count of agents online
+// (for D-RT-1) and its heap of agents the router may pick.
+func (w *Workbench) refresh(a *account) {
+	g := a.group
+	if g == nil || !a.isAgent() {
+		return
+	}
+	online := a.status == StatusOnline && a.tenant == TenantXianyu
+	if online != a.countedOnline {
+		a.countedOnline = online
+		if online {
+			g.online++
+		} else {
+			g.online--
+		}
+	}
+	switch ok := a.eligible(); {
+	case ok && a.heapIdx < 0:
+		a.heapIdx = len(g.ready)
+		g.ready = append(g.ready, a)
+		g.up(a.heapIdx)
+	case ok:
+		if !g.up(a.heapIdx) {
+			g.down(a.heapIdx)
+		}
+	case a.heapIdx >= 0:
+		i, last := a.heapIdx, len(g.ready)-1
+		g.swap(i, last)
+		g.ready[last] = nil
+		g.ready = g.ready[:last]
+		a.heapIdx = -1
+		if i < last {
+			if !g.up(i) {
+				g.down(i)
+			}
+		}
+	}
+}
+
+func (g *group) swap(i, j int) {
+	h := g.ready
+	h[i], h[j] = h[j], h[i]
+	h[i].heapIdx, h[j].heapIdx = i, j
+}
+
+// up moves entry i towards the root; it reports whether it moved.
+func (g *group) up(i int) bool {
+	moved := false
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(g.ready[i], g.ready[p]) {
+			break
+		}
+		g.swap(i, p)
+		i, moved = p, true
+	}
+	return moved
+}
+
+func (g *group) down(i int) {
+	n := len(g.ready)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && better(g.ready[r], g.ready[l]) {
+			m = r
+		}
+		if !better(g.ready[m], g.ready[i]) {
+			return
+		}
+		g.swap(i, m)
+		i = m
+	}
+}
+
+// The queue is an intrusive doubly linked list: joining at either end,
+// leaving from the middle (abandonment) and taking the head are O(1).
+
+func (g *group) pushBack(c *conv) {
+	c.qprev, c.qnext = g.qtail, nil
+	if g.qtail != nil {
+		g.qtail.qnext = c
+	} else {
+		g.qhead = c
+	}
+	g.qtail = c
+	g.qlen++
+}
+
+func (g *group) pushFront(c *conv) {
+	c.qprev, c.qnext = nil, g.qhead
+	if g.qhead != nil {
+		g.qhead.qprev = c
+	} else {
+		g.qtail = c
+	}
+	g.qhead = c
+	g.qlen++
+}
+
+func (g *group) unlink(c *conv) {
+	if c.qprev != nil {
+		c.qprev.qnext = c.qnext
+	} else {
+		g.qhead = c.qnext
+	}
+	if c.qnext != nil {
+		c.qnext.qprev = c.qprev
+	} else {
+		g.qtail = c.qprev
+	}
+	c.qprev, c.qnext = nil, nil
+	g.qlen--
+}
+
+func (g *group) popFront() *conv {
+	c := g.qhead
+	g.unlink(c)
+	return c
 }
 
 // assign hands a chat to an agent: pickup time on the first pickup, the
@@ -56,6 +165,7 @@ func (w *Workbench) assign(c *conv, a *account) {
 	}
 	a.open = append(a.open, c)
 	a.idleSince = now
+	w.refresh(a)
 	e := c.event(EvAssigned)
 	if again {
 		e.Reason = "reassigned"
@@ -77,13 +187,14 @@ func (w *Workbench) assign(c *conv, a *account) {
 func (w *Workbench) requeueAll(a *account) {
 	open := a.open
 	a.open = nil
+	w.refresh(a)
 	for i := len(open) - 1; i >= 0; i-- {
 		c := open[i]
 		w.stopIdle(c)
 		e := c.event(EvRequeued)
 		e.Reason = ReasonAgentOffline
 		c.state, c.agent = StateQueued, nil
-		c.group.queue = append([]*conv{c}, c.group.queue...)
+		c.group.pushFront(c)
 		w.emit(e)
 	}
 }

@@ -3,6 +3,7 @@ package workbench
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -16,13 +17,17 @@ type vendor struct {
 
 // group is a skill group (技能组), one per vendor: its queue and welcome.
 type group struct {
-	name     string
-	vendor   *vendor
-	queue    []*conv // FIFO; re-queued chats go to the front
-	welcome  string  // R-WEL-1: beats the agent's own
-	closing  string
-	agents   []*account
-	nEntries int
+	name   string
+	vendor *vendor
+	// The queue, FIFO; re-queued chats go to the front (D-ROUTE-2).
+	qhead, qtail *conv
+	qlen         int
+	ready        []*account // agents the router may pick, a heap by better()
+	online       int        // agents 在线 under 闲鱼BU (D-RT-1)
+	welcome      string     // R-WEL-1: beats the agent's own
+	closing      string
+	agents       []*account
+	nEntries     int
 }
 
 // AddVendor registers a vendor, its skill group and its accounts. It returns
@@ -68,6 +73,8 @@ func (w *Workbench) AddVendor(cfg VendorConfig) ([]string, error) {
 	v.group = g
 	w.vendors[cfg.ID] = v
 	w.groups[g.name] = g
+	i, _ := slices.BinarySearchFunc(w.groupList, g.name, func(x *group, n string) int { return strings.Compare(x.name, n) })
+	w.groupList = slices.Insert(w.groupList, i, g)
 	for _, a := range cfg.Accounts {
 		if err := w.addAccount(g, a); err != nil {
 			return warnings, err
@@ -99,6 +106,7 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 		closing:  a.Closing,
 		desktop:  true,
 		sound:    true,
+		heapIdx:  -1,
 	}
 	if acc.tenant == "" {
 		acc.tenant = TenantXianyu
@@ -115,6 +123,7 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 	w.accounts[a.Login] = acc
 	if acc.role != RoleOperations {
 		g.agents = append(g.agents, acc)
+		w.refresh(acc)
 		w.emit(Event{Type: EvAgentAdded, Agent: acc.login, Group: g.name, Tenant: acc.tenant, Capacity: acc.capacity, Status: acc.status, Reason: string(acc.role)})
 	}
 	return nil

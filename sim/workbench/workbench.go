@@ -1,7 +1,6 @@
 package workbench
 
 import (
-	"sort"
 	"time"
 
 	"routecheck/sim/clock"
@@ -17,8 +16,17 @@ type Options struct {
 	Guard func(func())
 	// OnEvent, if set, sees every event as it is emitted.
 	OnEvent func(Event)
-	// DiscardLog keeps no log in memory (long simulations use OnEvent).
+	// DiscardLog keeps no log and no transcripts in memory (long
+	// simulations use OnEvent). Ended chats and their anonymous customers
+	// are then released after the RetainEnded most recent ones, so memory
+	// follows open chats; KPIs and Service Insight come from a KPIStream.
 	DiscardLog bool
+	// LogLimit, if above 0, keeps only the newest LogLimit events in memory
+	// (a long-running server); Events and Service Insight see those.
+	LogLimit int
+	// RetainEnded is how many ended chats stay readable (for a late rating
+	// or a last look) with DiscardLog; 0 means 10,000.
+	RetainEnded int
 }
 
 // Workbench is the whole simulated workbench: vendors, accounts, customers,
@@ -27,18 +35,25 @@ type Workbench struct {
 	clock clock.Clock
 	opts  Options
 
-	seq int64
-	cmd int64
-	log []Event
+	seq   int64
+	cmd   int64
+	log   []Event
+	dummy []byte // see dummyHash
 
 	vendors   map[string]*vendor // by vendor ID
 	groups    map[string]*group  // by department name
+	groupList []*group           // sorted by name
 	accounts  map[string]*account
 	customers map[string]*Customer
 	orders    map[string]*Order
 	convs     map[string]*conv
 
 	nextCustomer, nextOrder, nextConv, nextReply int
+
+	// With DiscardLog: the KPI stream and the ring of recently ended chats.
+	stream *KPIStream
+	ended  []*conv
+	endedN int
 }
 
 // New returns an empty workbench on the given clock.
@@ -52,7 +67,44 @@ func New(c clock.Clock, opts Options) *Workbench {
 		customers: map[string]*Customer{},
 		orders:    map[string]*Order{},
 		convs:     map[string]*conv{},
+		stream:    streamIf(opts.DiscardLog),
 	}
+}
+
+// Stream is the KPI stream kept with DiscardLog (nil with the log on).
+func (w *Workbench) Stream() *KPIStream { return w.stream }
+
+func streamIf(on bool) *KPIStream {
+	if on {
+		return NewKPIStream()
+	}
+	return nil
+}
+
+// retire is called when a chat ends. With DiscardLog the chat joins a ring
+// of recently ended chats; the one it pushes out is forgotten with its
+// anonymous customer, so memory follows open chats, not total chats.
+func (w *Workbench) retire(c *conv) {
+	if !w.opts.DiscardLog {
+		return
+	}
+	n := w.opts.RetainEnded
+	if n <= 0 {
+		n = 10_000
+	}
+	if len(w.ended) < n {
+		w.ended = append(w.ended, c)
+		return
+	}
+	i := w.endedN % n
+	old := w.ended[i]
+	w.ended[i] = c
+	w.endedN++
+	delete(w.convs, old.id)
+	if !old.customer.Test && old.order == nil {
+		delete(w.customers, old.customer.ID)
+	}
+	w.stream.Forget(old.id)
 }
 
 // Now is the workbench's time.
@@ -64,19 +116,11 @@ func (w *Workbench) begin() { w.cmd++ }
 
 // settle hands freed capacity to the head of every queue before a command
 // returns, so no customer waits while an agent could take them (R-CAP-1).
+// Groups go in name order (groupList is kept sorted) so runs repeat.
 func (w *Workbench) settle() {
-	for _, name := range w.groupNames() {
-		w.dispatch(w.groups[name])
+	for _, g := range w.groupList {
+		w.dispatch(g)
 	}
-}
-
-func (w *Workbench) groupNames() []string {
-	names := make([]string, 0, len(w.groups))
-	for n := range w.groups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // later schedules f on the clock, through the owner's guard.

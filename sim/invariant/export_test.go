@@ -1,0 +1,7 @@
+package invariant
+
+// Steps is the work Observe has done so far (one per event plus loop items).
+func (c *Checker) Steps() int { return c.steps }
+
+// LiveChats is how many chats the checker keeps state for.
+func (c *Checker) LiveChats() int { return len(c.chats) }

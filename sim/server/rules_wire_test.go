@@ -1,0 +1,522 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"routecheck/sim/actors"
+	wb "routecheck/sim/workbench"
+)
+
+// Rules checked over real sockets (docs/protocol.md), each shown to fail
+// when its code is broken.
+
+// waitEvent polls the event log until match holds for one event.
+func waitEvent(t *testing.T, w *world, what string, match func(wb.Event) bool) wb.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
+	defer cancel()
+	for {
+		evs, err := w.ops.Events(ctx, 0)
+		if err == nil {
+			for _, e := range evs {
+				if match(e) {
+					return e
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no event: %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// countEvents counts the events of the log that match, now.
+func countEvents(t *testing.T, w *world, match func(wb.Event) bool) int {
+	t.Helper()
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range evs {
+		if match(e) {
+			n++
+		}
+	}
+	return n
+}
+
+// R-IDLE-1 over the wire: the customer gets the exact warning at 4:00 of
+// silence after the agent's message and the chat ends at 5:00; a customer
+// message stops the count and the next agent message starts it again.
+func TestIdleTimeoutOverTheWire(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	c, conv := w.transferred("A", a)
+	isWarning := func(e wb.Event) bool { return e.Conv == conv.ID && e.Type == wb.EvIdleWarning }
+	isEnd := func(e wb.Event) bool { return e.Conv == conv.ID && e.Type == wb.EvEnded }
+	reply := func(text string) {
+		t.Helper()
+		if err := a.Reply(conv.ID, text); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == text }); err != nil {
+			t.Fatalf("reply %q: %v", text, err)
+		}
+	}
+	reply("您好，请问有什么可以帮您")
+	w.clock.Advance(4*time.Minute - time.Millisecond)
+	if countEvents(t, w, isWarning) != 0 {
+		t.Fatal("R-IDLE-1: warned before 4:00")
+	}
+	w.clock.Advance(time.Millisecond)
+	if _, _, err := c.WaitMessage(w.ctx, 0, "system", func(s string) bool { return s == wb.IdleWarningText }); err != nil {
+		t.Fatalf("R-IDLE-1: the customer did not get the exact warning at 4:00: %v", err)
+	}
+	if err := c.Say("还在"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.WaitMessage(w.ctx, conv.ID, "customer", func(s string) bool { return s == "还在" }); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(10 * time.Minute) // the agent owes a reply: never a timeout
+	if countEvents(t, w, isEnd) != 0 {
+		t.Fatal("R-IDLE-1: an agent who does not reply must never cause a disconnect")
+	}
+	reply("好的，请稍等")
+	w.clock.Advance(5*time.Minute - time.Millisecond)
+	if countEvents(t, w, isEnd) != 0 {
+		t.Fatal("R-IDLE-1: ended before 5:00 after the last agent message")
+	}
+	w.clock.Advance(time.Millisecond)
+	if _, _, err := c.WaitState(w.ctx, 0, "ended"); err != nil {
+		t.Fatalf("R-IDLE-1: no end 5:00 after the re-armed timer: %v", err)
+	}
+	f, err := a.WaitFrame(w.ctx, func(f actors.Frame) bool { return f.Type == "ended" && f.ConvID() == conv.ID })
+	if err != nil || f.Reason != wb.ReasonIdleTimeout {
+		t.Fatalf("R-IDLE-1: agent's ended frame %+v, %v; want reason %s", f, err, wb.ReasonIdleTimeout)
+	}
+	if n := countEvents(t, w, isWarning); n != 2 {
+		t.Fatalf("R-IDLE-1: %d warnings, want one per silence", n)
+	}
+}
+
+// R-VEN-1, D-RT-1: with nobody 在线 a transfer is refused by the bot, which
+// offers the robot card's hotline; the request counts as not picked up.
+func TestRefusedTransferOffersHotline(t *testing.T) {
+	w := newWorld(t)
+	c := w.customer("A")
+	if err := c.Say(wb.TransferText); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.WaitMessage(w.ctx, 0, "bot", func(s string) bool { return strings.Contains(s, "400-1") }); err != nil {
+		t.Fatalf("R-VEN-1: the bot did not offer the hotline: %v", err)
+	}
+	f, _, err := c.WaitFrame(w.ctx, 0, func(f actors.Frame) bool { return f.Type == "state" && f.State == "bot" })
+	if err != nil || f.Reason != wb.ReasonNobodyOnline {
+		t.Fatalf("D-RT-1: state frame %+v, %v; want the chat back with the bot, reason %s", f, err, wb.ReasonNobodyOnline)
+	}
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := wb.ComputeKPIs(evs, wb.KPIFilter{Traffic: wb.TrafficAll}); k.ServiceRequests != 1 || k.Abandoned != 1 || k.PickedUp != 0 {
+		t.Fatalf("R-KPI-1: %+v; want one request, not picked up", k)
+	}
+}
+
+// D-WS-2: closing the bot page leaves the chat. In the queue it is an
+// abandonment (R-KPI-1); with an agent the chat ends and the agent is told.
+func TestClosedBotPageEndsChat(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	var out struct{ Capacity int }
+	if err := w.ops.API(w.ctx, http.MethodPut, "/api/agents/A-a1/capacity", map[string]int{"capacity": 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	held, conv := w.transferred("A", a)
+	queued := w.customer("A")
+	if err := queued.Say(wb.TransferText); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := queued.WaitState(w.ctx, 0, "queued"); err != nil {
+		t.Fatal(err)
+	}
+	if err := queued.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, w, "abandoned after the queued customer closed the page", func(e wb.Event) bool {
+		return e.Conv == queued.Conv && e.Type == wb.EvAbandoned
+	})
+	if err := held.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.WaitFrame(w.ctx, func(f actors.Frame) bool { return f.Type == "ended" && f.ConvID() == conv.ID })
+	if err != nil || f.Reason != wb.ReasonCustomerLeft {
+		t.Fatalf("D-WS-2: agent's ended frame %+v, %v; want reason %s", f, err, wb.ReasonCustomerLeft)
+	}
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := wb.ComputeKPIs(evs, wb.KPIFilter{Traffic: wb.TrafficAll})
+	if k.ServiceRequests != 2 || k.PickedUp != 1 || k.Abandoned != 1 || k.Waiting != 0 {
+		t.Fatalf("R-KPI-1: %+v; want 2 requests, 1 picked up, 1 abandoned", k)
+	}
+}
+
+// A send frame without text is refused with an error frame naming the
+// missing field; nothing reaches the customer or the log.
+func TestSendWithoutTextRefused(t *testing.T) {
+	w := newWorld(t)
+	r := dialAgent(t, w, "A-a1")
+	r.send(map[string]any{"type": "status", "seq": 1, "status": "在线"})
+	c := w.customer("A")
+	if err := c.Say(wb.TransferText); err != nil {
+		t.Fatal(err)
+	}
+	r.wait(func(f actors.Frame) bool { return f.Type == "assigned" })
+	r.send(map[string]any{"type": "send", "seq": 2, "conv": c.Conv})
+	r.send(map[string]any{"type": "send", "seq": 3, "conv": c.Conv, "text": ""})
+	for _, seq := range []int64{2, 3} {
+		f := r.wait(func(f actors.Frame) bool { return f.Type == "error" && refOf(f) == seq })
+		if f.Code != "missing_field" || !strings.Contains(f.Message, "text") {
+			t.Fatalf("send without text (seq %d): error %q %q; want missing_field naming text", seq, f.Code, f.Message)
+		}
+	}
+	r.send(map[string]any{"type": "send", "seq": 4, "conv": c.Conv, "text": "您好"})
+	if _, _, err := c.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "您好" }); err != nil {
+		t.Fatal(err)
+	}
+	if n := countEvents(t, w, func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Sender == wb.SenderAgent }); n != 1 {
+		t.Fatalf("%d agent messages in the log, want only the one with text", n)
+	}
+}
+
+// Every client frame type is taken once: a frame resent with a sequence
+// number already accepted is refused as stale and has no effect.
+func TestResentFramesRefusedForEveryType(t *testing.T) {
+	w := newWorld(t)
+	r := dialAgent(t, w, "A-a1")
+	c := w.customer("A")
+	customerFrames := []string{
+		`{"type":"say","seq":1,"text":"多久到账?"}`,
+		`{"type":"button","seq":2,"label":"热线"}`,
+		`{"type":"say","seq":3,"text":"转人工"}`,
+		`{"type":"ping","seq":4}`,
+	}
+	agentFrames := func(conv string) []map[string]any {
+		return []map[string]any{
+			{"type": "status", "seq": 1, "status": "在线"},
+			{"type": "sync", "seq": 2},
+			{"type": "ping", "seq": 3},
+			{"type": "send", "seq": 4, "conv": conv, "text": "您好"},
+			{"type": "close", "seq": 5, "conv": conv},
+		}
+	}
+	frames := agentFrames(c.Conv)
+	r.send(frames[0])
+	r.send(frames[0])
+	r.wait(func(f actors.Frame) bool { return f.Type == "status" })
+	for _, raw := range customerFrames {
+		for range 2 {
+			if err := c.SendRaw([]byte(raw)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r.wait(func(f actors.Frame) bool { return f.Type == "assigned" })
+	for _, f := range frames[1:] {
+		r.send(f)
+		r.send(f)
+	}
+	r.wait(func(f actors.Frame) bool { return f.Type == "ended" })
+	r.send(map[string]any{"type": "ping", "seq": 6})
+	r.wait(func(f actors.Frame) bool { return f.Type == "pong" && refOf(f) == 6 })
+	for _, f := range frames {
+		seq := int64(f["seq"].(int))
+		if n := r.count(func(fr actors.Frame) bool { return fr.Type == "error" && fr.Code == "stale_seq" && refOf(fr) == seq }); n != 1 {
+			t.Errorf("agent %s frame resent with seq %d: %d stale_seq errors, want 1", f["type"], seq, n)
+		}
+	}
+	if n := r.count(func(fr actors.Frame) bool { return fr.Type == "pong" }); n != 2 {
+		t.Errorf("agent got %d pongs, want 2 (the resent ping is refused)", n)
+	}
+	if err := c.SendRaw([]byte(`{"type":"ping","seq":9}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.WaitFrame(w.ctx, 0, func(f actors.Frame) bool { return f.Type == "pong" && refOf(f) == 9 }); err != nil {
+		t.Fatal(err)
+	}
+	for i := range customerFrames {
+		seq := int64(i + 1)
+		n := 0
+		for _, f := range c.Frames() {
+			if f.Type == "error" && f.Code == "stale_seq" && refOf(f) == seq {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("customer frame %s resent: %d stale_seq errors, want 1", customerFrames[i], n)
+		}
+	}
+	count := func(match func(wb.Event) bool) int { return countEvents(t, w, match) }
+	if n := count(func(e wb.Event) bool { return e.Type == wb.EvTransferRequest }); n != 1 {
+		t.Errorf("%d transfer requests from a resent say frame, want 1", n)
+	}
+	if n := count(func(e wb.Event) bool {
+		return e.Type == wb.EvMessage && e.Sender == wb.SenderBot && strings.Contains(e.Text, "400-1")
+	}); n != 1 {
+		t.Errorf("resent button: the hotline answer is in the log %d times, want 1", n)
+	}
+	if n := count(func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Text == "多久到账?" }); n != 1 {
+		t.Errorf("resent say: the message is in the log %d times, want 1", n)
+	}
+	if n := count(func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Sender == wb.SenderAgent }); n != 1 {
+		t.Errorf("resent send: %d agent messages in the log, want 1", n)
+	}
+}
+
+// Every chat message reaches each socket exactly once, whoever wrote it
+// (customer, bot, agent, the system welcome), across a reload of the
+// workbench and of the bot page: the history in hello/assigned and the
+// message frames never repeat a msg_seq and leave none out.
+func TestEveryMessageDeliveredOnce(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	// a known customer, so the bot page can reload into the chat
+	cust, err := w.ops.CreateTestCustomer(w.ctx, "测试买家")
+	w.must(cust, err)
+	e, err := w.ops.Entry(w.ctx, "A", cust.ID, "")
+	w.must(e, err)
+	c, err := actors.Enter(w.ctx, e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Say(wb.TransferText); err != nil {
+		t.Fatal(err)
+	}
+	conv, _, err := a.WaitAssigned(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	say := func(from, text string) {
+		t.Helper()
+		var err error
+		if from == "customer" {
+			err = c.Say(text)
+		} else {
+			err = a.Reply(conv.ID, text)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitEvent(t, w, "message "+text, func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Text == text })
+	}
+	say("customer", "一")
+	say("agent", "您好")
+	if _, err := a.WaitMessage(w.ctx, conv.ID, "agent", func(s string) bool { return s == "您好" }); err != nil {
+		t.Fatal(err)
+	}
+	first := a
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	say("customer", "二") // while the workbench is closed
+	a = actors.NewAgent(w.base, "A-a1")
+	w.must(a.SignIn(w.ctx, pw))
+	if err := a.Connect(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	say("agent", "请讲")
+	// the bot page reloads into the same chat (conv=, D-WS-2)
+	entry := w.base + "/bot?" + url.Values{"v": {"A"}, "t": {c.Token}, "conv": {conv.ID}}.Encode()
+	c2, err := actors.Enter(w.ctx, entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c2.Close() })
+	if c2.Conv != conv.ID {
+		t.Fatalf("the reloaded bot page opened %s, want %s", c2.Conv, conv.ID)
+	}
+	old := c
+	c = c2
+	say("customer", "三")
+	say("agent", "好的")
+	if _, _, err := c.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "好的" }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.WaitMessage(w.ctx, conv.ID, "agent", func(s string) bool { return s == "好的" }); err != nil {
+		t.Fatal(err)
+	}
+	total := countEvents(t, w, func(e wb.Event) bool { return e.Type == wb.EvMessage && e.Conv == conv.ID })
+	for _, sock := range []struct {
+		name   string
+		frames []actors.Frame
+		want   int // messages up to its last
+	}{
+		{"first workbench", first.Frames(), 5}, // greeting, 转人工, welcome, 一, 您好
+		{"reloaded workbench", a.Frames(), total},
+		{"bot page", old.Frames(), total},
+		{"reloaded bot page", c.Frames(), total},
+	} {
+		seqs := allSeqs(sock.frames, conv.ID)
+		for s := 1; s <= sock.want; s++ {
+			if seqs[s] != 1 {
+				t.Errorf("%s: msg_seq %d delivered %d times, want once (all: %v)", sock.name, s, seqs[s], seqs)
+			}
+		}
+	}
+}
+
+// allSeqs counts, per msg_seq, every message of conv a socket received,
+// whoever wrote it: message frames and the history in hello and assigned.
+func allSeqs(frames []actors.Frame, conv string) map[int]int {
+	n := map[int]int{}
+	for _, f := range frames {
+		var msgs []actors.ChatMessage
+		switch f.Type {
+		case "message":
+			if f.ConvID() == conv {
+				n[f.MsgSeq]++
+			}
+		case "hello":
+			if f.ConvID() == conv { // the bot page
+				msgs = f.Messages
+			}
+			for _, c := range f.Conversations { // the workbench
+				if c.ID == conv {
+					msgs = append(msgs, c.Messages...)
+				}
+			}
+		case "assigned":
+			if c, ok := f.Conversation(); ok && c.ID == conv {
+				msgs = c.Messages
+			}
+		}
+		for _, m := range msgs {
+			n[m.Seq]++
+		}
+	}
+	return n
+}
+
+func refOf(f actors.Frame) int64 {
+	var x struct {
+		Ref int64 `json:"ref"`
+	}
+	_ = json.Unmarshal(f.Raw, &x)
+	return x.Ref
+}
+
+// rawAgent is an agent socket that sends frames exactly as given (its own
+// seq numbers), for tests of what the server refuses.
+type rawAgent struct {
+	t   *testing.T
+	ctx context.Context
+	ws  *websocket.Conn
+	mu  sync.Mutex
+	rec []actors.Frame
+	got chan struct{}
+}
+
+// dialAgent logs in over HTTP and opens the agent socket with the session.
+func dialAgent(t *testing.T, w *world, login string) *rawAgent {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+	body := strings.NewReader(`{"login":"` + login + `","password":"` + pw + `"}`)
+	resp, err := hc.Post(w.base+"/api/login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login %s: HTTP %d", login, resp.StatusCode)
+	}
+	u, _ := url.Parse(w.base + "/ws/agent")
+	h := http.Header{}
+	for _, ck := range jar.Cookies(u) {
+		h.Add("Cookie", ck.String())
+	}
+	ws, _, err := websocket.DefaultDialer.DialContext(w.ctx, "ws"+strings.TrimPrefix(w.base, "http")+"/ws/agent", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rawAgent{t: t, ctx: w.ctx, ws: ws, got: make(chan struct{}, 1)}
+	t.Cleanup(func() { ws.Close() })
+	go func() {
+		for {
+			_, data, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var f actors.Frame
+			if json.Unmarshal(data, &f) != nil {
+				continue
+			}
+			f.Raw = data
+			r.mu.Lock()
+			r.rec = append(r.rec, f)
+			r.mu.Unlock()
+			select {
+			case r.got <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	r.wait(func(f actors.Frame) bool { return f.Type == "hello" })
+	return r
+}
+
+func (r *rawAgent) send(f map[string]any) {
+	r.t.Helper()
+	if err := r.ws.WriteJSON(f); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *rawAgent) count(match func(actors.Frame) bool) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, f := range r.rec {
+		if match(f) {
+			n++
+		}
+	}
+	return n
+}
+
+// wait returns the first received frame that matches, waiting for it.
+func (r *rawAgent) wait(match func(actors.Frame) bool) actors.Frame {
+	r.t.Helper()
+	for {
+		r.mu.Lock()
+		for _, f := range r.rec {
+			if match(f) {
+				r.mu.Unlock()
+				return f
+			}
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.got:
+		case <-r.ctx.Done():
+			r.t.Fatal("agent socket: the frame did not come")
+		}
+	}
+}

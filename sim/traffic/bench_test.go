@@ -1,0 +1,71 @@
+package traffic
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"routecheck/fixtures"
+)
+
+func pureProfile(tb testing.TB) *Profile {
+	tb.Helper()
+	p, err := LoadProfile("../../fixtures/traffic/pure-queueing.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkSimulate runs the pure queueing case (300 requests/h,
+// 20 agents x 3, always open) for one simulated week per iteration and
+// reports core events and chats per wall-clock second.
+func BenchmarkSimulate(b *testing.B) {
+	p := pureProfile(b)
+	v := fixtures.Demo().Config
+	var events, chats int64
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r, err := Run(Config{Vendor: v, Profile: p, Duration: 7 * 24 * time.Hour, Agents: 20, Capacity: 3, AlwaysOpen: true, Seed: uint64(i + 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += r.Events
+		chats += int64(r.Visitors)
+	}
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(events)/s, "events/s")
+	b.ReportMetric(float64(chats)/s, "chats/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events/op")
+}
+
+// BenchmarkSimulateHeap reports the live heap after 100k and after 1M
+// chats of the pure queueing case: memory must follow concurrent chats,
+// not total chats.
+func BenchmarkSimulateHeap(b *testing.B) {
+	p := pureProfile(b)
+	v := fixtures.Demo().Config
+	heapAfter := func(hours int) float64 {
+		var peak uint64
+		cfg := Config{Vendor: v, Profile: p, Duration: time.Duration(hours) * time.Hour, Agents: 20, Capacity: 3, AlwaysOpen: true, Seed: 1}
+		cfg.Progress = func(done time.Duration) {
+			if done >= cfg.Duration-time.Hour && peak == 0 {
+				runtime.GC()
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = m.HeapAlloc
+			}
+		}
+		if _, err := Run(cfg); err != nil {
+			b.Fatal(err)
+		}
+		return float64(peak)
+	}
+	for b.Loop() {
+		small := heapAfter(100_000 / 300)
+		large := heapAfter(1_000_000 / 300)
+		b.ReportMetric(small/(1<<20), "MiB@100k")
+		b.ReportMetric(large/(1<<20), "MiB@1M")
+		b.ReportMetric(large/small, "ratio")
+	}
+}
