@@ -195,15 +195,22 @@ func Run(ctx context.Context, opt Options) (*reports.Run, error) {
 }
 
 // habits are the fixture's rehearsal, or by default: every agent account
-// logs in, goes 在线 and replies at once.
+// logs in, goes 在线 and replies at once. A vendor whose only chat-takers
+// are department admins (agents who may also read Service Insight) has
+// those log in instead.
 func (r *runner) habits() []fixtures.AgentHabit {
 	if len(r.opt.Vendor.Rehearsal.Agents) > 0 {
 		return r.opt.Vendor.Rehearsal.Agents
 	}
 	var hs []fixtures.AgentHabit
-	for _, a := range r.cfg.Accounts {
-		if a.Role == wb.RoleAgent {
-			hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
+	for _, role := range []wb.Role{wb.RoleAgent, wb.RoleDeptAdmin} {
+		for _, a := range r.cfg.Accounts {
+			if a.Role == role {
+				hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
+			}
+		}
+		if len(hs) > 0 {
+			break
 		}
 	}
 	return hs

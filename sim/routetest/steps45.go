@@ -171,7 +171,8 @@ func (r *runner) refused(st *stepRec, name, expected, text string) {
 func (r *runner) freeOneFiller(st *stepRec) bool {
 	for _, login := range sortedLogins(r.agents) {
 		a := r.agents[login]
-		if len(a.fillers) == 0 {
+		// A place freed by an agent on 小休 takes no queued chat (R-WB-2).
+		if len(a.fillers) == 0 || a.habit.Status != string(wb.StatusOnline) || a.tenant != nil {
 			continue
 		}
 		conv := a.fillers[0]

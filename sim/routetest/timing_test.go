@@ -122,3 +122,44 @@ func table(t *testing.T, keep func(agents, capa, delay int) bool) {
 		}
 	}
 }
+
+// vendorWith is the table's vendor with the given accounts and rehearsal.
+func vendorWith(tb testing.TB, accounts, rehearsal string) *fixtures.Vendor {
+	tb.Helper()
+	y := `vendor: {id: timing, name: 时序演练服务商, business_line: 闲鱼小程序, hotline: 400-000-1234, department: 时序演练部, welcome: 您好}
+work_hours: {days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00"}
+bot_page:
+  robot_name: 小蜜
+  card_buttons: [{label: 在线客服, kind: online_agent}]
+  quick_phrases: [{text: 在线客服, transfer: true}]
+accounts:
+` + accounts + `  - {login: t-ops, password: t-ops-pass, role: operations}
+` + rehearsal
+	v, err := fixtures.Parse("t.yaml", []byte(y))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// Valid set-ups beyond the table that a route test must pass.
+func TestValidSetUpsPass(t *testing.T) {
+	for _, tc := range []struct{ name, accounts, rehearsal string }{
+		{"the only chat-taker is a department admin (default rehearsal)",
+			"  - {login: t-admin, password: t-admin-pass, role: dept_admin, capacity: 1}\n", ""},
+		{"an agent on 小休 holds chats, the 在线 one is at capacity: the 在线 one frees a place",
+			"  - {login: t-agent1, password: t-agent1-pass, capacity: 1}\n  - {login: t-agent2, password: t-agent2-pass, capacity: 1}\n",
+			"rehearsal:\n  agents:\n    - {login: t-agent1, status: 小休, open_chats: 1}\n    - {login: t-agent2, open_chats: 1, reply_delay: 29s}\n"},
+		{"two agents with their own delays side by side",
+			"  - {login: t-agent1, password: t-agent1-pass, capacity: 1}\n  - {login: t-agent2, password: t-agent2-pass, capacity: 1}\n",
+			"rehearsal:\n  agents:\n    - {login: t-agent1, reply_delay: 29s}\n    - {login: t-agent2, reply_delay: 17s}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := vendorWith(t, tc.accounts, tc.rehearsal)
+			rep := newWorld(t, v).rehearse(t, v)
+			if !rep.Passed || rep.KPIs.FirstResponseS >= 30 {
+				t.Fatal(failure(rep))
+			}
+		})
+	}
+}
