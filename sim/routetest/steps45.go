@@ -35,7 +35,7 @@ func (r *runner) await(st *stepRec, what string, wait func(context.Context) erro
 	defer cancel()
 	if wait(ctx) == nil {
 		st.harness("the harness timed out: %s came %s after --timeout %s ran out, so the workbench answers slower than that; repeat with a longer --timeout",
-			what, time.Since(start).Round(time.Millisecond), r.opt.wait())
+			what, time.Since(start).Round(time.Microsecond), r.opt.wait())
 	}
 	return err
 }
