@@ -128,9 +128,9 @@ func expectPasses(rep *reports.Run) {
 }
 
 var _ = DescribeTable("a valid vendor passes however short its places are (D-RUN-6)",
-	func(file string, wantNote string) {
+	func(ctx SpecContext, file string, wantNote string) {
 		v := load(file)
-		rep, err := routetest.Run(context.Background(), options(bundled(v, 24*time.Hour), v))
+		rep, err := routetest.Run(ctx, options(bundled(v, 24*time.Hour), v))
 		Expect(err).NotTo(HaveOccurred())
 		expectPasses(rep)
 		Expect(rep.Notes).To(ContainElement(ContainSubstring(wantNote)))
@@ -141,7 +141,7 @@ var _ = DescribeTable("a valid vendor passes however short its places are (D-RUN
 )
 
 var _ = Describe("a slow vendor is a KPI failure, not a broken route", func() {
-	It("R-KPI-1 a reply after 45 s reaches the customer: step 5 passes, 首响时长 is measured at 45 s and fails", func() {
+	It("R-KPI-1 a reply after 45 s reaches the customer: step 5 passes, 首响时长 is measured at 45 s and fails", func(ctx SpecContext) {
 		v, err := fixtures.Load(filepath.Join("..", "..", "fixtures", "testdata", "rehearsals", "late-reply.yaml"))
 		Expect(err).NotTo(HaveOccurred())
 		// The agents' 45 s are virtual: routetest.Jumping moves the
@@ -152,7 +152,7 @@ var _ = Describe("a slow vendor is a KPI failure, not a broken route", func() {
 		DeferCleanup(srv.Close)
 		opt := options(base, v)
 		opt.Clock = routetest.Jumping(vc)
-		rep, err := routetest.Run(context.Background(), opt)
+		rep, err := routetest.Run(ctx, opt)
 		Expect(err).NotTo(HaveOccurred())
 		for _, s := range rep.Steps {
 			Expect(s.Status).To(Equal(reports.StatusPassed), explain(s))
