@@ -55,7 +55,7 @@ func TestRunBrokenFixturesExitOne(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			code, out, errs := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "300ms", "--out", t.TempDir())
+			code, out, errs := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--out", t.TempDir())
 			if code != exitFail || !strings.Contains(out, "fix (R-") {
 				t.Fatalf("exit %d, want 1 with a fix\n%s%s", code, out, errs)
 			}
@@ -281,8 +281,8 @@ func TestTimeoutTooShortExitsThree(t *testing.T) {
 func TestRerunHintIsTheWholeCommand(t *testing.T) {
 	dir := t.TempDir()
 	f := fixturesDir + "broken/never-replies.yaml"
-	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "300ms", "--token-ttl", "2h", "--out", dir)
-	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 300ms --token-ttl 2h0m0s --out " + dir
+	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--token-ttl", "2h", "--out", dir)
+	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 1s --token-ttl 2h0m0s --out " + dir
 	if code != exitFail || !strings.Contains(out, want) {
 		t.Fatalf("exit %d, want the hint %q\n%s", code, want, out)
 	}
@@ -290,7 +290,7 @@ func TestRerunHintIsTheWholeCommand(t *testing.T) {
 		Rerun string `json:"rerun"`
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "broken-never-replies-5", "report.json"))
-	if json.Unmarshal(data, &rep) != nil || !strings.HasPrefix(rep.Rerun, "routecheck run --vendor "+f+" --seed 5 --timeout 300ms") {
+	if json.Unmarshal(data, &rep) != nil || !strings.HasPrefix(rep.Rerun, "routecheck run --vendor "+f+" --seed 5 --timeout 1s") {
 		t.Fatalf("report.json rerun %q", rep.Rerun)
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // grace is how long a wait that ran out goes on, to tell a vendor that
 // never acts from a --timeout too short for the harness itself.
-func (r *runner) grace() time.Duration { return max(time.Second, r.opt.wait()) }
+func (r *runner) grace() time.Duration { return max(2*time.Second, r.opt.wait()) }
 
 // await runs wait with --timeout as its own deadline. If that runs out, it
 // waits once more, for the grace: what comes then came too late for the
@@ -64,7 +64,7 @@ func (r *runner) step4(st *stepRec) {
 		c.cust, err = actors.Enter(r.ctx, e.URL)
 	}
 	if err != nil {
-		st.fail("second entry", "the bot page opens again", err.Error(), "R-RT-3", "")
+		st.failErr("second entry", "the bot page opens again", "", err, "R-RT-3", "")
 		return
 	}
 	r.chats = append(r.chats, c)
@@ -78,7 +78,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 	mark := c.cust.Mark()
 	c.requested = r.clock.Now()
 	if err := c.cust.Say(text); err != nil {
-		st.fail(name, "a human agent", err.Error(), "R-RT-4", "")
+		st.failErr(name, "a human agent", "", err, "R-RT-4", "")
 		return false
 	}
 	st.timing("in_bot "+c.title, c.requested.Sub(c.entered))
@@ -97,47 +97,76 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 		})
 		switch {
 		case err != nil:
-			st.fail(name, expected, "nothing within "+r.opt.wait().String()+": "+err.Error(), "R-RT-4", "check the routing configuration of the skill group with CCO")
+			st.failErr(name, expected, "nothing within "+r.opt.wait().String()+": ", err, "R-RT-4", "check the routing configuration of the skill group with CCO")
 			return false
 		case f.Type == "message":
 			r.refused(st, name, expected, f.Text)
 			return false
 		case f.State == string(wb.StateQueued):
-			// The router hands out free places in the command that queued
-			// the chat, so the workbench's own view says whether it waits.
-			var cv actors.Conversation
-			if err := r.ops.API(r.ctx, http.MethodGet, "/api/conversations/"+url.PathEscape(c.cust.Conv), nil, &cv); err != nil {
-				st.fail(name, expected, "conversation unreadable: "+err.Error(), "R-RT-4", "")
-				return false
+			if done, ok := r.waitForPlace(st, c, name, expected, mark); done {
+				return ok
 			}
-			if cv.State != string(wb.StateQueued) {
-				continue
-			}
-			if r.freeOneFiller(st) {
-				continue
-			}
-			if holder := r.testChatHolding(c); holder != nil {
-				// Places are short and one is the harness's own: a tester
-				// would finish the first chat before the next, so this one
-				// takes that place when step 5 ends the first (D-RUN-6).
-				c.deferred, c.mark = true, mark
-				st.ok(name, "the request reaches the queue of human agents",
-					fmt.Sprintf("queued behind the test chat %s on %s's last free place; it is picked up when that chat ends (step 5)", holder.title, holder.agent.Login))
-				r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("places are short (R-CAP-1): the test chat %s waited for the test chat %s to end", c.title, holder.title))
-				return true
-			}
-			// Nobody we rehearse can free a place: wait in the queue as a
-			// customer would, for a real agent to end a chat.
-			if err := r.await(st, "the pickup from the queue", func(ctx context.Context) (err error) {
-				f, _, err = c.cust.WaitState(ctx, mark, string(wb.StateAssigned))
-				return err
-			}); err != nil {
-				st.fail(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", "R-CAP-1",
-					"all online agents are at their maximum concurrent chats: end a chat, bring another agent online, or ask operations to raise the capacity (V级管理, at most 1V6 advised)")
-				return false
-			}
+			continue // assigned meanwhile: its frame follows
 		}
 		return r.assigned(st, c, name, f)
+	}
+}
+
+// waitForPlace follows a chat the workbench queued (R-CAP-1): a rehearsed
+// agent ends an older chat, or the chat waits for the harness's own test
+// chat (deferred to step 5), or for anyone to free a place. done is false
+// when the chat was assigned meanwhile and its frame is still to be read;
+// otherwise ok is the transfer's outcome.
+func (r *runner) waitForPlace(st *stepRec, c *chat, name, expected string, mark int) (done, ok bool) {
+	pickedUp := func() (actors.Frame, error) {
+		var f actors.Frame
+		err := r.await(st, "the pickup from the queue", func(ctx context.Context) (err error) {
+			f, _, err = c.cust.WaitState(ctx, mark, string(wb.StateAssigned))
+			return err
+		})
+		return f, err
+	}
+	for {
+		// The router hands out free places in the command that queued the
+		// chat, so the workbench's own view says whether it waits.
+		var cv actors.Conversation
+		if err := r.ops.API(r.ctx, http.MethodGet, "/api/conversations/"+url.PathEscape(c.cust.Conv), nil, &cv); err != nil {
+			st.failErr(name, expected, "conversation unreadable: ", err, "R-RT-4", "")
+			return true, false
+		}
+		if cv.State != string(wb.StateQueued) {
+			return false, false
+		}
+		if r.freeOneFiller(st) {
+			// The freed place goes to the head of the queue (D-ROUTE-1):
+			// this chat, unless others wait ahead of it; then look again.
+			if f, err := pickedUp(); err == nil {
+				return true, r.assigned(st, c, name, f)
+			}
+			if r.ctx.Err() != nil || st.Error != "" {
+				return true, false
+			}
+			continue
+		}
+		if holder := r.testChatHolding(c); holder != nil {
+			// Places are short and one is the harness's own: a tester would
+			// finish the first chat before the next, so this one takes that
+			// place when step 5 ends the first (D-RUN-6).
+			c.deferred, c.mark = true, mark
+			st.ok(name, "the request reaches the queue of human agents",
+				fmt.Sprintf("queued behind the test chat %s on %s's last free place; it is picked up when that chat ends (step 5)", holder.title, holder.agent.Login))
+			r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("places are short (R-CAP-1): the test chat %s waited for the test chat %s to end", c.title, holder.title))
+			return true, true
+		}
+		// Nobody we rehearse can free a place: wait in the queue as a
+		// customer would, for a real agent to end a chat.
+		f, err := pickedUp()
+		if err != nil {
+			st.fail(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", "R-CAP-1",
+				"all online agents are at their maximum concurrent chats: end a chat, bring another agent online, or ask operations to raise the capacity (V级管理, at most 1V6 advised)")
+			return true, false
+		}
+		return true, r.assigned(st, c, name, f)
 	}
 }
 
@@ -209,7 +238,7 @@ func (r *runner) assigned(st *stepRec, c *chat, name string, by actors.Frame) bo
 		return err
 	})
 	if err != nil {
-		st.fail(name, "the agent's workbench shows the chat", "nothing on "+login+"'s workbench: "+err.Error(), "R-RT-4", "")
+		st.failErr(name, "the agent's workbench shows the chat", "nothing on "+login+"'s workbench: ", err, "R-RT-4", "")
 		return false
 	}
 	st.ok(name, "a human agent takes the chat", "assigned to "+c.agent.Login)
@@ -312,7 +341,7 @@ func (r *runner) pickDeferred(st *stepRec, c *chat) bool {
 func (r *runner) exchange(st *stepRec, c *chat, n int) {
 	msg := fmt.Sprintf("路由测试消息 订单 %s trace %s #%d", r.order.ID, r.rep.TraceID, n)
 	if err := c.cust.Say(msg); err != nil {
-		st.fail("test message", "sent", err.Error(), "R-RT-5", "")
+		st.failErr("test message", "sent", "", err, "R-RT-5", "")
 		return
 	}
 	a := c.agent
@@ -369,12 +398,12 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		_, _, err := c.cust.WaitState(ctx, mark, string(wb.StateEnded))
 		return err
 	}); err != nil {
-		st.fail("close", "chat ended", err.Error(), "R-RT-5", "")
+		st.failErr("close", "chat ended", "", err, "R-RT-5", "")
 		return
 	}
 	mark = c.cust.Mark()
 	if err := c.cust.Rate(string(wb.RatingVerySatisfied)); err != nil {
-		st.fail("rating", "rated 非常满意", err.Error(), "R-KPI-1", "")
+		st.failErr("rating", "rated 非常满意", "", err, "R-KPI-1", "")
 		return
 	}
 	var f actors.Frame

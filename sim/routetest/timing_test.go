@@ -68,8 +68,7 @@ func newWorld(t *testing.T, v *fixtures.Vendor) *world {
 	return &world{vc: vc, base: base}
 }
 
-// rehearse runs the route test of v; the workbench may have served runs
-// before (the route test leaves every agent 离线 and every chat ended).
+// rehearse runs the route test of v on the world's workbench.
 func (w *world) rehearse(t *testing.T, v *fixtures.Vendor) *reports.Run {
 	t.Helper()
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: w.base, Vendor: v, Seed: 1,
@@ -104,14 +103,16 @@ func table(t *testing.T, keep func(agents, capa, delay int) bool) {
 		for capa := 1; capa <= 6; capa++ {
 			t.Run(fmt.Sprintf("%dx1V%d", agents, capa), func(t *testing.T) {
 				t.Parallel()
-				w := newWorld(t, rehearsed(t, agents, capa, 0, 0))
 				for d := range 30 {
 					if !keep(agents, capa, d) {
 						continue
 					}
 					busy := []int{0, capa - 1, capa}[d%3]
 					delay := time.Duration(d) * time.Second
-					rep := w.rehearse(t, rehearsed(t, agents, capa, busy, delay))
+					// A fresh workbench each time: what one run leaves
+					// behind must not decide the next.
+					v := rehearsed(t, agents, capa, busy, delay)
+					rep := newWorld(t, v).rehearse(t, v)
 					k := rep.KPIs
 					if !rep.Passed || k.Responded != 2 || math.Abs(k.FirstResponseS-delay.Seconds()) > 0.001 {
 						t.Fatalf("reply delay %s, %d busy: passed=%v, 首响时长 %.3f s over %d chats (want %.0f s)\n%s",
@@ -161,5 +162,19 @@ func TestValidSetUpsPass(t *testing.T) {
 				t.Fatal(failure(rep))
 			}
 		})
+	}
+}
+
+// A workbench that lives on (routecheck serve, --target) serves one run
+// after another: what a run leaves behind (chats its agents held, chats
+// still queued) must not decide the next one (D-RUN-5).
+func TestRunsBackToBackOnOneWorkbench(t *testing.T) {
+	w := newWorld(t, rehearsed(t, 1, 6, 0, 0))
+	for d := range 30 {
+		busy := []int{0, 5, 6}[d%3]
+		v := rehearsed(t, 1, 6, busy, time.Duration(d)*time.Second)
+		if rep := w.rehearse(t, v); !rep.Passed {
+			t.Fatalf("run %d (%d busy): %s", d+1, busy, failure(rep))
+		}
 	}
 }
