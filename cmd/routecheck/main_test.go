@@ -166,6 +166,7 @@ func TestVet(t *testing.T) {
 		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
 		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
 		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
+		"broken/never-replies.yaml":  "R-RT-5: no rehearsed 在线 agent replies",
 	} {
 		code, out, _ := runCLI(t, "vet", fixturesDir+file)
 		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
