@@ -37,9 +37,10 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# The route test's whole timing table (540 runs) is too slow under -race, so
+# it runs once more without it; the race build runs a sample of it.
 unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
-	# the whole timing table (540 route tests) is too slow under -race
 	$(GO) test -count=1 -run '^TestAnyValidCapacityAndDelayPasses$$' ./sim/routetest/
 
 # Each fuzz target runs briefly on top of its seed corpus.

@@ -112,3 +112,22 @@ func TestConsoleVerdicts(t *testing.T) {
 		t.Errorf("KPI failure:\n%s", out)
 	}
 }
+
+// report.html says an interrupted or harness-broken run is that, not FAIL,
+// and shows the whole command that repeats a run.
+func TestHTMLVerdicts(t *testing.T) {
+	r := failingRun()
+	r.Rerun = "routecheck run --vendor v.yaml --seed 42"
+	if out := renderHTML(t, r); !strings.Contains(out, "routecheck run --vendor v.yaml --seed 42") {
+		t.Error("report.html lacks the rerun command")
+	}
+	r.Interrupted = true
+	if out := renderHTML(t, r); !strings.Contains(out, "<title>INTERRUPTED") {
+		t.Error("interrupted run not shown as INTERRUPTED")
+	}
+	r.Interrupted = false
+	r.Steps[1].Status, r.Steps[1].Diagnosis, r.Steps[1].Error = StatusError, nil, "the harness timed out: x"
+	if out := renderHTML(t, r); !strings.Contains(out, "<title>HARNESS ERROR") || !strings.Contains(out, "the harness timed out: x") {
+		t.Error("harness error not shown as such")
+	}
+}

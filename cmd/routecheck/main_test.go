@@ -55,7 +55,7 @@ func TestRunBrokenFixturesExitOne(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			code, out, errs := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "300ms", "--out", t.TempDir())
+			code, out, errs := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--out", t.TempDir())
 			if code != exitFail || !strings.Contains(out, "fix (R-") {
 				t.Fatalf("exit %d, want 1 with a fix\n%s%s", code, out, errs)
 			}
@@ -166,6 +166,7 @@ func TestVet(t *testing.T) {
 		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
 		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
 		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
+		"broken/never-replies.yaml":  "R-RT-5: no rehearsed 在线 agent replies",
 	} {
 		code, out, _ := runCLI(t, "vet", fixturesDir+file)
 		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
@@ -281,8 +282,8 @@ func TestTimeoutTooShortExitsThree(t *testing.T) {
 func TestRerunHintIsTheWholeCommand(t *testing.T) {
 	dir := t.TempDir()
 	f := fixturesDir + "broken/never-replies.yaml"
-	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "300ms", "--token-ttl", "2h", "--out", dir)
-	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 300ms --token-ttl 2h0m0s --out " + dir
+	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--token-ttl", "2h", "--out", dir)
+	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 1s --token-ttl 2h0m0s --out " + dir
 	if code != exitFail || !strings.Contains(out, want) {
 		t.Fatalf("exit %d, want the hint %q\n%s", code, want, out)
 	}
@@ -290,7 +291,7 @@ func TestRerunHintIsTheWholeCommand(t *testing.T) {
 		Rerun string `json:"rerun"`
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "report.json"))
-	if json.Unmarshal(data, &rep) != nil || !strings.HasPrefix(rep.Rerun, "routecheck run --vendor "+f+" --seed 5 --timeout 300ms") {
+	if json.Unmarshal(data, &rep) != nil || !strings.HasPrefix(rep.Rerun, "routecheck run --vendor "+f+" --seed 5 --timeout 1s") {
 		t.Fatalf("report.json rerun %q", rep.Rerun)
 	}
 }

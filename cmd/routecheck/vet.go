@@ -148,7 +148,7 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
 		for _, p := range v.Warnings() {
 			res.Warnings = append(res.Warnings, problem(p))
-			res.FailsRun = res.FailsRun || strings.Contains(p.Message, "the route test fails at step")
+			res.FailsRun = res.FailsRun || strings.Contains(p.Message, "the route test fails")
 		}
 	}
 	res.Ready = len(res.Errors) == 0

@@ -198,15 +198,22 @@ func Run(ctx context.Context, opt Options) (*reports.Run, error) {
 }
 
 // habits are the fixture's rehearsal, or by default: every agent account
-// logs in, goes 在线 and replies at once.
+// logs in, goes 在线 and replies at once. A vendor whose only chat-takers
+// are department admins (agents who may also read Service Insight) has
+// those log in instead.
 func (r *runner) habits() []fixtures.AgentHabit {
 	if len(r.opt.Vendor.Rehearsal.Agents) > 0 {
 		return r.opt.Vendor.Rehearsal.Agents
 	}
 	var hs []fixtures.AgentHabit
-	for _, a := range r.cfg.Accounts {
-		if a.Role == wb.RoleAgent {
-			hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
+	for _, role := range []wb.Role{wb.RoleAgent, wb.RoleDeptAdmin} {
+		for _, a := range r.cfg.Accounts {
+			if a.Role == role {
+				hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
+			}
+		}
+		if len(hs) > 0 {
+			break
 		}
 	}
 	return hs
@@ -215,6 +222,10 @@ func (r *runner) habits() []fixtures.AgentHabit {
 func (r *runner) closeAll() {
 	for _, c := range r.chats {
 		if c.cust != nil {
+			// Leaving ends the chat at once (D-WS-2); a closed socket alone
+			// would leave it to the reconnect grace, queued or held, and a
+			// workbench that lives on would hand it to the next run.
+			_ = c.cust.Leave()
 			c.cust.Close()
 		}
 	}
@@ -244,6 +255,19 @@ func (s *stepRec) fail(name, expected, seen, rule, fix string) {
 	if s.Diagnosis == nil {
 		s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
 	}
+}
+
+// failErr is fail for a call that returned err. The workbench refusing
+// (an API error) or not acting in time is the vendor's to fix; anything
+// else (a refused connection, a socket the server dropped, a broken
+// answer) is the harness losing the workbench, which is no vendor fault.
+func (s *stepRec) failErr(name, expected, seen string, err error, rule, fix string) {
+	var api *actors.APIError
+	if errors.As(err, &api) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		s.fail(name, expected, seen+err.Error(), rule, fix)
+		return
+	}
+	s.harness("%s: the harness lost the workbench: %v", name, err)
 }
 
 // harness records trouble of the harness's own; the first one wins.

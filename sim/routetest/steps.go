@@ -13,14 +13,23 @@ import (
 // step1: operations makes a test customer account and a test order (R-RT-1).
 func (r *runner) step1(st *stepRec) {
 	cust, err := r.ops.CreateTestCustomer(r.ctx, "测试买家 "+r.faker.Name())
-	if err != nil || !cust.Test || cust.ID == "" {
+	if err != nil {
+		st.failErr("test account", "a test customer account", "", err, "R-RT-1",
+			"ask CCO operations for a test account; the operations login in the fixture must be able to sign in")
+		return
+	}
+	if !cust.Test || cust.ID == "" {
 		st.fail("test account", "a test customer account", describe(cust, err), "R-RT-1",
 			"ask CCO operations for a test account; the operations login in the fixture must be able to sign in")
 		return
 	}
 	st.ok("test account", "a test customer account", cust.ID+" "+cust.Name)
 	ord, err := r.ops.CreateTestOrder(r.ctx, cust.ID, r.faker.ProductName())
-	if err != nil || !ord.Test || ord.Customer != cust.ID {
+	if err != nil {
+		st.failErr("test order", "a test order for "+cust.ID, "", err, "R-RT-1", "ask CCO operations for a test order on the test account")
+		return
+	}
+	if !ord.Test || ord.Customer != cust.ID {
 		st.fail("test order", "a test order for "+cust.ID, describe(ord, err), "R-RT-1", "ask CCO operations for a test order on the test account")
 		return
 	}
@@ -47,11 +56,11 @@ func (r *runner) step2(st *stepRec) {
 		a := &agentActor{Agent: actors.NewAgent(r.opt.Target, h.Login), habit: h}
 		acc, _ := r.cfg.Account(h.Login)
 		if _, err := a.SignIn(r.ctx, acc.Password); err != nil {
-			st.fail("login "+h.Login, "login accepted", err.Error(), "R-VEN-3", "check the agent's login and password with CCO operations")
+			st.failErr("login "+h.Login, "login accepted", "", err, "R-VEN-3", "check the agent's login and password with CCO operations")
 			return
 		}
 		if err := a.Connect(r.ctx); err != nil {
-			st.fail("workbench socket "+h.Login, "the workbench opens", err.Error(), "R-WB-1", "open X-Space at the workbench URL in Chrome")
+			st.failErr("workbench socket "+h.Login, "the workbench opens", "", err, "R-WB-1", "open X-Space at the workbench URL in Chrome")
 			return
 		}
 		r.agents[h.Login] = a
@@ -75,7 +84,7 @@ func (r *runner) step2(st *stepRec) {
 		}
 		filled += a.habit.OpenChats
 		if _, err := a.SetStatus(r.ctx, string(wb.StatusBreak)); err != nil {
-			st.fail("status "+a.Login, "小休 accepted", err.Error(), "R-WB-2", "")
+			st.failErr("status "+a.Login, "小休 accepted", "", err, "R-WB-2", "")
 			return
 		}
 	}
@@ -92,14 +101,14 @@ func (r *runner) step2(st *stepRec) {
 		}
 		if a.habit.Status == string(wb.StatusBreak) {
 			if _, err := a.SetStatus(r.ctx, string(wb.StatusBreak)); err != nil {
-				st.fail("status "+a.Login, "小休 accepted", err.Error(), "R-WB-2", "")
+				st.failErr("status "+a.Login, "小休 accepted", "", err, "R-WB-2", "")
 				return
 			}
 		}
 	}
 	view, err := r.ops.RouterView(r.ctx, r.cfg.Department)
 	if err != nil {
-		st.fail("router view", "the department's agents", err.Error(), "R-RT-2", "check the department name in the fixture")
+		st.failErr("router view", "the department's agents", "", err, "R-RT-2", "check the department name in the fixture")
 		return
 	}
 	var online, onBreak, wrongTenant []string
@@ -150,7 +159,7 @@ func (r *runner) openFillers(st *stepRec, a *agentActor) bool {
 			}
 		}
 		if err != nil {
-			st.fail("open chats", want, err.Error(), "R-CAP-1", "")
+			st.failErr("open chats", want, "", err, "R-CAP-1", "")
 			return false
 		}
 		var conv actors.Conversation
@@ -159,7 +168,7 @@ func (r *runner) openFillers(st *stepRec, a *agentActor) bool {
 			return err
 		})
 		if err != nil {
-			st.fail("open chats", want, err.Error(), "R-CAP-1", "")
+			st.failErr("open chats", want, "", err, "R-CAP-1", "")
 			return false
 		}
 		a.fillers = append(a.fillers, conv.ID)
@@ -181,7 +190,7 @@ func sortedLogins(m map[string]*agentActor) []string {
 func (r *runner) step3(st *stepRec) {
 	png, err := r.ops.QRCode(r.ctx, r.cfg.ID, r.customer.ID, r.order.ID)
 	if err != nil {
-		st.fail("QR code", "a QR code PNG from CCO", err.Error(), "R-RT-3", "ask the CCO channel team for the QR code")
+		st.failErr("QR code", "a QR code PNG from CCO", "", err, "R-RT-3", "ask the CCO channel team for the QR code")
 		return
 	}
 	url, err := actors.DecodeQR(png)
@@ -196,7 +205,7 @@ func (r *runner) step3(st *stepRec) {
 	r.entryURL = url
 	c := &chat{title: "转人工 (text)", entered: r.clock.Now()}
 	if c.cust, err = actors.Enter(r.ctx, url); err != nil {
-		st.fail("bot page", "the bot page opens", err.Error(), "R-RT-3",
+		st.failErr("bot page", "the bot page opens", "", err, "R-RT-3",
 			"the entry link was refused: use a fresh QR code for this vendor (codes are confidential and expire)")
 		return
 	}
@@ -241,7 +250,7 @@ func (r *runner) step3(st *stepRec) {
 	q := p.FAQ[0].Questions[0]
 	mark := c.cust.Mark()
 	if err := c.cust.Say(q.Question); err != nil {
-		st.fail("bot answer", q.Answer, err.Error(), "R-RT-3", "")
+		st.failErr("bot answer", q.Answer, "", err, "R-RT-3", "")
 		return
 	}
 	var f actors.Frame
@@ -251,7 +260,7 @@ func (r *runner) step3(st *stepRec) {
 	})
 	switch {
 	case err != nil:
-		st.fail("bot answer", q.Answer, "no answer: "+err.Error(), "R-RT-3", "the bot does not answer: check the FAQ configuration")
+		st.failErr("bot answer", q.Answer, "no answer: ", err, "R-RT-3", "the bot does not answer: check the FAQ configuration")
 	case f.Text != q.Answer:
 		st.fail("bot answer", q.Answer, f.Text, "R-VEN-2", "the bot answered wrongly: check the answer configured for "+q.Question)
 	default:

@@ -68,8 +68,7 @@ func newWorld(t *testing.T, v *fixtures.Vendor) *world {
 	return &world{vc: vc, base: base}
 }
 
-// rehearse runs the route test of v; the workbench may have served runs
-// before (the route test leaves every agent 离线 and every chat ended).
+// rehearse runs the route test of v on the world's workbench.
 func (w *world) rehearse(t *testing.T, v *fixtures.Vendor) *reports.Run {
 	t.Helper()
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: w.base, Vendor: v, Seed: 1,
@@ -104,14 +103,16 @@ func table(t *testing.T, keep func(agents, capa, delay int) bool) {
 		for capa := 1; capa <= 6; capa++ {
 			t.Run(fmt.Sprintf("%dx1V%d", agents, capa), func(t *testing.T) {
 				t.Parallel()
-				w := newWorld(t, rehearsed(t, agents, capa, 0, 0))
 				for d := range 30 {
 					if !keep(agents, capa, d) {
 						continue
 					}
 					busy := []int{0, capa - 1, capa}[d%3]
 					delay := time.Duration(d) * time.Second
-					rep := w.rehearse(t, rehearsed(t, agents, capa, busy, delay))
+					// A fresh workbench each time: what one run leaves
+					// behind must not decide the next.
+					v := rehearsed(t, agents, capa, busy, delay)
+					rep := newWorld(t, v).rehearse(t, v)
 					k := rep.KPIs
 					if !rep.Passed || k.Responded != 2 || math.Abs(k.FirstResponseS-delay.Seconds()) > 0.001 {
 						t.Fatalf("reply delay %s, %d busy: passed=%v, 首响时长 %.3f s over %d chats (want %.0f s)\n%s",
@@ -119,6 +120,61 @@ func table(t *testing.T, keep func(agents, capa, delay int) bool) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// vendorWith is the table's vendor with the given accounts and rehearsal.
+func vendorWith(tb testing.TB, accounts, rehearsal string) *fixtures.Vendor {
+	tb.Helper()
+	y := `vendor: {id: timing, name: 时序演练服务商, business_line: 闲鱼小程序, hotline: 400-000-1234, department: 时序演练部, welcome: 您好}
+work_hours: {days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00"}
+bot_page:
+  robot_name: 小蜜
+  card_buttons: [{label: 在线客服, kind: online_agent}]
+  quick_phrases: [{text: 在线客服, transfer: true}]
+accounts:
+` + accounts + `  - {login: t-ops, password: t-ops-pass, role: operations}
+` + rehearsal
+	v, err := fixtures.Parse("t.yaml", []byte(y))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// Valid set-ups beyond the table that a route test must pass.
+func TestValidSetUpsPass(t *testing.T) {
+	for _, tc := range []struct{ name, accounts, rehearsal string }{
+		{"the only chat-taker is a department admin (default rehearsal)",
+			"  - {login: t-admin, password: t-admin-pass, role: dept_admin, capacity: 1}\n", ""},
+		{"an agent on 小休 holds chats, the 在线 one is at capacity: the 在线 one frees a place",
+			"  - {login: t-agent1, password: t-agent1-pass, capacity: 1}\n  - {login: t-agent2, password: t-agent2-pass, capacity: 1}\n",
+			"rehearsal:\n  agents:\n    - {login: t-agent1, status: 小休, open_chats: 1}\n    - {login: t-agent2, open_chats: 1, reply_delay: 29s}\n"},
+		{"two agents with their own delays side by side",
+			"  - {login: t-agent1, password: t-agent1-pass, capacity: 1}\n  - {login: t-agent2, password: t-agent2-pass, capacity: 1}\n",
+			"rehearsal:\n  agents:\n    - {login: t-agent1, reply_delay: 29s}\n    - {login: t-agent2, reply_delay: 17s}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := vendorWith(t, tc.accounts, tc.rehearsal)
+			rep := newWorld(t, v).rehearse(t, v)
+			if !rep.Passed || rep.KPIs.FirstResponseS >= 30 {
+				t.Fatal(failure(rep))
+			}
+		})
+	}
+}
+
+// A workbench that lives on (routecheck serve, --target) serves one run
+// after another: what a run leaves behind (chats its agents held, chats
+// still queued) must not decide the next one (D-RUN-5).
+func TestRunsBackToBackOnOneWorkbench(t *testing.T) {
+	w := newWorld(t, rehearsed(t, 1, 6, 0, 0))
+	for d := range 30 {
+		busy := []int{0, 5, 6}[d%3]
+		v := rehearsed(t, 1, 6, busy, time.Duration(d)*time.Second)
+		if rep := w.rehearse(t, v); !rep.Passed {
+			t.Fatalf("run %d (%d busy): %s", d+1, busy, failure(rep))
 		}
 	}
 }
