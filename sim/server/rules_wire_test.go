@@ -182,6 +182,7 @@ func TestSendWithoutTextRefused(t *testing.T) {
 	w := newWorld(t)
 	r := dialAgent(t, w, "A-a1")
 	r.send(map[string]any{"type": "status", "seq": 1, "status": "在线"})
+	r.wait(func(f actors.Frame) bool { return f.Type == "status" })
 	c := w.customer("A")
 	if err := c.Say(wb.TransferText); err != nil {
 		t.Fatal(err)
@@ -356,8 +357,10 @@ func TestEveryMessageDeliveredOnce(t *testing.T) {
 	c = c2
 	say("customer", "三")
 	say("agent", "好的")
-	if _, _, err := c.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "好的" }); err != nil {
-		t.Fatal(err)
+	for _, cust := range []*actors.Customer{c, old} {
+		if _, _, err := cust.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "好的" }); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := a.WaitMessage(w.ctx, conv.ID, "agent", func(s string) bool { return s == "好的" }); err != nil {
 		t.Fatal(err)
