@@ -24,7 +24,7 @@ const (
 	Status        = "status"            // R-WB-2: nothing assigned on 小休 or 离线
 	Tenant        = "tenant"            // R-TEN-1: nothing assigned under a wrong tenant
 	Group         = "group"             // R-VEN-3: chats go to agents of their own skill group
-	SingleOwner   = "single-owner"      // no chat assigned to two agents at once
+	SingleOwner   = "single-owner"      // one agent holds a chat at a time, and only that agent writes in it
 	FIFO          = "fifo"              // D-ROUTE-1: first in, first out per skill group
 	RequeueOrder  = "requeue-order"     // D-ROUTE-2: 离线 puts every open chat back at the head, in order
 	HeadAtOnce    = "head-at-once"      // R-CAP-1/D-ROUTE-1: freed capacity takes the head of the queue at once
@@ -232,7 +232,11 @@ func (c *Checker) Observe(e wb.Event) {
 			delete(c.chats, e.Conv)
 		}
 	case wb.EvMessage:
-		if ch := c.chats[e.Conv]; ch != nil {
+		ch := c.chats[e.Conv]
+		if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
+			c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
+		}
+		if ch != nil {
 			ch.lastMsg, ch.lastSender = e.Seq, e.Sender
 			if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
 				ch.firstAgent = e.Seq
