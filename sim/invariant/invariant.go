@@ -171,7 +171,9 @@ func Check(events []wb.Event) []Violation {
 }
 
 // Violations closes the current command (its end-of-command invariants are
-// judged now) and returns the violations so far, at most MaxKept.
+// judged now) and returns the violations so far, at most MaxKept. Call it
+// between commands: a command's events come together (the core emits them
+// under its owner's lock).
 func (c *Checker) Violations() []Violation {
 	c.endCommand()
 	return slices.Clone(c.out)
