@@ -176,6 +176,43 @@ func TestClosedBotPageEndsChat(t *testing.T) {
 	}
 }
 
+// D-ROUTE-1 over the wire: with the only agent at capacity, waiting
+// customers are served in the order they asked for a human.
+func TestFIFOOverTheWire(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	var out struct{ Capacity int }
+	if err := w.ops.API(w.ctx, http.MethodPut, "/api/agents/A-a1/capacity", map[string]int{"capacity": 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	_, held := w.transferred("A", a)
+	var waiting []string
+	for range 3 {
+		c := w.customer("A")
+		if err := c.Say(wb.TransferText); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.WaitState(w.ctx, 0, "queued"); err != nil {
+			t.Fatal(err)
+		}
+		waiting = append(waiting, c.Conv)
+	}
+	cur := held.ID
+	for _, want := range waiting {
+		if err := a.CloseChat(cur); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := a.WaitAssigned(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != want {
+			t.Fatalf("D-ROUTE-1: after %s ended the agent got %s, want %s (queued first)", cur, got.ID, want)
+		}
+		cur = got.ID
+	}
+}
+
 // A send frame without text is refused with an error frame naming the
 // missing field; nothing reaches the customer or the log.
 func TestSendWithoutTextRefused(t *testing.T) {
