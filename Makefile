@@ -11,7 +11,7 @@ FUZZ_FRAME ?= 40000x
 # Packages with plain Go tests; the Ginkgo suites under scenarios/ run through the ginkgo CLI.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 
-.PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench clean
+.PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench mutation clean
 
 run: build
 	./$(BIN) run
@@ -59,6 +59,21 @@ scenarios:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# Mutation testing (go-gremlins, pinned by go.mod's tool directive): breaks
+# the code on purpose and checks a test fails. Slow, so not part of `make
+# test`; the nightly workflow runs it. One package at a time, one worker, a
+# generous timeout coefficient: the machines are 2 shared cores. Fails below
+# MUTATION_MIN efficacy (killed / (killed + lived)). docs/testing.md.
+MUTATION_PKGS ?= sim/workbench sim/invariant
+MUTATION_MIN  ?= 85
+GREMLINS_FLAGS ?= --workers 1 --test-cpu 1 --timeout-coefficient 10 \
+	--invert-logical --invert-loopctrl --invert-assignments --remove-self-assignments
+mutation:
+	@for p in $(MUTATION_PKGS); do \
+		echo "== mutation testing ./$$p"; \
+		$(GO) tool gremlins unleash $(GREMLINS_FLAGS) --threshold-efficacy $(MUTATION_MIN) ./$$p || exit 1; \
+	done
 
 clean:
 	rm -rf bin reports/out

@@ -33,22 +33,36 @@ const notificationSpy = `(() => {
   // on the notification by then (the handler is synchronous), so a check
   // can wait for this instead of sleeping.
   window.rcHandledNotifications = [];
-  const d = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  if (!d || !d.set) return;
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true, enumerable: d.enumerable,
-    get() { return d.get.call(this); },
-    set(h) {
-      d.set.call(this, typeof h !== 'function' ? h : function (ev) {
-        try { return h.call(this, ev); } finally {
-          try {
-            const f = JSON.parse(ev.data);
-            if (f && f.type === 'notification') window.rcHandledNotifications.push(String(f.text || ''));
-          } catch (e) { /* not JSON: not ours to judge */ }
-        }
-      });
-    },
-  });
+  const record = (ev) => {
+    try {
+      const f = JSON.parse(ev.data);
+      if (f && f.type === 'notification') window.rcHandledNotifications.push(String(f.text || ''));
+    } catch (e) { /* not JSON: not ours to judge */ }
+  };
+  const wrap = (h) => typeof h !== 'function' ? h : function (ev) {
+    try { return h.call(this, ev); } finally { record(ev); }
+  };
+  const P = WebSocket.prototype;
+  const d = Object.getOwnPropertyDescriptor(P, 'onmessage');
+  if (d && d.set) {
+    Object.defineProperty(P, 'onmessage', {
+      configurable: true, enumerable: d.enumerable,
+      get() { return d.get.call(this); },
+      set(h) { d.set.call(this, wrap(h)); },
+    });
+  }
+  const wrapped = new WeakMap(); // so removeEventListener still finds them
+  const add = P.addEventListener, remove = P.removeEventListener;
+  P.addEventListener = function (type, h, ...rest) {
+    if (type === 'message' && typeof h === 'function') {
+      if (!wrapped.has(h)) wrapped.set(h, wrap(h));
+      h = wrapped.get(h);
+    }
+    return add.call(this, type, h, ...rest);
+  };
+  P.removeEventListener = function (type, h, ...rest) {
+    return remove.call(this, type, (type === 'message' && wrapped.get(h)) || h, ...rest);
+  };
 })();`
 
 // allowFix is how an agent allows notifications (R-WB-3), as the seed

@@ -10,7 +10,6 @@
 package invariant
 
 import (
-	"container/list"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,7 +24,7 @@ const (
 	Status        = "status"            // R-WB-2: nothing assigned on 小休 or 离线
 	Tenant        = "tenant"            // R-TEN-1: nothing assigned under a wrong tenant
 	Group         = "group"             // R-VEN-3: chats go to agents of their own skill group
-	SingleOwner   = "single-owner"      // no chat assigned to two agents at once
+	SingleOwner   = "single-owner"      // one agent holds a chat at a time, and only that agent writes in it
 	FIFO          = "fifo"              // D-ROUTE-1: first in, first out per skill group
 	RequeueOrder  = "requeue-order"     // D-ROUTE-2: 离线 puts every open chat back at the head, in order
 	HeadAtOnce    = "head-at-once"      // R-CAP-1/D-ROUTE-1: freed capacity takes the head of the queue at once
@@ -69,29 +68,64 @@ type agent struct {
 	status   wb.Status
 	tenant   string
 	capacity int
-	open     map[string]*chat
+	load     int // chats it holds
 }
 
 // free: the router may give this agent a chat (SPEC R-WB-2, R-TEN-1, R-CAP-1).
 func (a *agent) free() bool {
-	return a.status == wb.StatusOnline && a.tenant == wb.TenantXianyu && len(a.open) < a.capacity
+	return a.status == wb.StatusOnline && a.tenant == wb.TenantXianyu && a.load < a.capacity
 }
 
-// group is one skill group: its queue, head first, and how many of its
-// agents could take a chat now.
+// group is one skill group: its queue (a linked list through the chats,
+// head first) and how many of its agents could take a chat now.
 type group struct {
-	name    string
-	queue   list.List // of *chat
-	free    int
-	touched bool // its queue or agents changed in the current command
+	name       string
+	head, tail *chat
+	free       int
+	touched    bool // its queue or agents changed in the current command
+}
+
+func (g *group) pushBack(ch *chat) {
+	ch.queued, ch.prev, ch.next = true, g.tail, nil
+	if g.tail != nil {
+		g.tail.next = ch
+	} else {
+		g.head = ch
+	}
+	g.tail = ch
+}
+
+func (g *group) pushFront(ch *chat) {
+	ch.queued, ch.prev, ch.next = true, nil, g.head
+	if g.head != nil {
+		g.head.prev = ch
+	} else {
+		g.tail = ch
+	}
+	g.head = ch
+}
+
+func (g *group) remove(ch *chat) {
+	if ch.prev != nil {
+		ch.prev.next = ch.next
+	} else {
+		g.head = ch.next
+	}
+	if ch.next != nil {
+		ch.next.prev = ch.prev
+	} else {
+		g.tail = ch.prev
+	}
+	ch.queued, ch.prev, ch.next = false, nil, nil
 }
 
 // chat is a chat from its first queued event until it ends.
 type chat struct {
 	id          string
 	group       *group
-	elem        *list.Element // in group.queue while waiting
-	queuedSeq   int64         // the queued or requeued event
+	queued      bool  // waiting in group's queue
+	prev, next  *chat // neighbours in the queue
+	queuedSeq   int64 // the queued or requeued event
 	requeued    bool
 	owner       *agent
 	assignedSeq int64 // the assigned event of the current owner
@@ -103,18 +137,19 @@ type chat struct {
 
 // Checker judges a log event by event. The zero value is not ready: use New.
 type Checker struct {
-	agents  map[string]*agent
-	groups  map[string]*group
-	chats   map[string]*chat
-	touched []*group
-	block   []*chat  // chats re-queued by the current command, not yet placed
-	gone    []*agent // agents who went 离线 in the current command
-	cmd     int64
-	started bool
-	lastSeq int64
-	lastAt  time.Time
-	out     []Violation
-	dropped int
+	agents    map[string]*agent
+	groups    map[string]*group
+	lastGroup *group
+	chats     map[string]*chat
+	touched   []*group
+	block     []*chat  // chats re-queued by the current command, not yet placed
+	gone      []*agent // agents who went 离线 in the current command
+	cmd       int64
+	started   bool
+	lastSeq   int64
+	lastAt    time.Time
+	out       []Violation
+	dropped   int
 	// steps counts the work Observe did: one per event plus one per item
 	// of any loop, so tests can show the cost per event stays flat.
 	steps int
@@ -136,7 +171,9 @@ func Check(events []wb.Event) []Violation {
 }
 
 // Violations closes the current command (its end-of-command invariants are
-// judged now) and returns the violations so far, at most MaxKept.
+// judged now) and returns the violations so far, at most MaxKept. Call it
+// between commands: a command's events come together (the core emits them
+// under its owner's lock).
 func (c *Checker) Violations() []Violation {
 	c.endCommand()
 	return slices.Clone(c.out)
@@ -197,7 +234,11 @@ func (c *Checker) Observe(e wb.Event) {
 			delete(c.chats, e.Conv)
 		}
 	case wb.EvMessage:
-		if ch := c.chats[e.Conv]; ch != nil {
+		ch := c.chats[e.Conv]
+		if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
+			c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
+		}
+		if ch != nil {
 			ch.lastMsg, ch.lastSender = e.Seq, e.Sender
 			if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
 				ch.firstAgent = e.Seq
@@ -217,11 +258,15 @@ func (c *Checker) fail(inv string, at time.Time, seqs []int64, format string, ar
 }
 
 func (c *Checker) group(name string) *group {
+	if g := c.lastGroup; g != nil && g.name == name {
+		return g // most logs have one or few groups
+	}
 	g := c.groups[name]
 	if g == nil {
 		g = &group{name: name}
 		c.groups[name] = g
 	}
+	c.lastGroup = g
 	return g
 }
 
@@ -240,7 +285,7 @@ func (c *Checker) agentAdded(e wb.Event) {
 	if st == "" {
 		st = wb.StatusOffline
 	}
-	a := &agent{name: e.Agent, group: c.group(e.Group), status: st, tenant: e.Tenant, capacity: e.Capacity, open: map[string]*chat{}}
+	a := &agent{name: e.Agent, group: c.group(e.Group), status: st, tenant: e.Tenant, capacity: e.Capacity}
 	c.agents[e.Agent] = a
 	if a.free() {
 		a.group.free++
@@ -280,12 +325,12 @@ func (c *Checker) queued(e wb.Event) {
 		ch = &chat{id: e.Conv, group: g}
 		c.chats[e.Conv] = ch
 	}
-	if ch.elem != nil || ch.owner != nil {
+	if ch.queued || ch.owner != nil {
 		c.fail(SingleOwner, e.At, []int64{ch.queuedSeq, e.Seq}, "%s queued again while still waiting or held", e.Conv)
 		return
 	}
 	ch.queuedSeq, ch.requeued = e.Seq, false
-	ch.elem = g.queue.PushBack(ch)
+	g.pushBack(ch)
 	c.touch(g)
 }
 
@@ -315,23 +360,22 @@ func (c *Checker) placeBlock() {
 	slices.SortFunc(c.block, func(x, y *chat) int { return int(x.assignedSeq - y.assignedSeq) })
 	for i := len(c.block) - 1; i >= 0; i-- {
 		ch := c.block[i]
-		ch.elem = ch.group.queue.PushFront(ch)
+		ch.group.pushFront(ch)
 		c.touch(ch.group)
 	}
 	c.block = c.block[:0]
 }
 
 func (c *Checker) unqueue(ch *chat) {
-	if ch.elem != nil {
-		ch.group.queue.Remove(ch.elem)
-		ch.elem = nil
+	if ch.queued {
+		ch.group.remove(ch)
 		c.touch(ch.group)
 	}
 }
 
 func (c *Checker) release(ch *chat) {
 	if a := ch.owner; a != nil {
-		c.change(a, func() { delete(a.open, ch.id) })
+		c.change(a, func() { a.load-- })
 		ch.owner = nil
 	}
 }
@@ -360,20 +404,15 @@ func (c *Checker) assigned(e wb.Event) {
 	if a.tenant != wb.TenantXianyu {
 		c.fail(Tenant, e.At, []int64{e.Seq}, "%s assigned to %s under tenant %q", e.Conv, e.Agent, a.tenant)
 	}
-	if len(a.open) >= a.capacity {
-		seqs := []int64{e.Seq}
-		for _, o := range a.open {
-			seqs = append(seqs, o.assignedSeq)
-			c.steps++
-		}
+	if a.load >= a.capacity {
+		seqs := append(c.held(a), e.Seq)
 		slices.Sort(seqs)
-		c.fail(Capacity, e.At, seqs, "%s assigned to %s who already has %d chats, capacity %d", e.Conv, e.Agent, len(a.open), a.capacity)
+		c.fail(Capacity, e.At, seqs, "%s assigned to %s who already has %d chats, capacity %d", e.Conv, e.Agent, a.load, a.capacity)
 	}
-	switch head := ch.group.queue.Front(); {
-	case ch.elem == nil:
+	switch h := ch.group.head; {
+	case !ch.queued:
 		c.fail(FIFO, e.At, []int64{e.Seq}, "%s assigned without waiting in the %s queue", e.Conv, ch.group.name)
-	case head.Value.(*chat) != ch:
-		h := head.Value.(*chat)
+	case h != ch:
 		inv, why := FIFO, "which queued first"
 		if h.requeued {
 			inv, why = RequeueOrder, "which was re-queued at the head"
@@ -382,7 +421,7 @@ func (c *Checker) assigned(e wb.Event) {
 	}
 	c.unqueue(ch)
 	ch.owner, ch.assignedSeq = a, e.Seq
-	c.change(a, func() { a.open[ch.id] = ch })
+	c.change(a, func() { a.load++ })
 }
 
 func (c *Checker) firstResponse(e wb.Event) {
@@ -409,21 +448,17 @@ func (c *Checker) endCommand() {
 	c.placeBlock()
 	for _, a := range c.gone {
 		c.steps++
-		if len(a.open) > 0 && a.status == wb.StatusOffline {
-			seqs := []int64{c.lastSeq}
-			for _, o := range a.open {
-				seqs = append(seqs, o.assignedSeq)
-			}
+		if a.load > 0 && a.status == wb.StatusOffline {
+			seqs := append(c.held(a), c.lastSeq)
 			slices.Sort(seqs)
-			c.fail(RequeueOrder, c.lastAt, seqs, "%s went 离线 still holding %d chats; they must go back to the head of the queue", a.name, len(a.open))
+			c.fail(RequeueOrder, c.lastAt, seqs, "%s went 离线 still holding %d chats; they must go back to the head of the queue", a.name, a.load)
 		}
 	}
 	c.gone = c.gone[:0]
 	for _, g := range c.touched {
 		c.steps++
 		g.touched = false
-		if g.queue.Len() > 0 && g.free > 0 {
-			head := g.queue.Front().Value.(*chat)
+		if head := g.head; head != nil && g.free > 0 {
 			c.fail(HeadAtOnce, c.lastAt, []int64{head.queuedSeq, c.lastSeq},
 				"%s waits at the head of the %s queue while %s", head.id, g.name, c.someFree(g))
 		}
@@ -443,5 +478,17 @@ func (c *Checker) someFree(g *group) string {
 	if best == nil {
 		return "an agent is free"
 	}
-	return fmt.Sprintf("%s has %d of %d chats", best.name, len(best.open), best.capacity)
+	return fmt.Sprintf("%s has %d of %d chats", best.name, best.load, best.capacity)
+}
+
+// held lists the assigned events of the chats an agent holds, for a
+// diagnosis; like someFree it runs only once an invariant is broken.
+func (c *Checker) held(a *agent) []int64 {
+	var seqs []int64
+	for _, ch := range c.chats {
+		if ch.owner == a {
+			seqs = append(seqs, ch.assignedSeq)
+		}
+	}
+	return seqs
 }

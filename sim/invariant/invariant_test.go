@@ -82,7 +82,7 @@ func containsSeq(s []int64, x int64) bool {
 func TestCleanLogHasNoViolations(t *testing.T) {
 	l := base().queue("c1").assign("c1", "a1")
 	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderSystem, Text: "欢迎"})
-	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "您好"})
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "您好"})
 	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 7})
 	l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a1"})
 	if v := invariant.Check(l.events); len(v) != 0 {
@@ -259,15 +259,15 @@ func TestCatchesChatsStrandedOffline(t *testing.T) {
 // once; a second one, or one pointing elsewhere, is a violation.
 func TestCatchesWrongFirstResponse(t *testing.T) {
 	l := base().queue("c1").assign("c1", "a1")
-	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "您好"}) // #6
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "您好"}) // #6
 	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 6})
-	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "还在吗"}) // #8
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "还在吗"}) // #8
 	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 8})
 	expectOne(t, l, invariant.WelcomeNotRep, "R-KPI-1", 9)
 
 	l = base().queue("c1").assign("c1", "a1")
-	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "您好"})  // #6
-	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Text: "第二句"}) // #7
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "您好"})  // #6
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "第二句"}) // #7
 	l.same(wb.Event{Type: wb.EvFirstResponse, Conv: "c1", Ref: 7})
 	expectOne(t, l, invariant.WelcomeNotRep, "R-KPI-1", 8, 7)
 
@@ -337,4 +337,19 @@ func TestStreamingMatchesCheckAndReleasesChats(t *testing.T) {
 	if n := len(c.Violations()); n != invariant.MaxKept || c.Dropped() != 5 {
 		t.Fatalf("kept %d, dropped %d", n, c.Dropped())
 	}
+}
+
+// Only the agent holding a chat writes in it: not another agent, not after
+// the chat went back to the queue.
+func TestCatchesAgentWritingInChatNotHeld(t *testing.T) {
+	l := base()
+	l.add(wb.Event{Type: wb.EvAgentStatus, Agent: "a2", Status: wb.StatusOnline})
+	l.queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a2", Text: "我来回答"}) // #7
+	expectOne(t, l, invariant.SingleOwner, "R-RT-4", 7)
+
+	l = base().queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a1"})
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "还在吗"}) // #7
+	expectOne(t, l, invariant.SingleOwner, "R-RT-4", 7)
 }

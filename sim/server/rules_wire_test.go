@@ -176,12 +176,50 @@ func TestClosedBotPageEndsChat(t *testing.T) {
 	}
 }
 
+// D-ROUTE-1 over the wire: with the only agent at capacity, waiting
+// customers are served in the order they asked for a human.
+func TestFIFOOverTheWire(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	var out struct{ Capacity int }
+	if err := w.ops.API(w.ctx, http.MethodPut, "/api/agents/A-a1/capacity", map[string]int{"capacity": 1}, &out); err != nil {
+		t.Fatal(err)
+	}
+	_, held := w.transferred("A", a)
+	var waiting []string
+	for range 3 {
+		c := w.customer("A")
+		if err := c.Say(wb.TransferText); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.WaitState(w.ctx, 0, "queued"); err != nil {
+			t.Fatal(err)
+		}
+		waiting = append(waiting, c.Conv)
+	}
+	cur := held.ID
+	for _, want := range waiting {
+		if err := a.CloseChat(cur); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := a.WaitAssigned(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != want {
+			t.Fatalf("D-ROUTE-1: after %s ended the agent got %s, want %s (queued first)", cur, got.ID, want)
+		}
+		cur = got.ID
+	}
+}
+
 // A send frame without text is refused with an error frame naming the
 // missing field; nothing reaches the customer or the log.
 func TestSendWithoutTextRefused(t *testing.T) {
 	w := newWorld(t)
 	r := dialAgent(t, w, "A-a1")
 	r.send(map[string]any{"type": "status", "seq": 1, "status": "在线"})
+	r.wait(func(f actors.Frame) bool { return f.Type == "status" })
 	c := w.customer("A")
 	if err := c.Say(wb.TransferText); err != nil {
 		t.Fatal(err)
@@ -356,8 +394,10 @@ func TestEveryMessageDeliveredOnce(t *testing.T) {
 	c = c2
 	say("customer", "三")
 	say("agent", "好的")
-	if _, _, err := c.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "好的" }); err != nil {
-		t.Fatal(err)
+	for _, cust := range []*actors.Customer{c, old} {
+		if _, _, err := cust.WaitMessage(w.ctx, 0, "agent", func(s string) bool { return s == "好的" }); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := a.WaitMessage(w.ctx, conv.ID, "agent", func(s string) bool { return s == "好的" }); err != nil {
 		t.Fatal(err)

@@ -81,7 +81,8 @@ var ruleTests = map[string][]testRef{
 	"R-DEV-1": {{"scenarios/route", "R-DEV-1 a new vendor is configuration, not development: its onboarding data alone passes the five steps"}},
 	// Decisions where the seed is silent (docs/decisions.md) that a broken
 	// core has been seen to get wrong.
-	"D-ROUTE-1": {{"sim/workbench", "TestFIFOWithinSkillGroup"}, {"sim/workbench", "TestRouterLeastLoadedThenLongestIdle"}},
+	"D-ROUTE-1": {{"sim/workbench", "TestFIFOWithinSkillGroup"}, {"sim/workbench", "TestRouterLeastLoadedThenLongestIdle"},
+		{"sim/server", "TestFIFOOverTheWire"}},
 	"D-ROUTE-2": {{"sim/workbench", "TestRequeuedChatsKeepOrderAtHead"}, {"sim/server", "TestGraceOverRequeuesToNextAgent"}},
 	"D-WS-2":    {{"sim/server", "TestClosedBotPageEndsChat"}, {"sim/server", "TestEveryMessageDeliveredOnce"}},
 }
