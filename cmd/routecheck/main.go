@@ -25,6 +25,7 @@ usage:
   routecheck run   [flags]        the five-step route test (R-RT-1..5), reports in reports/out/<run>/
   routecheck vet   FILE...        check onboarding data (R-VEN-1..5), print a go-live checklist
   routecheck serve [flags]        run the bundled workbench for people and browsers
+  routecheck simulate [flags]     project KPIs under a traffic profile in virtual time; --find-staffing
   routecheck erlang [flags]       Erlang-A answer: pickup, abandonment, wait, fewest agents
 
 Run "routecheck <command> --help" for a command's flags and examples.
@@ -49,6 +50,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdServe(args[1:], stdout, stderr)
 	case "erlang":
 		return cmdErlang(args[1:], stdout, stderr)
+	case "simulate":
+		return cmdSimulate(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitPass

@@ -43,7 +43,13 @@ type Config struct {
 	// Progress, when set, is called with the virtual time done, about every
 	// simulated hour.
 	Progress func(done time.Duration)
+	// Stop, when set, is asked every simulated hour; true ends the run with
+	// ErrInterrupted.
+	Stop func() bool
 }
+
+// ErrInterrupted ends a run that Config.Stop stopped.
+var ErrInterrupted = errors.New("traffic: interrupted")
 
 // Checker judges the event stream of a run. The streaming invariant
 // checker fits it; BatchChecker adapts invariant.Check.
@@ -426,6 +432,10 @@ func (s *sim) startHour() {
 	s.hour, s.hourStart, s.hourOn = Stat{Hours: 1, OnDuty: s.onDuty()}, now, true
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(now.Sub(s.clockStart))
+	}
+	if s.cfg.Stop != nil && s.cfg.Stop() {
+		s.err = ErrInterrupted
+		return
 	}
 	s.clock.Schedule(time.Hour, ticker{s}, tHour)
 }
