@@ -224,7 +224,8 @@ func interval(per []*Stat, f func(wb.KPIs, *Stat) float64) Interval {
 		ss += (x - m) * (x - m)
 	}
 	half := tQuantile(len(xs)-1) * math.Sqrt(ss/float64(len(xs)-1)/float64(len(xs)))
-	return Interval{m, m - half, m + half}
+	// Every figure here is a rate or a duration: never below 0.
+	return Interval{m, max(m-half, 0), m + half}
 }
 
 // tQuantile is the two-sided 95% quantile of Student's t with df degrees
