@@ -2,6 +2,7 @@ package traffic
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	wb "routecheck/sim/workbench"
@@ -13,16 +14,23 @@ import (
 type Staffing struct {
 	Capacity   int                `json:"capacity"`
 	Confidence string             `json:"confidence"`
-	Agents     [HoursPerWeek]int  `json:"agents"`      // by hour of the week, Monday 00:00 first
-	Erlang     [HoursPerWeek]int  `json:"erlang"`      // the Erlang-A starting point
-	Confirmed  [HoursPerWeek]bool `json:"confirmed"`   // met the thresholds in the last simulation
-	Runs       int                `json:"simulations"` // simulations the search took
+	Agents     [HoursPerWeek]int  `json:"agents"`    // by hour of the week, Monday 00:00 first
+	Erlang     [HoursPerWeek]int  `json:"erlang"`    // the Erlang-A starting point
+	Confirmed  [HoursPerWeek]bool `json:"confirmed"` // met the thresholds in the last simulation
+	// FewRequests marks hours judged on pooled figures: even a perfect
+	// record of so few requests could not reach the bound.
+	FewRequests [HoursPerWeek]bool `json:"few_requests"`
+	Runs        int                `json:"simulations"` // simulations the search took
 }
 
-// StaffingConfidence says how sure a staffing hour is: not only the pooled
-// figure but the whole 95% confidence interval across replications lies on
-// the right side of every threshold (a one-sided bound at 97.5%).
-const StaffingConfidence = "the 95% confidence interval across replications of every R-KPI-1 figure lies inside its threshold (one-sided 97.5%)"
+// StaffingConfidence says how sure a staffing hour is. Pickup and
+// satisfaction are proportions of the hour's requests and ratings pooled
+// over the replications: their one-sided 95% Wilson lower bounds must meet
+// the thresholds. First response is a mean: the upper end of its 95%
+// interval across replications must be under it. An hour with too few
+// requests for any record to reach the bound is judged on its pooled
+// figures and marked FewRequests.
+const StaffingConfidence = "one-sided 95% bounds (Wilson for pickup and satisfaction, t across replications for first response) meet every R-KPI-1 threshold"
 
 // FindStaffing searches the fewest agents per hour of the week. It starts
 // from Erlang-A per hour (pickup >= the threshold with agents x capacity
@@ -67,12 +75,15 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 		}
 		last = Summarise(rs, th, time.Since(start))
 		st.Runs = run
-		met := hourVerdicts(rs, th)
+		met, seen, few := hourVerdicts(rs, th)
+		st.FewRequests = few
 		changed := false
 		for h := range HoursPerWeek {
-			st.Confirmed[h] = met[h] || st.Agents[h] == 0
+			// An hour the run did not reach keeps its Erlang estimate,
+			// unconfirmed: simulate whole weeks to confirm every hour.
+			st.Confirmed[h] = seen[h] && (met[h] || st.Agents[h] == 0)
 			switch {
-			case st.Agents[h] == 0:
+			case st.Agents[h] == 0 || !seen[h]:
 			case !met[h]:
 				raised[h] = true
 				if st.Agents[h] < maxAgents {
@@ -89,7 +100,7 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 			// never raised, once; hours that then miss go back up.
 			tryFewer = false
 			for h := range HoursPerWeek {
-				if !raised[h] && st.Agents[h] > 1 {
+				if !raised[h] && st.Agents[h] > 1 && st.Confirmed[h] {
 					st.Agents[h]--
 					changed = true
 				}
@@ -107,15 +118,18 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 	return st, last, nil
 }
 
-// hourVerdicts says, per hour of the week, whether the pooled figures and
-// the 95% interval ends across the replications meet every threshold. An
-// hour with no requests is met.
-func hourVerdicts(rs []*Result, th wb.Thresholds) (met [HoursPerWeek]bool) {
+// hourVerdicts says, per hour of the week, whether the hour meets every
+// threshold with StaffingConfidence, whether the run reached it, and
+// whether it had too few requests for a bound.
+func hourVerdicts(rs []*Result, th wb.Thresholds) (met, seen, few [HoursPerWeek]bool) {
 	for h := range HoursPerWeek {
 		per := make([]*Stat, 0, len(rs))
+		var sum wb.KPIBin
 		for _, r := range rs {
+			seen[h] = seen[h] || r.Week[h].Hours > 0
 			if r.Week[h].KPI.Requests > 0 {
 				per = append(per, &r.Week[h])
+				sum.Add(&r.Week[h].KPI)
 			}
 		}
 		if len(per) == 0 {
@@ -123,8 +137,26 @@ func hourVerdicts(rs []*Result, th wb.Thresholds) (met [HoursPerWeek]bool) {
 			continue
 		}
 		p := period("", per, th)
-		met[h] = p.Pass && p.PickupRate.Low >= th.MinPickupRate &&
-			p.FirstResponseS.High < th.MaxFirstResponseS && p.Satisfaction.Low >= th.MinSatisfaction
+		pickLow := wilsonLow(sum.PickedUp, sum.Requests)
+		satLow := wilsonLow(sum.Satisfied, sum.Ratings)
+		few[h] = wilsonLow(sum.Requests, sum.Requests) < th.MinPickupRate ||
+			(sum.Ratings > 0 && wilsonLow(sum.Ratings, sum.Ratings) < th.MinSatisfaction)
+		bounds := pickLow >= th.MinPickupRate && (sum.Ratings == 0 || satLow >= th.MinSatisfaction) &&
+			p.FirstResponseS.High < th.MaxFirstResponseS
+		met[h] = p.Pass && (bounds || few[h])
 	}
-	return met
+	return met, seen, few
+}
+
+// wilsonLow is the one-sided 95% Wilson score lower bound of x successes
+// in n trials.
+func wilsonLow(x, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	const z = 1.6449
+	p, nf := float64(x)/float64(n), float64(n)
+	c := p + z*z/(2*nf)
+	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
+	return (c - r) / (1 + z*z/nf)
 }
