@@ -11,7 +11,7 @@ FUZZ_FRAME ?= 40000x
 # Packages with plain Go tests; the Ginkgo suites under scenarios/ run through the ginkgo CLI.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 
-.PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench clean
+.PHONY: run test build deps browser-deps fmt-check vet unit accuracy fuzz scenarios bench clean
 
 run: build
 	./$(BIN) run --out reports/out
@@ -19,7 +19,7 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/routecheck
 
-test: deps fmt-check vet unit fuzz scenarios
+test: deps fmt-check vet unit accuracy fuzz scenarios
 
 # deps: Go modules, the Ginkgo CLI (go.mod's tool directive) and a Chromium.
 deps: browser-deps
@@ -38,6 +38,11 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
+
+# The simulator against Erlang-A: millions of requests, too slow under -race,
+# so it is built only without it (sim/traffic/accuracy_test.go).
+accuracy:
+	$(GO) test -count=1 -timeout=30m -run='^TestSimulatorMatchesErlangA$$' ./sim/traffic/
 
 # Each fuzz target runs briefly on top of its seed corpus.
 fuzz:

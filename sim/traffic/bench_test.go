@@ -69,3 +69,31 @@ func BenchmarkSimulateHeap(b *testing.B) {
 		b.ReportMetric(large/small, "ratio")
 	}
 }
+
+// benchChecker is the invariant checker the month benchmark runs on every
+// event. The batch checker keeps the whole log (tens of millions of events
+// for a month), so until the streaming checker (invariant.New) is in, the
+// benchmark runs without one; swap it in here.
+var benchChecker func() Checker
+
+// BenchmarkSimulateMonth is a busy vendor's month: about 1M chats of the
+// pure queueing case (1,390 requests/h for 720 h, 50 agents x 3).
+func BenchmarkSimulateMonth(b *testing.B) {
+	p := pureProfile(b)
+	for h := range p.PerHour {
+		p.PerHour[h] = 1390
+	}
+	v := fixtures.Demo().Config
+	for b.Loop() {
+		cfg := Config{Vendor: v, Profile: p, Duration: 30 * 24 * time.Hour, Agents: 50, Capacity: 3, AlwaysOpen: true, Seed: 1}
+		if benchChecker != nil {
+			cfg.Checker = benchChecker()
+		}
+		r, err := Run(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(r.Visitors), "chats")
+		b.ReportMetric(float64(r.Events), "events")
+	}
+}
