@@ -99,6 +99,7 @@ func BenchmarkSimulateMonth(b *testing.B) {
 	}
 	v := fixtures.Demo().Config
 	for b.Loop() {
+		cpu0 := cpuTime()
 		cfg := Config{Vendor: v, Profile: p, Duration: 30 * 24 * time.Hour, Agents: 50, Capacity: 3, AlwaysOpen: true, Seed: 1}
 		if benchChecker != nil {
 			cfg.Checker = benchChecker()
@@ -109,5 +110,6 @@ func BenchmarkSimulateMonth(b *testing.B) {
 		}
 		b.ReportMetric(float64(r.Visitors), "chats")
 		b.ReportMetric(float64(r.Events), "events")
+		b.ReportMetric((cpuTime() - cpu0).Seconds(), "cpu-s")
 	}
 }
