@@ -656,6 +656,15 @@ func (s *sim) onEvent(e wb.Event) {
 		}
 		return
 	}
+	switch e.Type {
+	case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
+	case wb.EvMessage:
+		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
+			return
+		}
+	default:
+		return // nothing to schedule: spare the lookup
+	}
 	c := s.chats[e.Conv]
 	if c == nil {
 		return

@@ -183,7 +183,8 @@ func checkText(text string) error {
 	if text == "" {
 		return ruleErr(ErrInvalid, "", "empty message")
 	}
-	if len([]rune(text)) > MaxTextLen {
+	// Byte length bounds rune count: only long texts need counting.
+	if len(text) > MaxTextLen && len([]rune(text)) > MaxTextLen {
 		return ruleErr(ErrInvalid, "", "a message is at most %d characters", MaxTextLen)
 	}
 	return nil
