@@ -66,9 +66,9 @@ func TestSimulatorMatchesErlangA(t *testing.T) {
 	}{
 		{1, 1, 0.5, 2, 24},    // light: one agent, one chat
 		{2, 3, 0.8, 2, 80},    // light
-		{4, 3, 0.9, 2, 80},    // moderate
+		{4, 3, 0.9, 2, 165},   // moderate
 		{5, 2, 0.95, 1, 110},  // busy
-		{10, 3, 1.0, 1, 80},   // the 10 x 3 at 30 Erlangs, time-scaled
+		{10, 3, 1.0, 1, 190},  // the 10 x 3 at 30 Erlangs, time-scaled
 		{20, 3, 1.2, 0.5, 80}, // many places, overloaded
 		{3, 3, 1.2, 1, 70},    // overloaded
 		{2, 2, 2.0, 0.5, 24},  // heavily overloaded
