@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"testing"
 	"time"
 
 	wb "routecheck/sim/workbench"
@@ -28,4 +29,24 @@ func queueProfile(perHour float64, service, patience time.Duration) *Profile {
 		p.PerHour[h] = perHour
 	}
 	return p
+}
+
+// newTestChecker is the invariant checker every test simulation runs. The
+// batch checker keeps the run's events, fine for test-sized runs; the
+// streaming invariant.New() replaces it when available.
+func newTestChecker() Checker { return &BatchChecker{} }
+
+// runChecked runs a simulation with the invariant checker on and fails the
+// test on any violation.
+func runChecked(t testing.TB, cfg Config) *Result {
+	t.Helper()
+	cfg.Checker = newTestChecker()
+	r, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range r.Violations {
+		t.Errorf("invariant: %s", v)
+	}
+	return r
 }

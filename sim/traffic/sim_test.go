@@ -15,14 +15,9 @@ func demoVendor() wb.VendorConfig { return fixtures.Demo().Config }
 func TestRunIsRepeatable(t *testing.T) {
 	p := pureProfile(t)
 	cfg := Config{Vendor: demoVendor(), Profile: p, Duration: 3 * time.Hour, Agents: 6, Capacity: 2, AlwaysOpen: true, Seed: 9}
-	a, err := Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := runChecked(t, cfg)
+	b := runChecked(t, cfg)
+	a.Violations, b.Violations = nil, nil
 	if !reflect.DeepEqual(a, b) {
 		t.Error("two runs with seed 9 differ")
 	}
@@ -85,10 +80,7 @@ func TestIdleCustomersAreClosed(t *testing.T) {
 	p.ChatDuration = Fixed(2 * time.Hour)
 	p.FirstReply = Fixed(10 * time.Second)
 	p.CustomerReply = Fixed(6 * time.Minute)
-	r, err := Run(Config{Vendor: queueVendor(), Profile: p, Duration: 4 * time.Hour, Agents: 20, Capacity: 3, AlwaysOpen: true, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runChecked(t, Config{Vendor: queueVendor(), Profile: p, Duration: 4 * time.Hour, Agents: 20, Capacity: 3, AlwaysOpen: true, Seed: 2})
 	k := r.Total.KPI.KPIs()
 	if k.Ended == 0 || k.ServiceS < 309 || k.ServiceS > 311 {
 		t.Errorf("chats last %.1f s on average, want 310 (10 s to the first reply + 5 min idle)", k.ServiceS)
@@ -101,10 +93,7 @@ func TestWorkHoursGateRequests(t *testing.T) {
 	v := queueVendor()
 	v.WorkHours = wb.WorkHours{Location: time.UTC, Days: []time.Weekday{1, 2, 3, 4, 5}, From: 9 * time.Hour, To: 18 * time.Hour}
 	p := queueProfile(60, 2*time.Minute, 5*time.Minute)
-	r, err := Run(Config{Vendor: v, Profile: p, Duration: 24 * time.Hour, Agents: 5, Capacity: 3, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runChecked(t, Config{Vendor: v, Profile: p, Duration: 24 * time.Hour, Agents: 5, Capacity: 3, Seed: 3})
 	for h := range 24 {
 		st := r.Week[h]
 		if st.KPI.Requests == 0 {
@@ -129,9 +118,12 @@ func TestSummaryAndStaffing(t *testing.T) {
 		}
 	}
 	cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 5}
-	st, sum, err := FindStaffing(cfg, 4, wb.Assessed, 6, nil, nil)
+	st, sum, err := FindStaffing(cfg, 4, wb.Assessed, 6, newTestChecker, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, v := range sum.Violations {
+		t.Errorf("invariant: %s", v)
 	}
 	if st.Runs > 6 || st.Runs < 2 {
 		t.Errorf("%d simulations", st.Runs)
