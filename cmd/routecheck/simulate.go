@@ -190,8 +190,10 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	if f.findStaffing {
-		for _, ok := range sum.Staffing.Confirmed {
-			if !ok {
+		// Exit 1 when an hour is still short of agents; undecided hours
+		// (too few requests to say) are listed, not failed.
+		for _, short := range sum.Staffing.Short {
+			if short {
 				return exitFail
 			}
 		}
@@ -305,14 +307,20 @@ func writeStaffing(w io.Writer, st *traffic.Staffing) {
 		for h := range 24 {
 			i := d*24 + h
 			flag := " "
-			if !st.Confirmed[i] {
+			switch {
+			case st.Short[i]:
+				flag = "!"
+			case st.Undecided[i]:
 				flag = "?"
+			case !st.Confirmed[i]:
+				flag = "-"
 			}
 			fmt.Fprintf(w, "%2d%s", st.Agents[i], flag)
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "  (? = not confirmed by the last simulation: raise --max-simulations)")
+	fmt.Fprintln(w, "  ? = too few requests that hour to state the confidence (simulate more --days or --replications);")
+	fmt.Fprintln(w, "  ! = still short when the search stopped (raise --max-simulations); - = hour not simulated")
 }
 
 // simProgress draws a progress bar on stderr when it is a terminal and the

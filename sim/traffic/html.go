@@ -192,8 +192,13 @@ func heat(st *Staffing) []heatRow {
 			n := st.Agents[i]
 			light := 97 - 55*n/most
 			c := heatCell{N: n, Color: template.CSS(fmt.Sprintf("hsl(210, 70%%, %d%%)", light))}
-			if !st.Confirmed[i] {
+			switch {
+			case st.Short[i]:
+				c.Flag = "!"
+			case st.Undecided[i]:
 				c.Flag = "?"
+			case !st.Confirmed[i]:
+				c.Flag = "-"
 			}
 			r.Cells = append(r.Cells, c)
 		}
@@ -235,7 +240,7 @@ th{background:#f3f3f3}td.l{text-align:left}.pass{color:#070}.fail{color:#b00}
 <tr><td class="l">agent utilisation</td><td>{{pct .S.Utilisation}}</td><td></td><td></td><td></td></tr>
 </table>
 {{if .Heat}}<h2>Staffing: fewest agents (1V{{.S.Staffing.Capacity}}) by hour of the week</h2>
-<p>{{.S.Staffing.Runs}} simulations, starting from Erlang-A. Confidence: {{.S.Staffing.Confidence}}. "?" marks an hour the last simulation did not confirm.</p>
+<p>{{.S.Staffing.Runs}} simulations, starting from Erlang-A. Confidence: {{.S.Staffing.Confidence}}. "?": too few requests that hour to say (simulate longer); "!": still short when the search stopped; "-": not simulated.</p>
 <table class="heat"><tr><th></th>{{range hours}}<th>{{.}}</th>{{end}}</tr>
 {{range .Heat}}<tr><th>{{.Day}}</th>{{range .Cells}}<td style="background:{{.Color}}">{{.N}}{{.Flag}}</td>{{end}}</tr>
 {{end}}</table>{{end}}

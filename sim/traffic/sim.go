@@ -125,9 +125,9 @@ func (s *Stat) Utilisation() float64 {
 // QueueSample is the queue over a span: its mean over the samples taken and
 // its largest sample.
 type QueueSample struct {
-	At   time.Time
-	Mean float64
-	Max  int
+	At   time.Time `json:"at"`
+	Mean float64   `json:"mean"`
+	Max  int       `json:"max"`
 	n    int
 }
 

@@ -12,34 +12,48 @@ import (
 // agents, each holding up to Capacity chats, that meet every R-KPI-1
 // threshold with the stated confidence.
 type Staffing struct {
-	Capacity   int                `json:"capacity"`
-	Confidence string             `json:"confidence"`
-	Agents     [HoursPerWeek]int  `json:"agents"`    // by hour of the week, Monday 00:00 first
-	Erlang     [HoursPerWeek]int  `json:"erlang"`    // the Erlang-A starting point
-	Confirmed  [HoursPerWeek]bool `json:"confirmed"` // met the thresholds in the last simulation
-	// FewRequests marks hours judged on pooled figures: even a perfect
-	// record of so few requests could not reach the bound.
-	FewRequests [HoursPerWeek]bool `json:"few_requests"`
-	Runs        int                `json:"simulations"` // simulations the search took
+	Capacity   int               `json:"capacity"`
+	Confidence string            `json:"confidence"`
+	Agents     [HoursPerWeek]int `json:"agents"`      // by hour of the week, Monday 00:00 first
+	Erlang     [HoursPerWeek]int `json:"erlang"`      // the Erlang-A starting point
+	Runs       int               `json:"simulations"` // simulations the search took
+	// Confirmed: the last simulation showed the hour meeting every
+	// threshold with the stated confidence (or it has no traffic).
+	Confirmed [HoursPerWeek]bool `json:"confirmed"`
+	// Undecided: the hour had too few requests or ratings for the bounds to
+	// say either way; it keeps its agents. Simulate more weeks or more
+	// replications to decide it.
+	Undecided [HoursPerWeek]bool `json:"undecided"`
+	// Short: the hour still misses a threshold with confidence when the
+	// search ran out of simulations.
+	Short [HoursPerWeek]bool `json:"short"`
 }
 
 // StaffingConfidence says how sure a staffing hour is. Pickup and
-// satisfaction are proportions of the hour's requests and ratings pooled
-// over the replications: their one-sided 95% Wilson lower bounds must meet
-// the thresholds. First response is a mean: the upper end of its 95%
-// interval across replications must be under it. An hour with too few
-// requests for any record to reach the bound is judged on its pooled
-// figures and marked FewRequests.
-const StaffingConfidence = "one-sided 95% bounds (Wilson for pickup and satisfaction, t across replications for first response) meet every R-KPI-1 threshold"
+// satisfaction are proportions of the hour's requests and ratings, pooled
+// over the replications and weeks: one-sided 95% Wilson bounds. First
+// response is a mean: the ends of its 95% interval across replications.
+// An hour is met when every lower bound meets its threshold, and short of
+// agents when some upper bound misses it or its pooled pickup or first
+// response does; otherwise it is undecided and keeps its agents.
+const StaffingConfidence = "one-sided 95% bounds (Wilson for pickup and satisfaction, Student's t across replications for first response) meet every R-KPI-1 threshold"
+
+type hourVerdict int
+
+const (
+	hourMet hourVerdict = iota
+	hourShort
+	hourUndecided
+	hourNotRun // the run did not reach this hour of the week
+)
 
 // FindStaffing searches the fewest agents per hour of the week. It starts
 // from Erlang-A per hour (pickup >= the threshold with agents x capacity
 // places, the profile's mean chat duration and patience), then simulates the
-// whole week with that roster: hours that miss get one more agent, hours met
-// at the Erlang estimate try one fewer, until a simulation confirms every
-// hour or maxRuns is spent. So the search costs a few simulations, not
-// hundreds. cfg must have Capacity set; AlwaysOpen applies to the hours
-// the roster staffs.
+// whole week with that roster: hours short of agents get one more, hours met
+// at the Erlang estimate try one fewer (and go back if that is short), until
+// a simulation changes nothing or maxRuns is spent. So the search costs a
+// few simulations, not hundreds. cfg must have Capacity set.
 func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, newChecker func() Checker, progress func(run int)) (*Staffing, *Summary, error) {
 	p := cfg.Profile
 	if cfg.Capacity < 1 {
@@ -59,8 +73,7 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 		}
 		st.Erlang[h], st.Agents[h] = n, n
 	}
-	raised := [HoursPerWeek]bool{}
-	tryFewer := true
+	var raised, lowered [HoursPerWeek]bool
 	var last *Summary
 	for run := 1; run <= maxRuns; run++ {
 		if progress != nil {
@@ -75,88 +88,94 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 		}
 		last = Summarise(rs, th, time.Since(start))
 		st.Runs = run
-		met, seen, few := hourVerdicts(rs, th)
-		st.FewRequests = few
+		verdicts := hourVerdicts(rs, th)
 		changed := false
-		for h := range HoursPerWeek {
-			// An hour the run did not reach keeps its Erlang estimate,
-			// unconfirmed: simulate whole weeks to confirm every hour.
-			st.Confirmed[h] = seen[h] && (met[h] || st.Agents[h] == 0)
-			switch {
-			case st.Agents[h] == 0 || !seen[h]:
-			case !met[h]:
-				raised[h] = true
-				if st.Agents[h] < maxAgents {
-					st.Agents[h]++
-					changed = true
-				}
+		for h, v := range verdicts {
+			st.Confirmed[h] = v == hourMet
+			st.Undecided[h] = v == hourUndecided
+			st.Short[h] = v == hourShort
+			if v == hourShort && st.Agents[h] < maxAgents {
+				st.Agents[h]++
+				raised[h], changed = true, true
+			}
+		}
+		if changed {
+			continue
+		}
+		// Nothing short: try one fewer, once, where the Erlang estimate was
+		// met as it stood; an hour that is then short goes back up.
+		for h, v := range verdicts {
+			if v == hourMet && !raised[h] && !lowered[h] && st.Agents[h] > 1 {
+				st.Agents[h]--
+				lowered[h], raised[h], changed = true, true, true
 			}
 		}
 		if !changed {
-			if !tryFewer {
-				break
-			}
-			// Every hour is met: try one fewer where the Erlang estimate was
-			// never raised, once; hours that then miss go back up.
-			tryFewer = false
-			for h := range HoursPerWeek {
-				if !raised[h] && st.Agents[h] > 1 && st.Confirmed[h] {
-					st.Agents[h]--
-					changed = true
-				}
-			}
-			if !changed {
-				break
-			}
-			// Hours that fail at one fewer are raised back by the next round.
-			for h := range HoursPerWeek {
-				raised[h] = true
-			}
+			break
 		}
 	}
 	last.Staffing = st
 	return st, last, nil
 }
 
-// hourVerdicts says, per hour of the week, whether the hour meets every
-// threshold with StaffingConfidence, whether the run reached it, and
-// whether it had too few requests for a bound.
-func hourVerdicts(rs []*Result, th wb.Thresholds) (met, seen, few [HoursPerWeek]bool) {
+// hourVerdicts judges each hour of the week over the replications.
+func hourVerdicts(rs []*Result, th wb.Thresholds) (out [HoursPerWeek]hourVerdict) {
 	for h := range HoursPerWeek {
 		per := make([]*Stat, 0, len(rs))
 		var sum wb.KPIBin
+		seen := false
 		for _, r := range rs {
-			seen[h] = seen[h] || r.Week[h].Hours > 0
+			seen = seen || r.Week[h].Hours > 0
 			if r.Week[h].KPI.Requests > 0 {
 				per = append(per, &r.Week[h])
 				sum.Add(&r.Week[h].KPI)
 			}
 		}
-		if len(per) == 0 {
-			met[h] = true
+		switch {
+		case !seen:
+			out[h] = hourNotRun
+			continue
+		case len(per) == 0:
+			out[h] = hourMet
 			continue
 		}
-		p := period("", per, th)
-		pickLow := wilsonLow(sum.PickedUp, sum.Requests)
-		satLow := wilsonLow(sum.Satisfied, sum.Ratings)
-		few[h] = wilsonLow(sum.Requests, sum.Requests) < th.MinPickupRate ||
-			(sum.Ratings > 0 && wilsonLow(sum.Ratings, sum.Ratings) < th.MinSatisfaction)
-		bounds := pickLow >= th.MinPickupRate && (sum.Ratings == 0 || satLow >= th.MinSatisfaction) &&
-			p.FirstResponseS.High < th.MaxFirstResponseS
-		met[h] = p.Pass && (bounds || few[h])
+		fr := period("", per, th).FirstResponseS
+		if sum.Responded == 0 {
+			fr = Interval{}
+		}
+		pickLo, pickHi := wilson(sum.PickedUp, sum.Requests)
+		satLo, satHi := wilson(sum.Satisfied, sum.Ratings)
+		if sum.Ratings == 0 {
+			satLo, satHi = 1, 1
+		}
+		k := sum.KPIs()
+		switch {
+		case pickHi < th.MinPickupRate || satHi < th.MinSatisfaction || fr.Low >= th.MaxFirstResponseS:
+			out[h] = hourShort
+		case k.PickupRate < th.MinPickupRate || (k.Responded > 0 && k.FirstResponseS >= th.MaxFirstResponseS):
+			// Queueing shows in pickup and first response first; a pooled
+			// miss there is acted on even before it is certain. Satisfaction
+			// alone, noisy over few ratings, waits for its bound.
+			out[h] = hourShort
+		case pickLo >= th.MinPickupRate && satLo >= th.MinSatisfaction && fr.High < th.MaxFirstResponseS:
+			out[h] = hourMet
+		default:
+			out[h] = hourUndecided
+		}
 	}
-	return met, seen, few
+	return out
 }
 
-// wilsonLow is the one-sided 95% Wilson score lower bound of x successes
-// in n trials.
-func wilsonLow(x, n int) float64 {
+// wilson is the pair of one-sided 95% Wilson score bounds of x successes in
+// n trials.
+func wilson(x, n int) (lo, hi float64) {
 	if n == 0 {
-		return 0
+		return 0, 1
 	}
 	const z = 1.6449
 	p, nf := float64(x)/float64(n), float64(n)
 	c := p + z*z/(2*nf)
 	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
-	return (c - r) / (1 + z*z/nf)
+	d := 1 + z*z/nf
+	return (c - r) / d, (c + r) / d
 }
