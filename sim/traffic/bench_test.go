@@ -90,26 +90,41 @@ func BenchmarkSimulateHeap(b *testing.B) {
 // benchmark runs without one; swap it in here.
 var benchChecker func() Checker
 
-// BenchmarkSimulateMonth is a busy vendor's month: about 1M chats of the
-// pure queueing case (1,390 requests/h for 720 h, 50 agents x 3).
+// BenchmarkSimulateMonth is a busy vendor's month, about 1M chats: the pure
+// queueing case at 1,390 requests/h with 50 agents x 3 (a reply every 5 s
+// and an answer every 20 s: 54 core events a chat), and
+// fixtures/traffic/busy-month.yaml with 60 agents x 3 (conversations paced
+// like the demo vendor's).
 func BenchmarkSimulateMonth(b *testing.B) {
-	p := pureProfile(b)
-	for h := range p.PerHour {
-		p.PerHour[h] = 1390
+	pure := pureProfile(b)
+	for h := range pure.PerHour {
+		pure.PerHour[h] = 1390
+	}
+	busy, err := LoadProfile("../../fixtures/traffic/busy-month.yaml")
+	if err != nil {
+		b.Fatal(err)
 	}
 	v := fixtures.Demo().Config
-	for b.Loop() {
-		cpu0 := cpuTime()
-		cfg := Config{Vendor: v, Profile: p, Duration: 30 * 24 * time.Hour, Agents: 50, Capacity: 3, AlwaysOpen: true, Seed: 1}
-		if benchChecker != nil {
-			cfg.Checker = benchChecker()
-		}
-		r, err := Run(cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(r.Visitors), "chats")
-		b.ReportMetric(float64(r.Events), "events")
-		b.ReportMetric((cpuTime() - cpu0).Seconds(), "cpu-s")
+	for _, c := range []struct {
+		name   string
+		p      *Profile
+		agents int
+	}{{"pure", pure, 50}, {"busy", busy, 60}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				cpu0 := cpuTime()
+				cfg := Config{Vendor: v, Profile: c.p, Duration: 30 * 24 * time.Hour, Agents: c.agents, Capacity: 3, AlwaysOpen: true, Seed: 1}
+				if benchChecker != nil {
+					cfg.Checker = benchChecker()
+				}
+				r, err := Run(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(r.Total.KPI.Requests), "chats")
+				b.ReportMetric(float64(r.Events), "events")
+				b.ReportMetric((cpuTime() - cpu0).Seconds(), "cpu-s")
+			}
+		})
 	}
 }
