@@ -155,3 +155,33 @@ func TestSummaryAndStaffing(t *testing.T) {
 		}
 	}
 }
+
+func TestStopInterrupts(t *testing.T) {
+	calls := 0
+	_, err := Run(Config{Vendor: queueVendor(), Profile: queueProfile(60, time.Minute, time.Minute), Duration: 48 * time.Hour,
+		Agents: 2, Capacity: 3, AlwaysOpen: true, Seed: 1, Stop: func() bool { calls++; return calls > 3 }})
+	if err != ErrInterrupted || calls != 4 {
+		t.Errorf("err %v after %d calls, want ErrInterrupted after 4", err, calls)
+	}
+}
+
+func TestHourOfWeek(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for _, c := range []struct {
+		t    time.Time
+		want int
+	}{
+		{time.Date(2026, 11, 30, 0, 0, 0, 0, sh), 0},               // Monday 00:00
+		{time.Date(2026, 11, 30, 9, 30, 0, 0, sh), 9},              // Monday 09:30
+		{time.Date(2026, 12, 6, 23, 59, 0, 0, sh), 167},            // Sunday 23:59
+		{time.Date(2026, 11, 29, 16, 0, 0, 0, time.UTC), 0},        // Monday 00:00 in Shanghai
+		{time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC), 2*24 + 20}, // Wednesday 20:00 in Shanghai
+	} {
+		if got := HourOfWeek(c.t, sh); got != c.want {
+			t.Errorf("HourOfWeek(%v) = %d, want %d", c.t, got, c.want)
+		}
+	}
+	if HourLabel(0) != "周一 00:00" || HourLabel(167) != "周日 23:00" {
+		t.Errorf("labels %q %q", HourLabel(0), HourLabel(167))
+	}
+}
