@@ -156,3 +156,34 @@ func TestSatisfactionModel(t *testing.T) {
 		t.Errorf("a chat never replied to gets the floor, got %g", p)
 	}
 }
+
+// FuzzParseProfile: any input gives a profile or problems, never a panic,
+// and every problem names the file.
+func FuzzParseProfile(f *testing.F) {
+	for _, name := range []string{"demo.yaml", "demo-shifts.yaml", "pure-queueing.yaml", "busy-month.yaml"} {
+		data, err := os.ReadFile("../../fixtures/traffic/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(issueYAML))
+	f.Add([]byte("arrivals: {weekly: {mon: [1]}}\nshifts: [{days: [周一], from: '9:00', to: '24:00', agents: 1, breaks: {every: 1h, length: 2h}}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseProfile("fuzz.yaml", data)
+		if err == nil {
+			if p == nil {
+				t.Fatal("no profile and no error")
+			}
+			return
+		}
+		var ps fixtures.Problems
+		if errors.As(err, &ps) {
+			for _, pr := range ps {
+				if pr.File != "fuzz.yaml" {
+					t.Fatalf("problem without the file: %+v", pr)
+				}
+			}
+		}
+	})
+}

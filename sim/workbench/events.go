@@ -89,7 +89,7 @@ func (w *Workbench) emit(e Event) Event {
 	if !w.opts.DiscardLog {
 		w.log = append(w.log, e)
 	} else {
-		w.stream.Observe(e)
+		w.stream.observe(&e)
 	}
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)
