@@ -81,7 +81,9 @@ const (
 	NotifyUserOffline = "user_offline" // 用户下线
 )
 
-func (w *Workbench) emit(e Event) Event {
+// emit stamps and records an event and returns its sequence number (not
+// the event: copying it back costs more than the callers need).
+func (w *Workbench) emit(e Event) int64 {
 	w.seq++
 	e.Seq = w.seq
 	e.Cmd = w.cmd
@@ -94,7 +96,7 @@ func (w *Workbench) emit(e Event) Event {
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)
 	}
-	return e
+	return e.Seq
 }
 
 // Events returns the events after seq (0 for all). The slice is a copy.
