@@ -128,9 +128,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	var newChecker func() traffic.Checker
 	if f.check {
-		// The batch checker keeps the log; the streaming invariant checker
-		// replaces it when available.
-		newChecker = func() traffic.Checker { return &traffic.BatchChecker{} }
+		newChecker = traffic.NewChecker
 	}
 
 	var interrupted atomic.Bool

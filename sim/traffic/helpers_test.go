@@ -31,10 +31,8 @@ func queueProfile(perHour float64, service, patience time.Duration) *Profile {
 	return p
 }
 
-// newTestChecker is the invariant checker every test simulation runs. The
-// batch checker keeps the run's events, fine for test-sized runs; the
-// streaming invariant.New() replaces it when available.
-func newTestChecker() Checker { return &BatchChecker{} }
+// newTestChecker is the invariant checker every test simulation runs.
+func newTestChecker() Checker { return NewChecker() }
 
 // runChecked runs a simulation with the invariant checker on and fails the
 // test on any violation.

@@ -58,6 +58,12 @@ type Checker interface {
 	Violations() []invariant.Violation
 }
 
+// NewChecker makes the routing invariant checker simulations run when
+// asked (routecheck simulate --check, every test simulation). It is the
+// one place to switch to the streaming checker, invariant.New(), which
+// keeps bounded state; BatchChecker keeps the whole log.
+func NewChecker() Checker { return &BatchChecker{} }
+
 // BatchChecker keeps every event and runs invariant.Check at the end. It
 // holds the whole log, so it suits test-sized runs.
 type BatchChecker struct{ events []wb.Event }
