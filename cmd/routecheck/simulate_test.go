@@ -134,3 +134,23 @@ func TestSimulateBadInput(t *testing.T) {
 		}
 	}
 }
+
+// --check runs the routing invariant checker over every event of every
+// replication; a clean run reports no violation.
+func TestSimulateCheck(t *testing.T) {
+	code, out, errs := runCLI(t, "simulate", "--traffic", trafficDir+"demo-shifts.yaml", "--vendor", fixturesDir+"demo.yaml",
+		"--hours", "6", "--replications", "2", "--seed", "5", "--check", "--json")
+	if code != exitPass && code != exitFail {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var s struct {
+		Violations []any `json:"violations"`
+		Events     int64 `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Violations) != 0 || s.Events == 0 {
+		t.Errorf("%d violations over %d events", len(s.Violations), s.Events)
+	}
+}
