@@ -192,7 +192,8 @@ type simAgent struct {
 	index    int // within its shift, to stagger breaks
 	online   bool
 	onBreak  bool
-	counted  bool // its places are in sim.places
+	counted  bool      // its places are in sim.places
+	status   wb.Status // as last set; agents start 离线
 }
 
 // chat is one visitor's conversation as the simulator drives it.
@@ -362,7 +363,7 @@ func (s *sim) accounts(v wb.VendorConfig) []wb.AccountConfig {
 	}
 	add := func(shift, index, capacity int) wb.AccountConfig {
 		login := fmt.Sprintf("sim-%04d", len(s.agents)+1)
-		a := &simAgent{login: login, capacity: capFor(capacity), shift: shift, index: index}
+		a := &simAgent{login: login, capacity: capFor(capacity), shift: shift, index: index, status: wb.StatusOffline}
 		s.agents = append(s.agents, a)
 		s.byLogin[login] = a
 		return wb.AccountConfig{Login: login, Name: "模拟客服" + login[4:], Password: "simulated", Role: wb.RoleAgent, Capacity: a.capacity}
@@ -584,11 +585,12 @@ func (s *sim) applyStatus(a *simAgent) {
 	if a.online && !a.onBreak {
 		st = wb.StatusOnline
 	}
-	acc, err := s.wb.Account(a.login)
-	if err == nil && acc.Status != st {
-		if err := s.wb.SetStatus(a.login, st); err != nil {
-			s.err = fmt.Errorf("traffic: %s cannot go %s: %w", a.login, st, err)
-		}
+	if a.status == st {
+		return
+	}
+	a.status = st
+	if err := s.wb.SetStatus(a.login, st); err != nil {
+		s.err = fmt.Errorf("traffic: %s cannot go %s: %w", a.login, st, err)
 	}
 }
 
