@@ -161,6 +161,11 @@ func weekChart(s *Summary, ylabel string, f func(Period) float64, threshold floa
 		p.Legend.Top = true
 	}
 	p.X.Min, p.X.Max = 0, HoursPerWeek
+	// Keep the threshold in view, however far the figures are from it.
+	p.Y.Min = 0
+	if threshold >= 0 {
+		p.Y.Max = max(p.Y.Max, threshold*1.1)
+	}
 	return p, nil
 }
 
