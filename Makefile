@@ -11,7 +11,7 @@ FUZZ_FRAME ?= 40000x
 # Packages with plain Go tests; the Ginkgo suites under scenarios/ run through the ginkgo CLI.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 
-.PHONY: run test build deps browser-deps fmt-check vet unit fuzz scenarios bench mutation clean
+.PHONY: run test build deps browser-deps fmt-check vet unit accuracy fuzz scenarios bench mutation clean
 
 run: build
 	./$(BIN) run
@@ -20,7 +20,7 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.vcsCommit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/routecheck
 
-test: deps fmt-check vet unit fuzz scenarios
+test: deps fmt-check vet unit accuracy fuzz scenarios
 
 # deps: Go modules, the Ginkgo CLI (go.mod's tool directive) and a Chromium.
 deps: browser-deps
@@ -43,10 +43,16 @@ unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
 	$(GO) test -count=1 -run '^TestAnyValidCapacityAndDelayPasses$$' ./sim/routetest/
 
+# The simulator against Erlang-A: millions of requests, too slow under -race,
+# so it is built only without it (sim/traffic/accuracy_test.go).
+accuracy:
+	$(GO) test -count=1 -timeout=30m -run='^TestSimulatorMatchesErlangA$$' ./sim/traffic/
+
 # Each fuzz target runs briefly on top of its seed corpus.
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseProfile$$' -fuzztime=$(FUZZ_PARSE) ./sim/traffic/
 
 # CI logs get no escape codes: --no-color unless stdout is a terminal. The
 # test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -153,33 +152,5 @@ func TestCompletion(t *testing.T) {
 		if !strings.Contains(out, name+"\t") {
 			t.Errorf("--vendor completion lacks %s:\n%s", name, out)
 		}
-	}
-}
-
-// A command that parses its own flags gets its arguments untouched, and
-// newFlags/parse handle them as before the move to cobra.
-func TestLegacyCmdPassesArgs(t *testing.T) {
-	var seed int
-	var got []string
-	code := 0
-	body := func(args []string, stdout, stderr io.Writer) int {
-		got = args
-		fs := newFlags("old [flags]", "an old-style command", "  routecheck old -seed 3\n", stderr)
-		fs.IntVar(&seed, "seed", 0, "a seed")
-		if c := parse(fs, args); c >= 0 {
-			return c
-		}
-		return exitFail
-	}
-	var errb bytes.Buffer
-	cmd := legacyCmd("old", "an old-style command", body, io.Discard, &errb, &code)
-	cmd.SetArgs([]string{"-seed", "3", "file"})
-	if err := cmd.Execute(); err != nil || code != exitFail || strings.Join(got, " ") != "-seed 3 file" || seed != 3 {
-		t.Errorf("err %v, code %d, args %q, seed %d", err, code, got, seed)
-	}
-	cmd.SetArgs([]string{"--bogus"})
-	cmd.Execute()
-	if code != exitInput || !strings.Contains(errb.String(), "routecheck old [flags]: flag provided but not defined: -bogus") {
-		t.Errorf("bad flag: code %d: %s", code, errb.String())
 	}
 }

@@ -117,6 +117,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newVersionCmd(stdout, code),
 		newFixturesCmd(stdout, code),
 		newInitCmd(stdout, stderr, code),
+		newSimulateCmd(stdout, stderr, code),
 		newErlangCmd(stdout, stderr, code),
 	)
 	return root

@@ -65,3 +65,49 @@ func TestScheduleAllocatesNothing(t *testing.T) {
 		t.Errorf("%.1f allocations per scheduled event, want 0", allocs)
 	}
 }
+
+// A large random schedule fires in (time, schedule order), as a sort says.
+func TestScheduleOrderAtScale(t *testing.T) {
+	v := NewVirtualSingle(t0)
+	r := &recorder{v: v}
+	type key struct {
+		at  time.Duration
+		seq int64
+	}
+	var want []key
+	x := uint64(12345)
+	for i := range int64(5000) {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		d := time.Duration(x%200) * time.Millisecond
+		v.Schedule(d, r, i)
+		want = append(want, key{v.Now().Sub(t0) + d, i})
+		if i%7 == 0 { // interleave firing with scheduling
+			v.Step()
+		}
+	}
+	for v.Step() {
+	}
+	if len(r.got) != len(want) {
+		t.Fatalf("fired %d of %d", len(r.got), len(want))
+	}
+	// Every timer fired at its due time, and timers due at the same time
+	// fired in schedule order.
+	last := map[time.Duration]int64{}
+	for i, arg := range r.got {
+		k := want[arg]
+		if r.at[i] != k.at {
+			t.Fatalf("timer %d fired at %v, due at %v", arg, r.at[i], k.at)
+		}
+		if p, ok := last[k.at]; ok && p > arg {
+			t.Fatalf("timers %d and %d due at %v fired out of order", p, arg, k.at)
+		}
+		last[k.at] = arg
+	}
+	for i := 1; i < len(r.at); i++ {
+		if r.at[i] < r.at[i-1] {
+			t.Fatalf("time went back: %v then %v", r.at[i-1], r.at[i])
+		}
+	}
+}

@@ -214,46 +214,55 @@ func (t *vtimer) Stop() bool {
 	return true
 }
 
-func (v *Virtual) less(i, j int) bool {
-	a, b := &v.timers[i], &v.timers[j]
-	if a.due != b.due {
-		return a.due < b.due
-	}
-	return a.seq < b.seq
-}
-
+// The heap is 4-ary: half the depth of a binary heap, so a pop moves
+// fewer entries; the four children of a node sit next to each other.
 func (v *Virtual) up(i int) {
+	h := v.timers
+	e := h[i]
 	for i > 0 {
-		p := (i - 1) / 2
-		if !v.less(i, p) {
-			return
+		p := (i - 1) / 4
+		if !before(&e, &h[p]) {
+			break
 		}
-		v.timers[i], v.timers[p] = v.timers[p], v.timers[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = e
+}
+
+func before(a, b *entry) bool {
+	return a.due < b.due || (a.due == b.due && a.seq < b.seq)
 }
 
 func (v *Virtual) pop() entry {
 	h := v.timers
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
+	last := h[n]
 	h[n] = entry{}
-	v.timers = h[:n]
-	for i := 0; ; {
-		l := 2*i + 1
-		if l >= n {
+	h = h[:n]
+	v.timers = h
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && v.less(r, l) {
-			m = r
+		m := c
+		for j := c + 1; j < c+4 && j < n; j++ {
+			if before(&h[j], &h[m]) {
+				m = j
+			}
 		}
-		if !v.less(m, i) {
+		if !before(&h[m], &last) {
 			break
 		}
-		v.timers[i], v.timers[m] = v.timers[m], v.timers[i]
+		h[i] = h[m]
 		i = m
 	}
+	h[i] = last
 	return top
 }

@@ -43,24 +43,25 @@ type Config struct {
 	// Progress, when set, is called with the virtual time done, about every
 	// simulated hour.
 	Progress func(done time.Duration)
+	// Stop, when set, is asked every simulated hour; true ends the run with
+	// ErrInterrupted.
+	Stop func() bool
 }
 
+// ErrInterrupted ends a run that Config.Stop stopped.
+var ErrInterrupted = errors.New("traffic: interrupted")
+
 // Checker judges the event stream of a run. The streaming invariant
-// checker fits it; BatchChecker adapts invariant.Check.
+// checker fits it.
 type Checker interface {
 	Observe(e wb.Event)
 	Violations() []invariant.Violation
 }
 
-// BatchChecker keeps every event and runs invariant.Check at the end. It
-// holds the whole log, so it suits test-sized runs.
-type BatchChecker struct{ events []wb.Event }
-
-// Observe keeps the event.
-func (b *BatchChecker) Observe(e wb.Event) { b.events = append(b.events, e) }
-
-// Violations checks the events kept.
-func (b *BatchChecker) Violations() []invariant.Violation { return invariant.Check(b.events) }
+// NewChecker makes the routing invariant checker simulations run when
+// asked (routecheck simulate --check, every test simulation): the streaming
+// checker, with bounded state and constant cost per event.
+func NewChecker() Checker { return invariant.New() }
 
 // Result is what a run measured, after the warm-up. Its size follows the
 // number of simulated days, not the number of chats.
@@ -119,9 +120,9 @@ func (s *Stat) Utilisation() float64 {
 // QueueSample is the queue over a span: its mean over the samples taken and
 // its largest sample.
 type QueueSample struct {
-	At   time.Time
-	Mean float64
-	Max  int
+	At   time.Time `json:"at"`
+	Mean float64   `json:"mean"`
+	Max  int       `json:"max"`
 	n    int
 }
 
@@ -180,7 +181,8 @@ type simAgent struct {
 	index    int // within its shift, to stagger breaks
 	online   bool
 	onBreak  bool
-	counted  bool // its places are in sim.places
+	counted  bool      // its places are in sim.places
+	status   wb.Status // as last set; agents start 离线
 }
 
 // chat is one visitor's conversation as the simulator drives it.
@@ -350,7 +352,7 @@ func (s *sim) accounts(v wb.VendorConfig) []wb.AccountConfig {
 	}
 	add := func(shift, index, capacity int) wb.AccountConfig {
 		login := fmt.Sprintf("sim-%04d", len(s.agents)+1)
-		a := &simAgent{login: login, capacity: capFor(capacity), shift: shift, index: index}
+		a := &simAgent{login: login, capacity: capFor(capacity), shift: shift, index: index, status: wb.StatusOffline}
 		s.agents = append(s.agents, a)
 		s.byLogin[login] = a
 		return wb.AccountConfig{Login: login, Name: "模拟客服" + login[4:], Password: "simulated", Role: wb.RoleAgent, Capacity: a.capacity}
@@ -426,6 +428,10 @@ func (s *sim) startHour() {
 	s.hour, s.hourStart, s.hourOn = Stat{Hours: 1, OnDuty: s.onDuty()}, now, true
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(now.Sub(s.clockStart))
+	}
+	if s.cfg.Stop != nil && s.cfg.Stop() {
+		s.err = ErrInterrupted
+		return
 	}
 	s.clock.Schedule(time.Hour, ticker{s}, tHour)
 }
@@ -568,11 +574,12 @@ func (s *sim) applyStatus(a *simAgent) {
 	if a.online && !a.onBreak {
 		st = wb.StatusOnline
 	}
-	acc, err := s.wb.Account(a.login)
-	if err == nil && acc.Status != st {
-		if err := s.wb.SetStatus(a.login, st); err != nil {
-			s.err = fmt.Errorf("traffic: %s cannot go %s: %w", a.login, st, err)
-		}
+	if a.status == st {
+		return
+	}
+	a.status = st
+	if err := s.wb.SetStatus(a.login, st); err != nil {
+		s.err = fmt.Errorf("traffic: %s cannot go %s: %w", a.login, st, err)
 	}
 }
 
@@ -645,6 +652,15 @@ func (s *sim) onEvent(e wb.Event) {
 			}
 		}
 		return
+	}
+	switch e.Type {
+	case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
+	case wb.EvMessage:
+		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
+			return
+		}
+	default:
+		return // nothing to schedule: spare the lookup
 	}
 	c := s.chats[e.Conv]
 	if c == nil {

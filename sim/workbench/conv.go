@@ -163,8 +163,8 @@ func (w *Workbench) conv(id string) (*conv, error) {
 	return c, nil
 }
 
-// say appends a message and emits it; it returns the message event.
-func (w *Workbench) say(c *conv, s Sender, a *account, text string) Event {
+// say appends a message and emits it; it returns the event's sequence number.
+func (w *Workbench) say(c *conv, s Sender, a *account, text string) int64 {
 	c.nmsgs++
 	m := Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Text: text}
 	e := c.event(EvMessage)
@@ -183,7 +183,8 @@ func checkText(text string) error {
 	if text == "" {
 		return ruleErr(ErrInvalid, "", "empty message")
 	}
-	if len([]rune(text)) > MaxTextLen {
+	// Byte length bounds rune count: only long texts need counting.
+	if len(text) > MaxTextLen && len([]rune(text)) > MaxTextLen {
 		return ruleErr(ErrInvalid, "", "a message is at most %d characters", MaxTextLen)
 	}
 	return nil
@@ -231,11 +232,11 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 	if !visible(text) {
 		return ruleErr(ErrInvalid, "R-KPI-1", "a reply needs visible text: spaces and zero-width characters alone answer nobody")
 	}
-	e := w.say(c, SenderAgent, a, text)
+	seq := w.say(c, SenderAgent, a, text)
 	if !c.responded {
 		c.responded = true
 		fr := c.event(EvFirstResponse)
-		fr.Ref = e.Seq
+		fr.Ref = seq
 		w.emit(fr)
 	}
 	if !c.idleArmed {

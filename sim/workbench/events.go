@@ -81,7 +81,9 @@ const (
 	NotifyUserOffline = "user_offline" // 用户下线
 )
 
-func (w *Workbench) emit(e Event) Event {
+// emit stamps and records an event and returns its sequence number (not
+// the event: copying it back costs more than the callers need).
+func (w *Workbench) emit(e Event) int64 {
 	w.seq++
 	e.Seq = w.seq
 	e.Cmd = w.cmd
@@ -93,12 +95,12 @@ func (w *Workbench) emit(e Event) Event {
 		}
 		w.log = append(w.log, e)
 	} else {
-		w.stream.Observe(e)
+		w.stream.observe(&e)
 	}
 	if w.opts.OnEvent != nil {
 		w.opts.OnEvent(e)
 	}
-	return e
+	return e.Seq
 }
 
 // Events returns the events after seq (0 for all). The slice is a copy.

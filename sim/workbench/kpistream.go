@@ -57,7 +57,10 @@ func NewKPIStream() *KPIStream {
 
 // Observe takes one event, in log order. It follows ComputeKPIs rule for
 // rule; TestKPIStreamMatchesLog holds them together.
-func (s *KPIStream) Observe(e Event) {
+func (s *KPIStream) Observe(e Event) { s.observe(&e) }
+
+// observe is Observe without copying the event (emit calls it per event).
+func (s *KPIStream) observe(e *Event) {
 	switch e.Type {
 	case EvTransferRequest:
 		if old := s.open[e.Conv]; old != nil {
@@ -108,7 +111,7 @@ func (s *KPIStream) Observe(e Event) {
 	}
 }
 
-func (s *KPIStream) bin(e Event) *KPIBin {
+func (s *KPIStream) bin(e *Event) *KPIBin {
 	h := e.At.Unix() / 3600
 	if b := s.last; b != nil && b.Department == e.Group && b.Test == e.Test && b.Hour.Unix()/3600 == h {
 		return b
