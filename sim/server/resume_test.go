@@ -98,6 +98,14 @@ func TestResumeExactlyOnceInOrder(t *testing.T) {
 			}
 			for _, text := range custTexts {
 				if _, err := a.WaitMessage(w.ctx, c.Conv, "customer", func(s string) bool { return s == text }); err != nil {
+					for _, f := range c.Frames() {
+						if f.Type != "message" || f.Text == text {
+							t.Logf("customer: %.200s", f.Raw)
+						}
+					}
+					for _, f := range a.Frames() {
+						t.Logf("agent: %.150s", f.Raw)
+					}
 					t.Fatalf("agent never got %q: %v", text, err)
 				}
 			}
