@@ -136,8 +136,13 @@ func TestRefusedTransferOffersHotline(t *testing.T) {
 	}
 }
 
-// D-WS-2: closing the bot page leaves the chat. In the queue it is an
-// abandonment (R-KPI-1); with an agent the chat ends and the agent is told.
+// D-WS-2 (protocol v2): a customer who leaves (the leave frame) ends the
+// chat at once, and in the queue that is an abandonment (R-KPI-1). A closed
+// bot page, even with a clean close frame, only starts the customer grace:
+// browsers send the same close on a reload, so the server cannot tell
+// leaving from reloading (docs/decisions.md D-WS-2). When the grace runs out
+// the customer has left: queued, an abandonment; with an agent, the chat
+// ends and the agent is told.
 func TestClosedBotPageEndsChat(t *testing.T) {
 	w := newWorld(t)
 	a := w.agent("A-a1")
@@ -146,22 +151,50 @@ func TestClosedBotPageEndsChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, conv := w.transferred("A", a)
-	queued := w.customer("A")
-	if err := queued.Say(wb.TransferText); err != nil {
+	queue := func() *actors.Customer {
+		t.Helper()
+		c := w.customer("A")
+		if err := c.Say(wb.TransferText); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.WaitState(w.ctx, 0, "queued"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	abandoned := func(conv string) func(wb.Event) bool {
+		return func(e wb.Event) bool { return e.Conv == conv && e.Type == wb.EvAbandoned }
+	}
+	// leave: abandoned at once, the clock does not move
+	leaver := queue()
+	if err := leaver.Leave(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := queued.WaitState(w.ctx, 0, "queued"); err != nil {
+	waitEvent(t, w, "abandoned at once after the queued customer's leave frame", abandoned(leaver.Conv))
+	// a closed page: abandoned when the grace ends, not before
+	closer := queue()
+	armed := w.clock.Pending()
+	if err := closer.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := queued.Close(); err != nil {
-		t.Fatal(err)
+	waitFor(t, w, "the grace timer after the page closed", func() bool { return w.clock.Pending() > armed })
+	w.clock.Advance(29 * time.Second)
+	if n := countEvents(t, w, abandoned(closer.Conv)); n != 0 {
+		t.Fatalf("D-WS-2: queued chat abandoned within the customer grace (a closed page may be a reload)")
 	}
-	waitEvent(t, w, "abandoned after the queued customer closed the page", func(e wb.Event) bool {
-		return e.Conv == queued.Conv && e.Type == wb.EvAbandoned
-	})
+	w.clock.Advance(2 * time.Second)
+	waitEvent(t, w, "abandoned when the grace of the closed page ended", abandoned(closer.Conv))
+	// with an agent: the link goes down, the chat ends after the grace
 	if err := held.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.WaitFrame(w.ctx, linkFrame(conv.ID, "down")); err != nil {
+		t.Fatalf("agent not told the bot page closed: %v", err)
+	}
+	if n := countEvents(t, w, func(e wb.Event) bool { return e.Conv == conv.ID && e.Type == wb.EvEnded }); n != 0 {
+		t.Fatalf("D-WS-2: chat ended at once when the bot page closed; want the customer grace first")
+	}
+	w.clock.Advance(31 * time.Second)
 	f, err := a.WaitFrame(w.ctx, func(f actors.Frame) bool { return f.Type == "ended" && f.ConvID() == conv.ID })
 	if err != nil || f.Reason != wb.ReasonCustomerLeft {
 		t.Fatalf("D-WS-2: agent's ended frame %+v, %v; want reason %s", f, err, wb.ReasonCustomerLeft)
@@ -171,8 +204,21 @@ func TestClosedBotPageEndsChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := wb.ComputeKPIs(evs, wb.KPIFilter{Traffic: wb.TrafficAll})
-	if k.ServiceRequests != 2 || k.PickedUp != 1 || k.Abandoned != 1 || k.Waiting != 0 {
-		t.Fatalf("R-KPI-1: %+v; want 2 requests, 1 picked up, 1 abandoned", k)
+	if k.ServiceRequests != 3 || k.PickedUp != 1 || k.Abandoned != 2 || k.Waiting != 0 {
+		t.Fatalf("R-KPI-1: %+v; want 3 requests, 1 picked up, 2 abandoned", k)
+	}
+}
+
+// waitFor polls cond until it holds.
+func waitFor(t *testing.T, w *world, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
+	defer cancel()
+	for !cond() {
+		if ctx.Err() != nil {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 
