@@ -53,6 +53,9 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseProfile$$' -fuzztime=$(FUZZ_PARSE) ./sim/traffic/
+	$(GO) test -run='^$$' -fuzz='^FuzzRequestBodies$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzEntryToken$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzResume$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
 
 # CI logs get no escape codes: --no-color unless stdout is a terminal. The
 # test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -24,6 +25,7 @@ type serveFlags struct {
 	port     int
 	vendor   string
 	tokenTTL time.Duration
+	public   string
 }
 
 func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -44,13 +46,20 @@ func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Com
 	fs.IntVar(&f.port, "port", 8080, "port on 127.0.0.1 (0 picks a free one)")
 	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
+	fs.StringVar(&f.public, "public-url", "", "base URL browsers reach the workbench by, e.g. https://wb.example.com (entry URLs and the Origin check use it); default http://127.0.0.1:PORT")
 	completeVendor(cmd)
 	return cmd
 }
 
 // serveWorkbench runs the bundled workbench until Ctrl-C, on the real clock.
 func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer) int {
-	port, vendor, ttl := &f.port, &f.vendor, &f.tokenTTL // as the flag package gave them
+	port, vendor, ttl, public := &f.port, &f.vendor, &f.tokenTTL, &f.public // as the flag package gave them
+	if *public != "" {
+		if u, err := url.Parse(*public); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			fmt.Fprintf(stderr, "routecheck serve: --public-url %q: want http(s)://host[:port], no path\n", *public)
+			return exitInput
+		}
+	}
 	if *port < 0 || *port > 65535 {
 		fmt.Fprintf(stderr, "routecheck serve: --port %d: want 0..65535\n", *port)
 		return exitInput
@@ -68,7 +77,7 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 	// stop us at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Options{TokenTTL: *ttl, Logf: func(format string, a ...any) {
+	srv := server.New(server.Options{TokenTTL: *ttl, PublicURL: *public, Logf: func(format string, a ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
 	}})
 	if _, err := srv.AddVendor(v.Config); err != nil {

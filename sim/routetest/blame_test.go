@@ -13,66 +13,93 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/crypto/bcrypt"
 
 	"routecheck/fixtures"
 	"routecheck/reports"
+	"routecheck/sim/clock"
 	"routecheck/sim/routetest"
+	"routecheck/sim/server"
 )
 
-// relay stands between the actors and the workbench at base: HTTP passes
-// through; on the sockets it drops the frames drop picks (toClient says
-// which way the frame goes). It rehearses a workbench that loses messages
-// and a harness whose own messages get lost.
-func relay(t *testing.T, base string, drop func(path string, toClient bool, frame map[string]any) bool) string {
+// relay stands between the actors and a bundled workbench of v: HTTP
+// passes through; on the sockets it drops the frames drop picks (toClient
+// says which way the frame goes) and keeps the socket open, so protocol v2's
+// resume never sends the frame again. The workbench's public URL is the
+// relay's, so the entry URLs it hands out (the bot page) lead through the
+// relay too. It rehearses a workbench that loses messages and a harness
+// whose own messages get lost.
+func relay(t *testing.T, v *fixtures.Vendor, drop func(path string, toClient bool, frame map[string]any) bool) string {
 	t.Helper()
+	var base string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		relayOne(w, r, base, drop)
+	}))
+	var c clock.Clock = clock.Real{}
+	if !v.Rehearsal.StartAt.IsZero() {
+		c = clock.NewShifted(v.Rehearsal.StartAt)
+	}
+	wbSrv := server.New(server.Options{Clock: c, TokenTTL: time.Hour, HashCost: bcrypt.MinCost,
+		PublicURL: "http://" + srv.Listener.Addr().String()})
+	if _, err := wbSrv.AddVendor(v.Config); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wbSrv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wbSrv.Close() })
+	base = "http://" + wbSrv.ListenAddr()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// relayOne passes one request to the workbench at base.
+func relayOne(w http.ResponseWriter, r *http.Request, base string, drop func(path string, toClient bool, frame map[string]any) bool) {
 	u, _ := url.Parse(base)
 	rp := httputil.NewSingleHostReverseProxy(u)
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !websocket.IsWebSocketUpgrade(r) {
-			rp.ServeHTTP(w, r)
-			return
+	if !websocket.IsWebSocketUpgrade(r) {
+		rp.ServeHTTP(w, r)
+		return
+	}
+	h := http.Header{}
+	for _, c := range r.Header.Values("Cookie") {
+		h.Add("Cookie", c)
+	}
+	back, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+r.URL.RequestURI(), h)
+	if err != nil {
+		code := http.StatusBadGateway
+		if resp != nil {
+			code = resp.StatusCode
 		}
-		h := http.Header{}
-		for _, c := range r.Header.Values("Cookie") {
-			h.Add("Cookie", c)
-		}
-		back, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+r.URL.RequestURI(), h)
-		if err != nil {
-			code := http.StatusBadGateway
-			if resp != nil {
-				code = resp.StatusCode
+		http.Error(w, err.Error(), code)
+		return
+	}
+	front, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		back.Close()
+		return
+	}
+	pump := func(from, to *websocket.Conn, toClient bool) {
+		defer from.Close()
+		defer to.Close()
+		for {
+			kind, data, err := from.ReadMessage()
+			if err != nil {
+				return
 			}
-			http.Error(w, err.Error(), code)
-			return
-		}
-		front, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			back.Close()
-			return
-		}
-		pump := func(from, to *websocket.Conn, toClient bool) {
-			defer from.Close()
-			defer to.Close()
-			for {
-				kind, data, err := from.ReadMessage()
-				if err != nil {
-					return
-				}
-				var f map[string]any
-				if json.Unmarshal(data, &f) == nil && drop(r.URL.Path, toClient, f) {
-					continue
-				}
-				if to.WriteMessage(kind, data) != nil {
-					return
-				}
+			var f map[string]any
+			if json.Unmarshal(data, &f) == nil && drop(r.URL.Path, toClient, f) {
+				continue
+			}
+			if to.WriteMessage(kind, data) != nil {
+				return
 			}
 		}
-		go pump(back, front, true)
-		go pump(front, back, false)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	}
+	go pump(back, front, true)
+	go pump(front, back, false)
 }
 
 func step5(t *testing.T, rep *reports.Run) reports.Step {
@@ -92,7 +119,7 @@ func step5(t *testing.T, rep *reports.Run) reports.Step {
 // the workbench's log and the customer never got it (R-RT-5).
 func TestReplyLostOnTheWayToTheBotPageIsRRT5(t *testing.T) {
 	v := fixtures.Demo()
-	base := relay(t, bundled(t, v), func(path string, toClient bool, f map[string]any) bool {
+	base := relay(t, v, func(path string, toClient bool, f map[string]any) bool {
 		return path == "/ws/customer" && toClient && f["type"] == "message" && f["sender"] == "agent"
 	})
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: base, Vendor: v, Seed: 3, Timeout: time.Second})
@@ -110,7 +137,7 @@ func TestReplyLostOnTheWayToTheBotPageIsRRT5(t *testing.T) {
 // harness's trouble (exit 3), not the vendor's: no R-RT-5 diagnosis.
 func TestReplyLostBeforeTheWorkbenchIsHarnessTrouble(t *testing.T) {
 	v := fixtures.Demo()
-	base := relay(t, bundled(t, v), func(path string, toClient bool, f map[string]any) bool {
+	base := relay(t, v, func(path string, toClient bool, f map[string]any) bool {
 		return path == "/ws/agent" && !toClient && f["type"] == "send"
 	})
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: base, Vendor: v, Seed: 3, Timeout: time.Second})

@@ -22,6 +22,7 @@ type chatState struct {
 	messages, text int    // written by customer and agent (Limits)
 	lastCustomer   string // newest customer message, for notifications
 	customerName   string
+	key            string // proves an anonymous customer's resume
 }
 
 type endedChat struct {
@@ -85,7 +86,7 @@ func (s *Server) chatFrame(conv string, customer bool, agent string, f map[strin
 func (s *Server) collect() {
 	evs := s.pending
 	s.pending = nil
-	for _, e := range evs {
+	for i, e := range evs {
 		switch e.Type {
 		case wb.EvEntered:
 			if c, err := s.core.Customer(e.Customer); err == nil {
@@ -103,6 +104,7 @@ func (s *Server) collect() {
 		case wb.EvAssigned:
 			s.convAgent[e.Conv] = e.Agent
 			if v, err := s.core.Conversation(e.Conv); err == nil {
+				v.Messages = before(v.Messages, e.Conv, evs[i+1:])
 				s.toChat(e.Conv, false, e.Agent, map[string]any{"type": "assigned", "conv": v})
 			}
 			s.toChat(e.Conv, true, "", stateFrame(e.Conv, wb.StateAssigned, e.Agent, e.Reason))
@@ -139,6 +141,28 @@ func (s *Server) collect() {
 			}
 		}
 	}
+}
+
+// before leaves out of an assigned frame's history the messages whose own
+// frames follow it (the welcome sent on assignment): the view is read after
+// the whole command, and each message must reach the agent exactly once.
+func before(msgs []wb.Message, conv string, later []wb.Event) []wb.Message {
+	after := map[int]bool{}
+	for _, e := range later {
+		if e.Type == wb.EvMessage && e.Conv == conv {
+			after[e.MsgSeq] = true
+		}
+	}
+	if len(after) == 0 {
+		return msgs
+	}
+	out := make([]wb.Message, 0, len(msgs))
+	for _, m := range msgs {
+		if !after[m.Seq] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func linkFrame(conv, state string) map[string]any {

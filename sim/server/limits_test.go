@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -185,12 +186,29 @@ func TestLimits(t *testing.T) {
 			}
 		}
 		ws := signedInDial(t, w, "A-a1", "")
-		for i := range 400 { // each sync answers the whole chat: 100 MB unread
+		// 100 syncs answer 24 MB, more than the socket buffers and the
+		// queue hold. The status frame after them marks, in the event log,
+		// that the server has handled every sync without the client reading
+		// one: a timing-free sign that the queue overflowed. Reading before
+		// that (a sleep on a loaded machine) could keep up with the server.
+		for i := range 100 {
 			if err := ws.WriteJSON(map[string]any{"type": "sync", "seq": i + 1}); err != nil {
 				break
 			}
 		}
-		time.Sleep(200 * time.Millisecond)
+		_ = ws.WriteJSON(map[string]any{"type": "status", "seq": 101, "id": "st-slow", "status": "小休"})
+		ctx, cancel := context.WithTimeout(w.ctx, 20*time.Second)
+		defer cancel()
+		for ctx.Err() == nil {
+			evs, _ := w.ops.Events(ctx, 0)
+			if slices.ContainsFunc(evs, func(e wb.Event) bool {
+				return e.Type == wb.EvAgentStatus && e.Agent == "A-a1" && e.Status == wb.StatusBreak
+			}) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		ws.SetReadDeadline(time.Now().Add(20 * time.Second))
 		for {
 			_, _, err := ws.ReadMessage()
 			if err != nil {
