@@ -1,0 +1,229 @@
+package load
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// agent is one agent at X-Space: it logs in, goes 在线 and answers every
+// customer message after Reply. It resumes its chats after a drop.
+type agent struct {
+	r     *runner
+	login string
+	http  *httpc
+	pend  pending
+	slow  time.Duration // slow-reader fault: pause per frame
+	away  time.Duration // agent-drop fault: time away
+
+	mu      sync.Mutex
+	sock    *wsock
+	convs   map[string]int64 // open chats -> last cseq
+	seen    map[string]int64 // every chat seen -> last cseq (resume)
+	ready   chan struct{}
+	isReady bool
+	dropped bool
+	retries int
+}
+
+func (a *agent) start(ctx context.Context) error {
+	a.convs, a.seen, a.ready = map[string]int64{}, map[string]int64{}, make(chan struct{})
+	if err := a.http.login(ctx, a.login, a.r.cfg.AgentPassword); err != nil {
+		return err
+	}
+	return a.connect(ctx, "/ws/agent")
+}
+
+func (a *agent) connect(ctx context.Context, path string) error {
+	s, err := dialWS(ctx, a.r.ws(path), a.http.cookies())
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.sock = s
+	a.mu.Unlock()
+	go s.readLoop(a.slow, a.onFrame, func(err error) { a.onEnd(s, err) })
+	return nil
+}
+
+func (a *agent) onFrame(f *frame) {
+	now := time.Now()
+	conv := f.convID()
+	if f.CSeq > 0 && conv != "" {
+		a.mu.Lock()
+		a.seen[conv] = max(a.seen[conv], f.CSeq)
+		a.mu.Unlock()
+	}
+	switch f.Type {
+	case "hello":
+		var acc struct {
+			Status string `json:"status"`
+		}
+		_ = json.Unmarshal(f.Agent, &acc)
+		a.mu.Lock()
+		for _, c := range f.Conversations {
+			a.convs[c.ID] = c.CSeq
+			a.seen[c.ID] = max(a.seen[c.ID], c.CSeq)
+		}
+		a.mu.Unlock()
+		for _, c := range f.Conversations {
+			a.history(c.Messages, now)
+		}
+		if acc.Status != "在线" {
+			a.send(map[string]any{"type": "status", "status": "在线"}, time.Time{})
+		} else {
+			a.markReady()
+		}
+		a.resend()
+	case "status":
+		var acc struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(f.Agent, &acc) == nil && acc.Status == "在线" {
+			a.markReady()
+		}
+	case "assigned":
+		var c convView
+		_ = json.Unmarshal(f.Conv, &c)
+		a.mu.Lock()
+		a.convs[c.ID] = f.CSeq
+		a.mu.Unlock()
+		a.history(c.Messages, now)
+	case "message":
+		if f.Sender == "customer" && isLoadText(f.Text) {
+			a.r.delivered(f.Text, true, now)
+			reply := strings.Replace(f.Text, " m", " r", 1)
+			a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
+				a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))
+			})
+		}
+	case "requeued", "ended":
+		a.mu.Lock()
+		delete(a.convs, conv)
+		a.mu.Unlock()
+	case "ack", "error":
+		a.r.answered(&a.pend, f)
+	}
+}
+
+// history counts the customer messages of a chat's history as delivered
+// (a snapshot: never a duplicate).
+func (a *agent) history(msgs []chatLine, now time.Time) {
+	for _, m := range msgs {
+		if m.Sender == "customer" && isLoadText(m.Text) {
+			a.r.delivered(m.Text, false, now)
+		}
+	}
+}
+
+func (a *agent) markReady() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.isReady {
+		a.isReady = true
+		close(a.ready)
+	}
+}
+
+func (a *agent) send(f map[string]any, at time.Time) {
+	a.pend.add("a"+a.login, f)
+	a.write(f, at)
+}
+
+func (a *agent) write(f map[string]any, at time.Time) {
+	a.mu.Lock()
+	s := a.sock
+	a.mu.Unlock()
+	if s == nil {
+		return
+	}
+	text, _ := f["text"].(string)
+	conv, _ := f["conv"].(string)
+	_ = s.write(f, func() {
+		if isLoadText(text) {
+			a.r.audit.Sent(text, conv+">customer", at)
+		}
+	})
+}
+
+func (a *agent) resend() {
+	for _, f := range a.pend.unanswered() {
+		a.write(f, time.Time{})
+	}
+}
+
+// drop cuts the workbench's connection (agent-drop fault); onEnd comes
+// back after a.away and resumes.
+func (a *agent) drop(time.Time) {
+	a.mu.Lock()
+	s := a.sock
+	if s != nil {
+		a.dropped = true
+	}
+	a.mu.Unlock()
+	if s != nil {
+		a.r.faultsDone.Add(1)
+		s.drop()
+	}
+}
+
+func (a *agent) onEnd(s *wsock, err error) {
+	a.mu.Lock()
+	planned := a.dropped
+	a.dropped = false
+	a.sock = nil
+	var resume []string
+	for id, n := range a.seen {
+		resume = append(resume, id+":"+strconv.FormatInt(n, 10))
+	}
+	a.retries++
+	again := a.retries <= 20
+	a.mu.Unlock()
+	_ = s.ws.Close()
+	if a.r.stopping.Load() {
+		return
+	}
+	if a.r.shutdown.Load() {
+		a.r.shutdownEnd(err)
+		return
+	}
+	if !planned {
+		a.r.fail("agent socket: " + closeKind(err))
+	}
+	if !again {
+		return
+	}
+	sort.Strings(resume)
+	if len(resume) > 64 {
+		resume = resume[len(resume)-64:] // the server takes at most 64
+	}
+	path := "/ws/agent"
+	if len(resume) > 0 {
+		path += "?resume=" + url.QueryEscape(strings.Join(resume, ","))
+	}
+	wait := 200 * time.Millisecond
+	if planned && a.away > 0 {
+		wait = a.away
+	}
+	a.r.sched.after(wait, func(time.Time) {
+		ctx, cancel := context.WithTimeout(a.r.ctx, 15*time.Second)
+		defer cancel()
+		if err := a.connect(ctx, path); err != nil {
+			a.r.fail("agent dial: " + errKind(err))
+		}
+	})
+}
+
+func (a *agent) close() {
+	a.mu.Lock()
+	s := a.sock
+	a.mu.Unlock()
+	if s != nil {
+		s.close()
+	}
+}

@@ -1,0 +1,200 @@
+package load
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// frame is a server frame, decoded only as far as the actors need.
+type frame struct {
+	Type          string          `json:"type"`
+	ID            string          `json:"id"`
+	Code          string          `json:"code"`
+	Message       string          `json:"message"`
+	Conv          json.RawMessage `json:"conv"`
+	CSeq          int64           `json:"cseq"`
+	Sender        string          `json:"sender"`
+	Text          string          `json:"text"`
+	State         string          `json:"state"`
+	Reason        string          `json:"reason"`
+	Resumed       bool            `json:"resumed"`
+	Messages      []chatLine      `json:"messages"`
+	Conversations []convView      `json:"conversations"`
+	Agent         json.RawMessage `json:"agent"`
+}
+
+type chatLine struct {
+	Sender string `json:"sender"`
+	Text   string `json:"text"`
+}
+
+type convView struct {
+	ID       string     `json:"id"`
+	State    string     `json:"state"`
+	Messages []chatLine `json:"messages"`
+	CSeq     int64      `json:"cseq"`
+	Resumed  bool       `json:"resumed"`
+}
+
+// convID reads conv as a plain id or as a whole conversation (assigned).
+func (f *frame) convID() string {
+	if len(f.Conv) == 0 {
+		return ""
+	}
+	if f.Conv[0] == '"' {
+		var id string
+		_ = json.Unmarshal(f.Conv, &id)
+		return id
+	}
+	var c convView
+	_ = json.Unmarshal(f.Conv, &c)
+	return c.ID
+}
+
+// wsock is one WebSocket of an actor: one reader goroutine hands frames to
+// the actor; writes are serialised (gorilla allows one writer).
+type wsock struct {
+	ws  *websocket.Conn
+	wmu sync.Mutex
+	seq int64
+}
+
+const writeWait = 5 * time.Second
+
+var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 2048}
+
+// dialWS opens a socket; on a refused handshake the error names the status.
+func dialWS(ctx context.Context, url string, h http.Header) (*wsock, error) {
+	ws, resp, err := dialer.DialContext(ctx, url, h)
+	if err != nil {
+		if resp != nil {
+			return nil, &handshakeError{status: resp.StatusCode}
+		}
+		return nil, err
+	}
+	return &wsock{ws: ws}, nil
+}
+
+type handshakeError struct{ status int }
+
+func (e *handshakeError) Error() string { return "handshake refused: HTTP " + strconv.Itoa(e.status) }
+
+// readLoop decodes frames until the socket ends; the actor's handler runs
+// on this goroutine. delay, if set, is a slow reader's pause per frame.
+func (s *wsock) readLoop(delay time.Duration, onFrame func(*frame), onEnd func(error)) {
+	for {
+		_, data, err := s.ws.ReadMessage()
+		if err != nil {
+			onEnd(err)
+			return
+		}
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		var f frame
+		if json.Unmarshal(data, &f) != nil {
+			f = frame{Type: "undecodable"}
+		}
+		onFrame(&f)
+	}
+}
+
+// write sends one client frame with the next seq; before runs under the
+// write lock, so what it records follows the order on the wire.
+func (s *wsock) write(f map[string]any, before func()) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.seq++
+	f["seq"] = s.seq
+	if before != nil {
+		before()
+	}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_ = s.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	return s.ws.WriteMessage(websocket.TextMessage, data)
+}
+
+// close says goodbye with a close frame.
+func (s *wsock) close() {
+	s.wmu.Lock()
+	_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	s.wmu.Unlock()
+	_ = s.ws.Close()
+}
+
+// drop cuts the TCP connection with no close frame, as a network failure.
+func (s *wsock) drop() { _ = s.ws.NetConn().Close() }
+
+// closeKind names why a socket ended, for "connection errors by kind".
+func closeKind(err error) string {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case websocket.CloseGoingAway:
+			return "closed 1001 (server going away)"
+		case websocket.CloseTryAgainLater:
+			return "closed 1013 (slow reader)"
+		case websocket.CloseNormalClosure:
+			return ""
+		}
+		return "closed " + strconv.Itoa(ce.Code)
+	}
+	return "connection lost"
+}
+
+// pending keeps the state-changing frames not yet answered, by client id,
+// to send again after a reconnect (protocol v2 makes that harmless).
+type pending struct {
+	mu    sync.Mutex
+	n     int
+	order []string
+	m     map[string]map[string]any
+}
+
+func (p *pending) add(prefix string, f map[string]any) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]map[string]any{}
+	}
+	p.n++
+	id := prefix + "-" + strconv.Itoa(p.n)
+	f["id"] = id
+	p.m[id] = f
+	p.order = append(p.order, id)
+	return id
+}
+
+// done drops id and returns its frame.
+func (p *pending) done(id string) map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.m[id]
+	delete(p.m, id)
+	return f
+}
+
+func (p *pending) unanswered() []map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []map[string]any
+	kept := p.order[:0]
+	for _, id := range p.order {
+		if f, ok := p.m[id]; ok {
+			out = append(out, f)
+			kept = append(kept, id)
+		}
+	}
+	p.order = kept
+	return out
+}
