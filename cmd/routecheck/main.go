@@ -25,6 +25,7 @@ usage:
   routecheck run   [flags]        the five-step route test (R-RT-1..5), reports in reports/out/<run>/
   routecheck vet   FILE...        check onboarding data (R-VEN-1..5), print a go-live checklist
   routecheck serve [flags]        run the bundled workbench for people and browsers
+  routecheck load  [flags]        thousands of WebSocket actors against the workbench, every message audited
 
 Run "routecheck <command> --help" for a command's flags and examples.
 Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run.
@@ -46,11 +47,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdVet(args[1:], stdout, stderr)
 	case "serve":
 		return cmdServe(args[1:], stdout, stderr)
+	case "load":
+		return cmdLoad(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
 	}
-	fmt.Fprintf(stderr, "routecheck: unknown command %q; want run, vet or serve (routecheck --help)\n", args[0])
+	fmt.Fprintf(stderr, "routecheck: unknown command %q; want run, vet, serve or load (routecheck --help)\n", args[0])
 	return exitInput
 }
 

@@ -58,7 +58,7 @@ func (r *runner) startNetFaults() (*netPath, error) {
 		// A share of the connections is reset (TCP RST) a while after it
 		// opens: the loss a flaky network causes to a TCP client.
 		if err := add(fmt.Sprintf(`{"name":"reset","type":"reset_peer","stream":"downstream","toxicity":%g,"attributes":{"timeout":%d}}`,
-			reset.Share, (2*r.cfg.Think).Milliseconds())); err != nil {
+			reset.Share, (2 * r.cfg.Think).Milliseconds())); err != nil {
 			np.stop()
 			return nil, err
 		}

@@ -40,12 +40,14 @@ type Report struct {
 		MessagesPerS float64 `json:"messages_per_s"`
 		ChatsPerS    float64 `json:"chats_per_s"`
 	} `json:"throughput"`
-	Memory     *Memory               `json:"memory,omitempty"`
-	Invariants InvariantResult       `json:"invariants"`
-	KPIs       wb.KPIs               `json:"kpis"`
-	Faults     FaultResult           `json:"faults"`
-	Series     []Sample              `json:"series"`
-	Histograms map[string][]Bucket   `json:"histograms"`
+	Memory     *Memory             `json:"memory,omitempty"`
+	Invariants InvariantResult     `json:"invariants"`
+	KPIs       wb.KPIs             `json:"kpis"`
+	Faults     FaultResult         `json:"faults"`
+	Series     []Sample            `json:"series"`
+	Histograms map[string][]Bucket `json:"histograms"`
+	// Profile is where the CPU went (--find-max, the largest passing step).
+	Profile    []ProfileShare        `json:"cpu_profile,omitempty"`
 	Pass       bool                  `json:"pass"`
 	Failures   []string              `json:"failures"`
 	violations []invariant.Violation // also in Invariants

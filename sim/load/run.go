@@ -102,11 +102,11 @@ func (r *runner) answered(p *pending, f *frame) {
 	if sent == nil {
 		return
 	}
-	if f.Type == "error" {
-		r.fail("error frame: " + f.Code)
-	}
 	if text, _ := sent["text"].(string); isLoadText(text) {
+		// A refused chat message (the chat had ended) is in the audit.
 		r.audit.Answered(text, f.Type == "ack")
+	} else if f.Type == "error" {
+		r.fail("error frame: " + f.Code)
 	}
 }
 

@@ -1,0 +1,95 @@
+package load
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAuditCountsEveryOutcome(t *testing.T) {
+	a := NewAudit()
+	t0 := time.Unix(1000, 0)
+	for _, k := range []string{"a1", "a2", "a3", "a4", "a5", "a6"} {
+		a.Sent(k, "c1>agent", t0)
+	}
+	a.Sent("a1", "c1>agent", t0) // a resend is the same message
+	for _, k := range []string{"a1", "a2", "a3", "a4", "a5"} {
+		a.Answered(k, true)
+	}
+	a.Answered("a6", false)
+	if d, ok := a.Delivered("a1", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
+		t.Fatalf("first live delivery: latency %v %v, want 5ms", d, ok)
+	}
+	a.Delivered("a3", true, t0)  // a2 not yet: fine, a3 is later
+	a.Delivered("a2", true, t0)  // after a3: out of order
+	a.Delivered("a3", true, t0)  // again live: duplicate
+	a.Delivered("a1", false, t0) // in a history: a snapshot, not a duplicate
+	a.Delivered("zz", true, t0)  // not ours
+	// a4 acked, never delivered: lost. a5 the same. a6 refused.
+	got := a.Result(false)
+	want := Messages{Sent: 6, Delivered: 3, Lost: 2, Duplicated: 1, OutOfOrder: 1, Refused: 1}
+	if got != want {
+		t.Fatalf("audit %+v, want %+v", got, want)
+	}
+}
+
+func TestAuditUnansweredIsUnconfirmedOnlyAfterShutdown(t *testing.T) {
+	a := NewAudit()
+	a.Sent("m1", "s", time.Now())
+	a.Sent("m2", "s", time.Now())
+	a.Answered("m2", true)
+	if r := a.Result(false); r.Lost != 2 || r.Unconfirmed != 0 {
+		t.Fatalf("without shutdown: %+v, want 2 lost", r)
+	}
+	if r := a.Result(true); r.Lost != 1 || r.Unconfirmed != 1 {
+		t.Fatalf("after shutdown: %+v, want m2 lost (acked) and m1 unconfirmed", r)
+	}
+}
+
+func TestAuditHistoryDeliveryIsNotLatencyNorOrder(t *testing.T) {
+	a := NewAudit()
+	a.Sent("m1", "s", time.Now())
+	a.Sent("m2", "s", time.Now())
+	if _, ok := a.Delivered("m2", false, time.Now()); ok {
+		t.Fatal("a history delivery gave a latency")
+	}
+	a.Delivered("m1", true, time.Now())
+	if r := a.Result(false); r.OutOfOrder != 0 || r.Delivered != 2 {
+		t.Fatalf("%+v: a live message after a history is in order", r)
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	fs, err := ParseFaults("agent-drop:5%:40s, customer-reconnect:10%,slow-reader:1%,net-delay:50ms±20ms,net-reset:2%,shutdown:50%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"agent-drop:5%:40s", "customer-reconnect:10%", "slow-reader:1%", "net-delay:50ms±20ms", "net-reset:2%", "shutdown:50%"}
+	for i, f := range fs {
+		if f.String() != want[i] {
+			t.Errorf("fault %d = %s, want %s", i, f, want[i])
+		}
+	}
+	if f, _ := ParseFaults("net-delay:30ms+-5ms"); f[0].Jitter != 5*time.Millisecond {
+		t.Errorf("+- jitter: %+v", f[0])
+	}
+	for _, bad := range []string{"agent-drop:5", "agent-drop:150%", "nope:1%", "net-delay:50ms±80ms", "net-reset:2%:3s", "agent-drop:1%,agent-drop:2%"} {
+		if _, err := ParseFaults(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSchedRunsInTimeOrder(t *testing.T) {
+	s := newSched(1)
+	got := make(chan int, 3)
+	now := time.Now()
+	s.at(now.Add(30*time.Millisecond), func(time.Time) { got <- 3 })
+	s.at(now.Add(10*time.Millisecond), func(time.Time) { got <- 1 })
+	s.at(now.Add(20*time.Millisecond), func(time.Time) { got <- 2 })
+	for want := 1; want <= 3; want++ {
+		if g := <-got; g != want {
+			t.Fatalf("task %d ran, want %d", g, want)
+		}
+	}
+	s.stop()
+}
