@@ -40,15 +40,28 @@ func (a *agent) start(ctx context.Context) error {
 }
 
 func (a *agent) connect(ctx context.Context, path string) error {
-	s, err := dialWS(ctx, a.r.ws(path), a.http.cookies())
+	d := dialer
+	if a.slow > 0 {
+		d = slowDialer
+	}
+	s, err := dialWith(ctx, d, a.r.ws(path), a.http.cookies())
 	if err != nil {
 		return err
 	}
 	a.mu.Lock()
 	a.sock = s
 	a.mu.Unlock()
-	go s.readLoop(a.slow, a.onFrame, func(err error) { a.onEnd(s, err) })
+	go s.readLoop(a.pause, a.onFrame, func(err error) { a.onEnd(s, err) })
 	return nil
+}
+
+// pause is the slow reader's delay per frame: until the load ends, then
+// it catches up (a slow browser, not a dead one).
+func (a *agent) pause() time.Duration {
+	if a.slow > 0 && time.Now().Before(a.r.end()) {
+		return a.slow
+	}
+	return 0
 }
 
 func (a *agent) onFrame(f *frame) {
@@ -61,6 +74,9 @@ func (a *agent) onFrame(f *frame) {
 	}
 	switch f.Type {
 	case "hello":
+		a.mu.Lock()
+		a.retries = 0
+		a.mu.Unlock()
 		var acc struct {
 			Status string `json:"status"`
 		}
@@ -96,7 +112,7 @@ func (a *agent) onFrame(f *frame) {
 		a.history(c.Messages, now)
 	case "message":
 		if f.Sender == "customer" && isLoadText(f.Text) {
-			a.r.delivered(f.Text, true, now)
+			a.r.delivered(f.Text, a.login, true, now)
 			reply := strings.Replace(f.Text, " m", " r", 1)
 			a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
 				a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))
@@ -116,7 +132,7 @@ func (a *agent) onFrame(f *frame) {
 func (a *agent) history(msgs []chatLine, now time.Time) {
 	for _, m := range msgs {
 		if m.Sender == "customer" && isLoadText(m.Text) {
-			a.r.delivered(m.Text, false, now)
+			a.r.delivered(m.Text, a.login, false, now)
 		}
 	}
 }
@@ -131,6 +147,9 @@ func (a *agent) markReady() {
 }
 
 func (a *agent) send(f map[string]any, at time.Time) {
+	if a.r.stopping.Load() {
+		return // the run is over: nothing new goes out
+	}
 	a.pend.add("a"+a.login, f)
 	a.write(f, at)
 }

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -11,7 +13,7 @@ type Audit struct {
 	mu      sync.Mutex
 	msgs    map[string]*sentMsg
 	ords    map[string]int64 // stream -> last ordinal sent
-	last    map[string]int64 // stream -> highest ordinal received live
+	last    map[string]int64 // stream and receiver -> highest ordinal received live
 	dups    int64
 	ooo     int64
 	foreign int64
@@ -23,6 +25,7 @@ type sentMsg struct {
 	at        time.Time // sent, or intended (CO correction)
 	answer    answer
 	delivered int
+	by        []string // receivers so far (one, or a few after a re-queue)
 }
 
 type answer uint8
@@ -65,11 +68,13 @@ func (a *Audit) Answered(key string, ok bool) {
 	}
 }
 
-// Delivered records that the receiving party got key: live as a message
-// frame, or not live inside a history (hello, assigned), which is a
-// snapshot and never a duplicate. It returns the delivery latency of a
-// first live delivery, else false.
-func (a *Audit) Delivered(key string, live bool, at time.Time) (time.Duration, bool) {
+// Delivered records that receiver (a customer, or one agent) got key:
+// live as a message frame, or not live inside a history (hello,
+// assigned), which is a snapshot and never a duplicate. A chat re-queued
+// to another agent has two receivers on the agent side; each must get a
+// message at most once live, in order. It returns the delivery latency of
+// the message's first live delivery, else false.
+func (a *Audit) Delivered(key, receiver string, live bool, at time.Time) (time.Duration, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	m := a.msgs[key]
@@ -77,20 +82,26 @@ func (a *Audit) Delivered(key string, live bool, at time.Time) (time.Duration, b
 		a.foreign++
 		return 0, false
 	}
-	if m.delivered > 0 {
+	first := m.delivered == 0
+	if slices.Contains(m.by, receiver) {
 		if live {
 			a.dups++
 		}
 		return 0, false
 	}
+	m.by = append(m.by, receiver)
 	m.delivered++
 	if !live {
 		return 0, false
 	}
-	if m.ord < a.last[m.stream] {
+	lane := m.stream + "|" + receiver
+	if m.ord < a.last[lane] {
 		a.ooo++
 	} else {
-		a.last[m.stream] = m.ord
+		a.last[lane] = m.ord
+	}
+	if !first {
+		return 0, false
 	}
 	return at.Sub(m.at), true
 }
@@ -126,4 +137,40 @@ func (a *Audit) Result(shutdown bool) Messages {
 		}
 	}
 	return r
+}
+
+// Outstanding counts messages still on their way: accepted (or not yet
+// answered) and not delivered to anyone.
+func (a *Audit) Outstanding() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, m := range a.msgs {
+		if m.delivered == 0 && m.answer != refused {
+			n++
+		}
+	}
+	return n
+}
+
+// Lost lists up to n lost messages with what became of them, for people
+// chasing one.
+func (a *Audit) Lost(n int, shutdown bool) []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for k, m := range a.msgs {
+		if len(out) >= n {
+			break
+		}
+		if m.delivered == 0 && m.answer != refused && (m.answer == acked || !shutdown) {
+			state := "accepted (ack)"
+			if m.answer == unanswered {
+				state = "never answered"
+			}
+			out = append(out, fmt.Sprintf("%q in %s: %s, not delivered (sent %s)", k, m.stream, state, m.at.Format("15:04:05.000")))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -16,14 +16,14 @@ func TestAuditCountsEveryOutcome(t *testing.T) {
 		a.Answered(k, true)
 	}
 	a.Answered("a6", false)
-	if d, ok := a.Delivered("a1", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
+	if d, ok := a.Delivered("a1", "x", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
 		t.Fatalf("first live delivery: latency %v %v, want 5ms", d, ok)
 	}
-	a.Delivered("a3", true, t0)  // a2 not yet: fine, a3 is later
-	a.Delivered("a2", true, t0)  // after a3: out of order
-	a.Delivered("a3", true, t0)  // again live: duplicate
-	a.Delivered("a1", false, t0) // in a history: a snapshot, not a duplicate
-	a.Delivered("zz", true, t0)  // not ours
+	a.Delivered("a3", "x", true, t0)  // a2 not yet: fine, a3 is later
+	a.Delivered("a2", "x", true, t0)  // after a3: out of order
+	a.Delivered("a3", "x", true, t0)  // again live: duplicate
+	a.Delivered("a1", "x", false, t0) // in a history: a snapshot, not a duplicate
+	a.Delivered("zz", "x", true, t0)  // not ours
 	// a4 acked, never delivered: lost. a5 the same. a6 refused.
 	got := a.Result(false)
 	want := Messages{Sent: 6, Delivered: 3, Lost: 2, Duplicated: 1, OutOfOrder: 1, Refused: 1}
@@ -49,10 +49,10 @@ func TestAuditHistoryDeliveryIsNotLatencyNorOrder(t *testing.T) {
 	a := NewAudit()
 	a.Sent("m1", "s", time.Now())
 	a.Sent("m2", "s", time.Now())
-	if _, ok := a.Delivered("m2", false, time.Now()); ok {
+	if _, ok := a.Delivered("m2", "x", false, time.Now()); ok {
 		t.Fatal("a history delivery gave a latency")
 	}
-	a.Delivered("m1", true, time.Now())
+	a.Delivered("m1", "x", true, time.Now())
 	if r := a.Result(false); r.OutOfOrder != 0 || r.Delivered != 2 {
 		t.Fatalf("%+v: a live message after a history is in order", r)
 	}
@@ -92,4 +92,22 @@ func TestSchedRunsInTimeOrder(t *testing.T) {
 		}
 	}
 	s.stop()
+}
+
+func TestAuditCountsEachReceiverOnItsOwn(t *testing.T) {
+	a := NewAudit()
+	a.Sent("m1", "s", time.Now())
+	a.Sent("m2", "s", time.Now())
+	a.Delivered("m1", "agent-a", true, time.Now())
+	a.Delivered("m2", "agent-a", true, time.Now())
+	// Re-queued: the second agent gets both again, live, in order.
+	a.Delivered("m1", "agent-b", true, time.Now())
+	a.Delivered("m2", "agent-b", true, time.Now())
+	if r := a.Result(false); r.Duplicated != 0 || r.OutOfOrder != 0 || r.Delivered != 2 {
+		t.Fatalf("%+v: two receivers each once in order", r)
+	}
+	a.Delivered("m1", "agent-b", true, time.Now())
+	if r := a.Result(false); r.Duplicated != 1 {
+		t.Fatalf("%+v: agent-b got m1 twice", r)
+	}
 }

@@ -53,7 +53,15 @@ func (c *customer) connect(u string, due time.Time) {
 	cancel()
 	if err != nil {
 		c.r.fail("customer dial: " + errKind(err))
-		c.finish()
+		c.mu.Lock()
+		c.retries++
+		again := c.retries <= 20 && !c.r.shutdown.Load() && !c.r.stopping.Load()
+		c.mu.Unlock()
+		if again {
+			c.r.sched.after(200*time.Millisecond, func(d time.Time) { c.connect(u, d) })
+		} else {
+			c.finish()
+		}
 		return
 	}
 	c.mu.Lock()
@@ -63,7 +71,7 @@ func (c *customer) connect(u string, due time.Time) {
 	}
 	c.mu.Unlock()
 	c.r.connected.Add(1)
-	go s.readLoop(0, c.onFrame, func(err error) { c.onEnd(s, err) })
+	go s.readLoop(nil, c.onFrame, func(err error) { c.onEnd(s, err) })
 }
 
 func (c *customer) onFrame(f *frame) {
@@ -76,12 +84,13 @@ func (c *customer) onFrame(f *frame) {
 	switch f.Type {
 	case "hello":
 		c.mu.Lock()
+		c.retries = 0
 		first := c.conv == ""
 		c.conv = f.convID()
 		c.mu.Unlock()
 		for _, m := range f.Messages {
 			if m.Sender == "agent" && isLoadText(m.Text) {
-				c.r.delivered(m.Text, false, now)
+				c.r.delivered(m.Text, c.name, false, now)
 			}
 		}
 		if first {
@@ -93,7 +102,7 @@ func (c *customer) onFrame(f *frame) {
 		c.onState(f, now)
 	case "message":
 		if f.Sender == "agent" && isLoadText(f.Text) {
-			c.r.delivered(f.Text, true, now)
+			c.r.delivered(f.Text, c.name, true, now)
 		}
 	case "ack", "error":
 		c.r.answered(&c.pend, f)
@@ -105,6 +114,8 @@ func (c *customer) onState(f *frame, now time.Time) {
 	case "queued":
 		if f.Reason == "" {
 			c.r.waiting.Add(1)
+		} else {
+			c.r.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
 		}
 	case "assigned":
 		c.mu.Lock()
@@ -112,7 +123,7 @@ func (c *customer) onState(f *frame, now time.Time) {
 		c.assigned = true
 		at := c.transferAt
 		if first {
-			c.endAt = c.r.end
+			c.endAt = c.r.end()
 			if c.r.cfg.Hold > 0 {
 				c.endAt = now.Add(c.r.cfg.Hold)
 			}
@@ -166,6 +177,9 @@ func (c *customer) say(due time.Time) {
 // send writes a state-changing frame with a client id; a chat message is
 // entered in the audit as it goes on the wire.
 func (c *customer) send(f map[string]any, at time.Time) {
+	if c.r.stopping.Load() {
+		return // the run is over: nothing new goes out
+	}
 	c.pend.add("c"+c.name, f)
 	c.write(f, at)
 }

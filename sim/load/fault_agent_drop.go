@@ -22,6 +22,6 @@ func (r *runner) planAgentDrops(start time.Time) {
 
 // midLoad is a seeded moment in the middle half of the load.
 func (r *runner) midLoad(start time.Time) time.Time {
-	span := r.end.Sub(start)
+	span := r.end().Sub(start)
 	return start.Add(span/4 + r.jitter(span/4))
 }

@@ -16,6 +16,7 @@ import (
 // the wire and not in the actors' code.
 type netPath struct {
 	proxy *toxiproxy.Proxy
+	reset func() error
 }
 
 // startNetFaults puts the proxy in the path when net-delay or net-reset is
@@ -56,16 +57,26 @@ func (r *runner) startNetFaults() (*netPath, error) {
 	}
 	if hasReset {
 		// A share of the connections is reset (TCP RST) a while after it
-		// opens: the loss a flaky network causes to a TCP client.
-		if err := add(fmt.Sprintf(`{"name":"reset","type":"reset_peer","stream":"downstream","toxicity":%g,"attributes":{"timeout":%d}}`,
-			reset.Share, (2 * r.cfg.Think).Milliseconds())); err != nil {
-			np.stop()
-			return nil, err
+		// opens: the loss a flaky network causes to a TCP client. It starts
+		// with the load, once every agent is in.
+		np.reset = func() error {
+			return add(fmt.Sprintf(`{"name":"reset","type":"reset_peer","stream":"downstream","toxicity":%g,"attributes":{"timeout":%d}}`,
+				reset.Share, (2 * r.cfg.Think).Milliseconds()))
 		}
 	}
+	r.net = np
 	u.Host = p.Listen
 	r.base = strings.TrimRight(u.String(), "/")
 	return np, nil
 }
 
 func (n *netPath) stop() { n.proxy.Stop() }
+
+// startResets turns the net-reset toxic on.
+func (r *runner) startResets() error {
+	if r.net == nil || r.net.reset == nil {
+		return nil
+	}
+	r.faultsDone.Add(1)
+	return r.net.reset()
+}

@@ -16,7 +16,7 @@ func (r *runner) planShutdown(start time.Time) {
 	if !ok || r.srv == nil {
 		return
 	}
-	at := start.Add(time.Duration(float64(r.end.Sub(start)) * f.Share))
+	at := start.Add(time.Duration(float64(r.end().Sub(start)) * f.Share))
 	r.sched.at(at, func(time.Time) {
 		r.shutdownAt = time.Now()
 		r.shutdown.Store(true)

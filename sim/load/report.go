@@ -32,9 +32,11 @@ type Report struct {
 	// CorrectedForCO says latencies count from the scheduled time (--rate).
 	CorrectedForCO bool     `json:"corrected_for_coordinated_omission"`
 	Messages       Messages `json:"messages"`
+	LostSample     []string `json:"lost_sample,omitempty"` // up to 20 lost messages
 	// Conversations is how many chats an agent took.
 	Conversations int64            `json:"conversations"`
 	Unassigned    int64            `json:"unassigned"` // customers who connected and never got an agent
+	Requeued      int64            `json:"requeued"`   // chats re-queued because their agent went 离线
 	Errors        map[string]int64 `json:"errors"`
 	Throughput    struct {
 		MessagesPerS float64 `json:"messages_per_s"`
@@ -86,7 +88,9 @@ func (r *runner) report(start time.Time, events []wb.Event, series []Sample, pea
 	rep.LatencyMS.Assign = r.assign.quantiles()
 	rep.LatencyMS.Deliver = r.deliver.quantiles()
 	rep.Messages = r.audit.Result(r.shutdown.Load())
+	rep.LostSample = r.audit.Lost(20, r.shutdown.Load())
 	rep.Conversations = r.assignedN.Load()
+	rep.Requeued = r.requeued.Load()
 	r.emu.Lock()
 	rep.Errors = r.errors
 	r.emu.Unlock()

@@ -27,6 +27,7 @@ type runner struct {
 	ctx   context.Context
 	base  string // where actors connect (the proxy when the path has faults)
 	srv   *server.Server
+	net   *netPath
 	sched *sched
 	audit *Audit
 	tr    *http.Transport
@@ -40,18 +41,20 @@ type runner struct {
 	emu    sync.Mutex
 	errors map[string]int64
 
-	end        time.Time
+	endNano    atomic.Int64 // when the load ends (customers leave)
 	stopping   atomic.Bool
 	shutdown   atomic.Bool
 	shutdownAt time.Time
 
 	arrived, connected, waiting, assignedN, doneN, faultsDone atomic.Int64
-	delivered_, told, untold                                  atomic.Int64
+	delivered_, told, untold, requeued                        atomic.Int64
 	allDone                                                   chan struct{}
 
 	customers []*customer
 	agents    []*agent
 }
+
+func (r *runner) end() time.Time { return time.Unix(0, r.endNano.Load()) }
 
 func (r *runner) ws(path string) string { return "ws" + strings.TrimPrefix(r.base, "http") + path }
 
@@ -82,8 +85,8 @@ func (r *runner) recordAssign(d time.Duration) {
 	r.assignI.record(d)
 }
 
-func (r *runner) delivered(key string, live bool, at time.Time) {
-	if d, ok := r.audit.Delivered(key, live, at); ok {
+func (r *runner) delivered(key, receiver string, live bool, at time.Time) {
+	if d, ok := r.audit.Delivered(key, receiver, live, at); ok {
 		r.deliver.record(d)
 		r.deliverI.record(d)
 		r.delivered_.Add(1)
@@ -166,6 +169,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	evs := newEventStream(ops)
 	evctx, evstop := context.WithCancel(ctx)
+	defer evstop()
 	evdone := make(chan struct{})
 	go func() { defer close(evdone); evs.follow(evctx, 200*time.Millisecond) }()
 
@@ -175,10 +179,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Rate > 0 {
 		last = start.Add(time.Duration(float64(len(r.customers)-1) / cfg.Rate * float64(time.Second)))
 	}
-	r.end = last.Add(cfg.Duration)
+	end := last.Add(cfg.Duration)
 	if cfg.Rate > 0 && cfg.Hold > 0 {
-		r.end = last.Add(cfg.Hold)
+		end = last.Add(cfg.Hold)
 	}
+	r.endNano.Store(end.UnixNano())
+	r.planFaults(start)
 	for i, c := range r.customers {
 		at := start
 		switch {
@@ -189,13 +195,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		r.sched.at(at, c.arrive)
 	}
-	r.planFaults(start)
+	if err := r.startResets(); err != nil {
+		return nil, harness("fault proxy: %v", err)
+	}
 
 	series, peak := r.watch(ctx, start)
 
-	// Let the goodbyes and replies in flight arrive, then stop.
+	// Let what is in flight arrive (a slow reader catching up, a resume),
+	// within the drain, then stop.
+	r.settle(ctx)
 	r.stopping.Store(true)
-	time.Sleep(300 * time.Millisecond)
 	for _, a := range r.agents {
 		a.close()
 	}
@@ -211,6 +220,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep := r.report(start, events, series, peak, memBase)
 	rep.Target = cfg.Target
 	return rep, nil
+}
+
+// settle waits, within the drain, until no message is on its way.
+func (r *runner) settle(ctx context.Context) {
+	deadline := time.Now().Add(r.cfg.Drain)
+	for time.Now().Before(deadline) && ctx.Err() == nil && !r.shutdown.Load() {
+		if r.audit.Outstanding() == 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TargetOr is the target, or base for the bundled workbench.
@@ -318,7 +338,7 @@ func (r *runner) watch(ctx context.Context, start time.Time) ([]Sample, uint64) 
 	var series []Sample
 	var peak uint64
 	lastPrint, lastDelivered := time.Now(), int64(0)
-	deadline := time.NewTimer(time.Until(r.end.Add(r.cfg.Drain)))
+	deadline := time.NewTimer(time.Until(r.end().Add(r.cfg.Drain)))
 	defer deadline.Stop()
 	for {
 		select {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -70,9 +72,26 @@ const writeWait = 5 * time.Second
 
 var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 2048}
 
+// slowDialer gives a slow reader a small receive buffer, as a browser on a
+// busy laptop offers a small window: the server's writes then back up
+// into its send queue instead of into the kernel.
+var slowDialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024,
+	NetDialContext: (&net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) { serr = setRecvBuffer(fd, 4096) })
+		if err != nil {
+			return err
+		}
+		return serr
+	}}).DialContext}
+
 // dialWS opens a socket; on a refused handshake the error names the status.
 func dialWS(ctx context.Context, url string, h http.Header) (*wsock, error) {
-	ws, resp, err := dialer.DialContext(ctx, url, h)
+	return dialWith(ctx, dialer, url, h)
+}
+
+func dialWith(ctx context.Context, d *websocket.Dialer, url string, h http.Header) (*wsock, error) {
+	ws, resp, err := d.DialContext(ctx, url, h)
 	if err != nil {
 		if resp != nil {
 			return nil, &handshakeError{status: resp.StatusCode}
@@ -87,16 +106,19 @@ type handshakeError struct{ status int }
 func (e *handshakeError) Error() string { return "handshake refused: HTTP " + strconv.Itoa(e.status) }
 
 // readLoop decodes frames until the socket ends; the actor's handler runs
-// on this goroutine. delay, if set, is a slow reader's pause per frame.
-func (s *wsock) readLoop(delay time.Duration, onFrame func(*frame), onEnd func(error)) {
+// on this goroutine. delay, if set, is a slow reader's pause per frame
+// while it returns more than zero.
+func (s *wsock) readLoop(delay func() time.Duration, onFrame func(*frame), onEnd func(error)) {
 	for {
 		_, data, err := s.ws.ReadMessage()
 		if err != nil {
 			onEnd(err)
 			return
 		}
-		if delay > 0 {
-			time.Sleep(delay)
+		if delay != nil {
+			if d := delay(); d > 0 {
+				time.Sleep(d)
+			}
 		}
 		var f frame
 		if json.Unmarshal(data, &f) != nil {
@@ -146,6 +168,8 @@ func closeKind(err error) string {
 			return "closed 1013 (slow reader)"
 		case websocket.CloseNormalClosure:
 			return ""
+		case websocket.CloseAbnormalClosure:
+			return "connection lost"
 		}
 		return "closed " + strconv.Itoa(ce.Code)
 	}
