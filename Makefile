@@ -43,6 +43,9 @@ unit:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzRequestBodies$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzEntryToken$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzResume$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
 
 scenarios:
 	mkdir -p reports/out

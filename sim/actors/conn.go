@@ -97,14 +97,17 @@ func (s *socket) read() {
 		}
 		f.Raw = append(json.RawMessage(nil), data...)
 		f.Received = time.Now()
-		if f.CSeq > 0 {
+		// A resumed hello's cseq is where the replay that follows will
+		// end: the frames up to it are not here yet, so it must not count
+		// as seen (a drop during the replay would skip them).
+		if f.CSeq > 0 && !(f.Type == "hello" && f.Resumed) {
 			if id := f.ConvID(); f.CSeq > r.cseq[id] {
 				r.cseq[id] = f.CSeq
 			}
 		}
 		if f.Type == "hello" {
 			for _, c := range f.Conversations {
-				if c.CSeq > r.cseq[c.ID] {
+				if c.CSeq > r.cseq[c.ID] && !c.Resumed {
 					r.cseq[c.ID] = c.CSeq
 				}
 			}

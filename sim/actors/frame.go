@@ -25,6 +25,7 @@ type Frame struct {
 	Reason    string          `json:"reason"`
 	Kind      string          `json:"kind"`
 	Code      string          `json:"code"`
+	Rule      string          `json:"rule"`
 	Message   string          `json:"message"`
 	Desktop   bool            `json:"desktop"`
 	Sound     bool            `json:"sound"`

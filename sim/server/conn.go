@@ -44,6 +44,7 @@ type conn struct {
 	closeMsg []byte
 	drain    bool // on quit, write what is queued first
 	done     chan struct{}
+	readDone chan struct{} // closed when the handler stops reading
 
 	// reader goroutine only
 	lastSeq int64
@@ -52,7 +53,7 @@ type conn struct {
 
 func (s *Server) newConn(ws *websocket.Conn) *conn {
 	return &conn{ws: ws, send: make(chan []byte, s.limits.SendQueue), sent: map[string]int64{},
-		quit: make(chan struct{}), done: make(chan struct{}),
+		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
 		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
 }
 
@@ -125,6 +126,13 @@ func (c *conn) writePump(pingPeriod time.Duration) {
 				}
 			}
 			_ = c.ws.WriteControl(websocket.CloseMessage, c.closeMsg, time.Now().Add(time.Second))
+			// Let the reader take what the peer still sends, up to its
+			// close: closing with unread input would reset the connection
+			// and lose the close frame on the way.
+			select {
+			case <-c.readDone:
+			case <-time.After(time.Second):
+			}
 			return
 		}
 	}

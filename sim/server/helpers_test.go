@@ -85,12 +85,11 @@ func newWorldWith(t *testing.T, tune func(*server.Options)) *world {
 			t.Fatal(err)
 		}
 	}
-	base, err := w.srv.Start("127.0.0.1:0")
-	if err != nil {
+	if _, err := w.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	w.base = base
-	w.ops = actors.NewOps(base, "ops")
+	w.base = "http://" + w.srv.ListenAddr() // the public URL may name another host
+	w.ops = actors.NewOps(w.base, "ops")
 	w.must(w.ops.SignIn(ctx, pw))
 	t.Cleanup(func() {
 		if w.closed {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-		"strings"
+	"strings"
 	"sync"
 	"testing"
 	"time"

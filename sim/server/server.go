@@ -212,6 +212,14 @@ func (s *Server) Start(addr string) (string, error) {
 	return s.publicURL, nil
 }
 
+// ListenAddr is the address the server listens on, once started.
+func (s *Server) ListenAddr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
 // URL is the base URL once started (PublicURL if set).
 func (s *Server) URL() string { return s.publicURL }
 

@@ -69,6 +69,7 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.wg.Done()
 	s.readLoop(c, agentTypes, "a:"+login, s.agentFrame)
+	close(c.readDone)
 	s.mu.Lock()
 	s.agentSocks[login]--
 	if s.agentSocks[login] <= 0 {
@@ -315,6 +316,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	if entered {
 		s.readLoop(c, customerTypes, "c:"+id, s.customerFrame)
 	}
+	close(c.readDone)
 	s.mu.Lock()
 	if c.conv != "" {
 		s.chatSocks[id]--

@@ -1,0 +1,204 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"routecheck/sim/actors"
+	"routecheck/sim/server"
+	wb "routecheck/sim/workbench"
+)
+
+// wantLimitFrame waits for an error frame with code limit naming limit.
+func wantLimitFrame(t *testing.T, ctx context.Context, wait func(context.Context, func(actors.Frame) bool) error, limit string) {
+	t.Helper()
+	if err := wait(ctx, func(f actors.Frame) bool {
+		return f.Type == "error" && f.Code == "limit" && strings.Contains(f.Message, limit)
+	}); err != nil {
+		t.Fatalf("no error frame naming the limit %q: %v", limit, err)
+	}
+}
+
+func custWait(c *actors.Customer) func(context.Context, func(actors.Frame) bool) error {
+	return func(ctx context.Context, m func(actors.Frame) bool) error {
+		_, _, err := c.WaitFrame(ctx, 0, m)
+		return err
+	}
+}
+
+func wantStatus(t *testing.T, err error, status int, limit string) {
+	t.Helper()
+	var api *actors.APIError
+	if !errors.As(err, &api) || api.Status != status || !strings.Contains(api.Message, limit) {
+		t.Fatalf("want HTTP %d naming %q, got %v", status, limit, err)
+	}
+}
+
+// Each limit of docs/protocol.md "Limits", exceeded, answers with an error
+// frame or an HTTP status that names it.
+func TestLimits(t *testing.T) {
+	t.Run("messages per chat", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.ChatMessages = 3 })
+		c := w.customer("A")
+		for range 4 {
+			if err := c.Say("你好"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantLimitFrame(t, w.ctx, custWait(c), "messages per chat")
+	})
+	t.Run("text per chat", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.ChatText = 10 })
+		c := w.customer("A")
+		if err := c.Say(strings.Repeat("长", 11)); err != nil {
+			t.Fatal(err)
+		}
+		wantLimitFrame(t, w.ctx, custWait(c), "text per chat")
+	})
+	t.Run("frames per second", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.FramesPerSecond, o.Limits.FrameBurst = 1, 3 })
+		c := w.customer("A")
+		for range 10 {
+			if err := c.Say("多久到账?"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantLimitFrame(t, w.ctx, custWait(c), "frames per second")
+	})
+	t.Run("chats per entry token", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.ChatsPerToken = 2 })
+		e, err := w.ops.Entry(w.ctx, "A", "", "")
+		w.must(e, err)
+		for range 2 {
+			c, err := actors.Enter(w.ctx, e.URL)
+			w.must(c, err)
+			t.Cleanup(func() { c.Close() })
+		}
+		_, err = actors.Enter(w.ctx, e.URL)
+		wantStatus(t, err, http.StatusTooManyRequests, "chats per entry token")
+	})
+	t.Run("sockets per agent", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.SocketsPerAgent = 2 })
+		signedInDial(t, w, "A-a1", "")
+		signedInDial(t, w, "A-a1", "")
+		a := actors.NewAgent(w.base, "A-a1")
+		w.must(a.SignIn(w.ctx, pw))
+		err := a.Reconnect(w.ctx)
+		wantStatus(t, err, http.StatusTooManyRequests, "sockets per agent")
+	})
+	t.Run("sockets per chat", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.SocketsPerChat = 1 })
+		cu, err := w.ops.CreateTestCustomer(w.ctx, "测试买家")
+		w.must(cu, err)
+		e, err := w.ops.Entry(w.ctx, "A", cu.ID, "")
+		w.must(e, err)
+		c, err := actors.Enter(w.ctx, e.URL)
+		w.must(c, err)
+		t.Cleanup(func() { c.Close() })
+		u := "ws" + strings.TrimPrefix(w.base, "http") + "/ws/customer?" + strings.SplitN(e.URL, "?", 2)[1] + "&conv=" + c.Conv
+		_, resp, err := websocket.DefaultDialer.Dial(u, nil)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("second socket on a chat limited to one: %v %v", resp, err)
+		}
+	})
+	t.Run("login failures per login", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.LoginFailures = 2 })
+		a := actors.NewAgent(w.base, "A-a1")
+		for range 2 {
+			_, err := a.SignIn(w.ctx, "wrong")
+			wantAPIError(t, err, 401, "wrong login or password", "")
+		}
+		_, err := a.SignIn(w.ctx, pw) // even the right password waits
+		wantStatus(t, err, http.StatusTooManyRequests, "login failures per login")
+		w.clock.Advance(time.Minute)
+		w.must(a.SignIn(w.ctx, pw))
+	})
+	t.Run("logins per address", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.LoginsPerAddress = 3 }) // the world's ops signed in once
+		a := actors.NewAgent(w.base, "A-a1")
+		w.must(a.SignIn(w.ctx, pw))
+		w.must(a.SignIn(w.ctx, pw))
+		resp, err := http.Post(w.base+"/api/login", "application/json", strings.NewReader(`{"login":"A-a2","password":"`+pw+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("fourth login from one address: %d Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	})
+	t.Run("ended chats released", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.EndedChats = 2 })
+		var ids []string
+		for range 4 {
+			c := w.customer("A")
+			ids = append(ids, c.Conv)
+			if err := c.Leave(); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.WaitState(w.ctx, 0, "ended"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out any
+		wantAPIError(t, w.ops.API(w.ctx, http.MethodGet, "/api/conversations/"+ids[0], nil, &out), 404, "not found", "")
+		if err := w.ops.API(w.ctx, http.MethodGet, "/api/conversations/"+ids[3], nil, &out); err != nil {
+			t.Fatalf("the newest ended chat is kept: %v", err)
+		}
+	})
+	t.Run("event history", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.Events = 20 })
+		w.closed = true // the whole log is gone on purpose
+		t.Cleanup(func() { w.srv.Close() })
+		for range 5 {
+			c := w.customer("A")
+			if err := c.Say("多久到账?"); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.WaitMessage(w.ctx, 0, "bot", func(s string) bool { return s == "24小时内" }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := w.ops.Events(w.ctx, 0)
+		wantAPIError(t, err, http.StatusGone, "gone", "")
+	})
+	t.Run("send queue", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) {
+			o.Limits.SendQueue, o.Limits.FramesPerSecond, o.Limits.FrameBurst = 8, 1e6, 1e6
+		})
+		a := w.agent("A-a1")
+		c, _ := w.transferred("A", a)
+		long := strings.Repeat("长", wb.MaxTextLen)
+		for range 40 { // a chat of 40 × 6 kB
+			mark := c.Mark()
+			if err := c.Say(long); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.WaitMessage(w.ctx, mark, "customer", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ws := signedInDial(t, w, "A-a1", "")
+		for i := range 400 { // each sync answers the whole chat: 100 MB unread
+			if err := ws.WriteJSON(map[string]any{"type": "sync", "seq": i + 1}); err != nil {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+		for {
+			_, _, err := ws.ReadMessage()
+			if err != nil {
+				if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) || !strings.Contains(err.Error(), "send queue") {
+					t.Fatalf("slow reader: %v, want close 1013 naming the send queue", err)
+				}
+				return
+			}
+		}
+	})
+}
