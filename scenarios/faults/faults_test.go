@@ -38,7 +38,7 @@ func audited(rep *load.Report) {
 	Expect(m.Lost).To(BeZero(), "lost messages")
 	Expect(m.Duplicated).To(BeZero(), "duplicated messages")
 	Expect(m.OutOfOrder).To(BeZero(), "messages out of order")
-	Expect(m.Delivered + m.Refused + m.Unconfirmed).To(Equal(m.Sent), "every message sent is accounted for")
+	Expect(m.Delivered+m.Refused+m.Unconfirmed).To(Equal(m.Sent), "every message sent is accounted for")
 	Expect(rep.Invariants.Violations).To(BeEmpty(), "routing invariants")
 	Expect(rep.Invariants.Events).To(BeNumerically(">", 0))
 }

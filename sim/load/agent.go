@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,10 +20,16 @@ type agent struct {
 	http  *httpc
 	pend  pending
 	slow  time.Duration // slow-reader fault: pause per frame
-	away  time.Duration // agent-drop fault: time away
+	// reloaded: the slow reader was cut off (1013) and reloaded the page:
+	// a fresh hello with every open chat, and no more slowness.
+	reloaded atomic.Bool
+	away     time.Duration // agent-drop fault: time away
+
+	smu sync.Mutex // serialises send and resume
 
 	mu      sync.Mutex
 	sock    *wsock
+	live    *wsock           // the socket sends go to: set by its hello
 	convs   map[string]int64 // open chats -> last cseq
 	seen    map[string]int64 // every chat seen -> last cseq (resume)
 	ready   chan struct{}
@@ -51,20 +58,20 @@ func (a *agent) connect(ctx context.Context, path string) error {
 	a.mu.Lock()
 	a.sock = s
 	a.mu.Unlock()
-	go s.readLoop(a.pause, a.onFrame, func(err error) { a.onEnd(s, err) })
+	go s.readLoop(a.pause, func(f *frame) { a.onFrame(s, f) }, func(err error) { a.onEnd(s, err) })
 	return nil
 }
 
 // pause is the slow reader's delay per frame: until the load ends, then
 // it catches up (a slow browser, not a dead one).
 func (a *agent) pause() time.Duration {
-	if a.slow > 0 && time.Now().Before(a.r.end()) {
+	if a.slow > 0 && !a.reloaded.Load() && time.Now().Before(a.r.end()) {
 		return a.slow
 	}
 	return 0
 }
 
-func (a *agent) onFrame(f *frame) {
+func (a *agent) onFrame(s *wsock, f *frame) {
 	now := time.Now()
 	conv := f.convID()
 	if f.CSeq > 0 && conv != "" {
@@ -84,18 +91,22 @@ func (a *agent) onFrame(f *frame) {
 		a.mu.Lock()
 		for _, c := range f.Conversations {
 			a.convs[c.ID] = c.CSeq
-			a.seen[c.ID] = max(a.seen[c.ID], c.CSeq)
+			if !c.Resumed {
+				// A snapshot: up to date at its cseq. A resumed chat's
+				// cseq counts only as its replayed frames arrive.
+				a.seen[c.ID] = max(a.seen[c.ID], c.CSeq)
+			}
 		}
 		a.mu.Unlock()
 		for _, c := range f.Conversations {
 			a.history(c.Messages, now)
 		}
+		a.resume(s)
 		if acc.Status != "在线" {
 			a.send(map[string]any{"type": "status", "status": "在线"}, time.Time{})
 		} else {
 			a.markReady()
 		}
-		a.resend()
 	case "status":
 		var acc struct {
 			Status string `json:"status"`
@@ -146,33 +157,37 @@ func (a *agent) markReady() {
 	}
 }
 
+// send writes a state-changing frame with a client id; as the customer's,
+// sends and resumes are serialised so the audit follows the wire.
 func (a *agent) send(f map[string]any, at time.Time) {
 	if a.r.stopping.Load() {
 		return // the run is over: nothing new goes out
 	}
+	a.smu.Lock()
+	defer a.smu.Unlock()
 	a.pend.add("a"+a.login, f)
-	a.write(f, at)
-}
-
-func (a *agent) write(f map[string]any, at time.Time) {
 	a.mu.Lock()
-	s := a.sock
+	s := a.live
 	a.mu.Unlock()
-	if s == nil {
-		return
+	if text, _ := f["text"].(string); isLoadText(text) {
+		conv, _ := f["conv"].(string)
+		a.r.audit.Sent(text, conv+">customer", at)
 	}
-	text, _ := f["text"].(string)
-	conv, _ := f["conv"].(string)
-	_ = s.write(f, func() {
-		if isLoadText(text) {
-			a.r.audit.Sent(text, conv+">customer", at)
-		}
-	})
+	if s != nil {
+		_ = s.write(f, nil)
+	}
 }
 
-func (a *agent) resend() {
+// resume makes s the socket for sends, after writing again what was not
+// answered.
+func (a *agent) resume(s *wsock) {
+	a.smu.Lock()
+	defer a.smu.Unlock()
+	a.mu.Lock()
+	a.live = s
+	a.mu.Unlock()
 	for _, f := range a.pend.unanswered() {
-		a.write(f, time.Time{})
+		_ = s.write(f, nil)
 	}
 }
 
@@ -195,7 +210,7 @@ func (a *agent) onEnd(s *wsock, err error) {
 	a.mu.Lock()
 	planned := a.dropped
 	a.dropped = false
-	a.sock = nil
+	a.sock, a.live = nil, nil
 	var resume []string
 	for id, n := range a.seen {
 		resume = append(resume, id+":"+strconv.FormatInt(n, 10))
@@ -222,6 +237,12 @@ func (a *agent) onEnd(s *wsock, err error) {
 		resume = resume[len(resume)-64:] // the server takes at most 64
 	}
 	path := "/ws/agent"
+	if a.slow > 0 && isSlowReaderClose(err) {
+		// A reload: a backlog as big as the send queue would not fit in
+		// a replay either, so the page starts from a snapshot.
+		a.reloaded.Store(true)
+		resume = nil
+	}
 	if len(resume) > 0 {
 		path += "?resume=" + url.QueryEscape(strings.Join(resume, ","))
 	}
@@ -229,13 +250,28 @@ func (a *agent) onEnd(s *wsock, err error) {
 	if planned && a.away > 0 {
 		wait = a.away
 	}
-	a.r.sched.after(wait, func(time.Time) {
-		ctx, cancel := context.WithTimeout(a.r.ctx, 15*time.Second)
-		defer cancel()
-		if err := a.connect(ctx, path); err != nil {
-			a.r.fail("agent dial: " + errKind(err))
-		}
-	})
+	a.r.sched.after(wait, func(time.Time) { a.redial(path) })
+}
+
+// redial connects again, retrying a failed dial (20 tries in all).
+func (a *agent) redial(path string) {
+	if a.r.stopping.Load() || a.r.shutdown.Load() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.r.ctx, 15*time.Second)
+	defer cancel()
+	err := a.connect(ctx, path)
+	if err == nil {
+		return
+	}
+	a.r.fail("agent dial: " + errKind(err))
+	a.mu.Lock()
+	a.retries++
+	again := a.retries <= 20
+	a.mu.Unlock()
+	if again {
+		a.r.sched.after(200*time.Millisecond, func(time.Time) { a.redial(path) })
+	}
 }
 
 func (a *agent) close() {

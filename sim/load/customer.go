@@ -18,8 +18,11 @@ type customer struct {
 	token string
 	pend  pending
 
+	smu sync.Mutex // serialises send and resume
+
 	mu         sync.Mutex
-	sock       *wsock
+	sock       *wsock // the current socket
+	live       *wsock // the socket sends go to: set by its hello
 	conv       string
 	cseq       int64
 	transferAt time.Time
@@ -71,12 +74,14 @@ func (c *customer) connect(u string, due time.Time) {
 	}
 	c.mu.Unlock()
 	c.r.connected.Add(1)
-	go s.readLoop(nil, c.onFrame, func(err error) { c.onEnd(s, err) })
+	go s.readLoop(nil, func(f *frame) { c.onFrame(s, f) }, func(err error) { c.onEnd(s, err) })
 }
 
-func (c *customer) onFrame(f *frame) {
+func (c *customer) onFrame(s *wsock, f *frame) {
 	now := time.Now()
-	if f.CSeq > 0 {
+	// A resumed hello's cseq is where the replay ends: it counts only once
+	// the replayed frames arrive (docs/protocol.md, Resume).
+	if f.CSeq > 0 && (f.Type != "hello" || !f.Resumed) {
 		c.mu.Lock()
 		c.cseq = max(c.cseq, f.CSeq)
 		c.mu.Unlock()
@@ -93,10 +98,9 @@ func (c *customer) onFrame(f *frame) {
 				c.r.delivered(m.Text, c.name, false, now)
 			}
 		}
+		c.resume(s)
 		if first {
 			c.send(map[string]any{"type": "say", "text": "转人工"}, time.Time{})
-		} else {
-			c.resend()
 		}
 	case "state":
 		c.onState(f, now)
@@ -174,34 +178,37 @@ func (c *customer) say(due time.Time) {
 	c.r.sched.at(due.Add(c.r.jitter(c.r.cfg.Think)), c.say)
 }
 
-// send writes a state-changing frame with a client id; a chat message is
-// entered in the audit as it goes on the wire.
+// send writes a state-changing frame with a client id. A chat message
+// enters the audit here, under smu: sends and resends are serialised, so
+// the order of the audit is the order on the wire.
 func (c *customer) send(f map[string]any, at time.Time) {
 	if c.r.stopping.Load() {
 		return // the run is over: nothing new goes out
 	}
+	c.smu.Lock()
+	defer c.smu.Unlock()
 	c.pend.add("c"+c.name, f)
-	c.write(f, at)
-}
-
-func (c *customer) write(f map[string]any, at time.Time) {
 	c.mu.Lock()
-	s, conv := c.sock, c.conv
+	s, conv := c.live, c.conv
 	c.mu.Unlock()
-	if s == nil {
-		return
+	if text, _ := f["text"].(string); isLoadText(text) {
+		c.r.audit.Sent(text, conv+">agent", at)
 	}
-	text, _ := f["text"].(string)
-	_ = s.write(f, func() {
-		if isLoadText(text) {
-			c.r.audit.Sent(text, conv+">agent", at)
-		}
-	})
+	if s != nil {
+		_ = s.write(f, nil)
+	}
 }
 
-func (c *customer) resend() {
+// resume makes s the socket for sends and first writes again every frame
+// not yet answered, in order: nothing new may overtake them.
+func (c *customer) resume(s *wsock) {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	c.mu.Lock()
+	c.live = s
+	c.mu.Unlock()
 	for _, f := range c.pend.unanswered() {
-		c.write(f, time.Time{})
+		_ = s.write(f, nil)
 	}
 }
 
@@ -226,7 +233,7 @@ func (c *customer) onEnd(s *wsock, err error) {
 	planned := c.dropped
 	c.dropped = false
 	done := c.done
-	c.sock = nil
+	c.sock, c.live = nil, nil
 	c.mu.Unlock()
 	_ = s.ws.Close()
 	if done || c.r.stopping.Load() {

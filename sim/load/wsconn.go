@@ -222,3 +222,8 @@ func (p *pending) unanswered() []map[string]any {
 	p.order = kept
 	return out
 }
+
+func isSlowReaderClose(err error) bool {
+	var ce *websocket.CloseError
+	return errors.As(err, &ce) && ce.Code == websocket.CloseTryAgainLater
+}
