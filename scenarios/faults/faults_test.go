@@ -1,6 +1,7 @@
 package faults_test
 
 import (
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -72,10 +73,10 @@ var _ = Describe("faults under live load", Label("faults", "load"), func() {
 	}, SpecTimeout(time.Minute))
 
 	It("an agent that reads slowly is cut off by the send-queue policy and never stalls routing for others", func(ctx SpecContext) {
-		const pause = 300 * time.Millisecond
-		small := func(c *load.Config) { c.SendQueue = 8 }
+		const pause = 500 * time.Millisecond
+		small := func(c *load.Config) { c.SendQueue = 8; c.Duration = 4 * time.Second }
 		base := run(ctx, "", small)
-		rep := run(ctx, "slow-reader:25%:300ms", small)
+		rep := run(ctx, "slow-reader:50%:500ms", small)
 		audited(rep)
 		Expect(rep.Faults.SlowReaders).NotTo(BeEmpty())
 		Expect(rep.Errors).To(HaveKey("agent socket: closed 1013 (slow reader)"), "the slow reader's queue filled and the documented policy closed it")
@@ -98,7 +99,14 @@ var _ = Describe("faults under live load", Label("faults", "load"), func() {
 	It("connections reset on the path are resumed with nothing lost", func(ctx SpecContext) {
 		rep := run(ctx, "net-reset:20%", nil)
 		audited(rep)
-		Expect(rep.Errors).To(Or(HaveKey("customer socket: connection lost"), HaveKey("agent socket: connection lost")))
+		Expect(rep.Errors).To(ContainElement(BeNumerically(">", 0)), "the proxy reset connections")
+		resets := 0
+		for kind := range rep.Errors {
+			if strings.Contains(kind, "reset") || strings.Contains(kind, "connection lost") {
+				resets++
+			}
+		}
+		Expect(resets).To(BeNumerically(">", 0), "errors %v: no connection was reset", rep.Errors)
 		Expect(rep.Pass).To(BeTrue(), "%v", rep.Failures)
 	}, SpecTimeout(time.Minute))
 

@@ -237,9 +237,10 @@ func (a *agent) onEnd(s *wsock, err error) {
 		resume = resume[len(resume)-64:] // the server takes at most 64
 	}
 	path := "/ws/agent"
-	if a.slow > 0 && isSlowReaderClose(err) {
+	if isSlowReaderClose(err) {
 		// A reload: a backlog as big as the send queue would not fit in
-		// a replay either, so the page starts from a snapshot.
+		// the replay of a resume either (the server queues a replay like
+		// live frames), so the page starts again from a snapshot.
 		a.reloaded.Store(true)
 		resume = nil
 	}
