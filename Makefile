@@ -57,3 +57,21 @@ bench:
 
 clean:
 	rm -rf bin reports/out
+
+# Live load (docs/benchmarks.md): 10,000 customers and 2,000 agents (capacity 5)
+# over loopback, the bundled workbench and the generator in two processes (each
+# holds about 12,000 sockets; one process may open 20,000 files here).
+LOAD_OUT ?= reports/out/bench-load
+.PHONY: bench-load bench-find-max bench-artillery
+bench-load: build
+	mkdir -p $(LOAD_OUT)
+	./$(BIN) load --serve-bundled 127.0.0.1:18090 --agents 2000 --capacity 5 --customers 10000 2> $(LOAD_OUT)/server.log & \
+	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18090/healthz >/dev/null && break; sleep 1; done; \
+	./$(BIN) load --target http://127.0.0.1:18090 --customers 10000 --agents 2000 --capacity 5 \
+		--ramp 60s --duration 60s --think 10s --out $(LOAD_OUT); code=$$?; \
+	kill -INT $$srv; wait $$srv; tail -3 $(LOAD_OUT)/server.log; exit $$code
+
+bench-find-max: build
+	./$(BIN) load --find-max --agents 100 --capacity 5 --duration 10s --ramp 5s --think 5s \
+		--cpuprofile $(LOAD_OUT)-cpu.out --out $(LOAD_OUT)-find-max

@@ -28,6 +28,8 @@ type loadFlags struct {
 	export                      string
 	findMax                     bool
 	cpuProfile                  string
+	serveBundled                string
+	agentsOnly                  bool
 }
 
 const loadSummary = `Drive the bundled workbench (or --target) with real WebSocket customers and agents and audit
@@ -64,6 +66,8 @@ func cmdLoad(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.export, "export", "", "write a scenario for another load engine instead of running: artillery")
 	fs.BoolVar(&f.findMax, "find-max", false, "ramp the customers up (agents × capacity at most) to the largest load with p99 assignment under 50 ms")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "with --find-max: write a CPU profile of the largest passing step here")
+	fs.StringVar(&f.serveBundled, "serve-bundled", "", "only serve the load vendor's bundled workbench on this loopback address (for a generator in another process with --target)")
+	fs.BoolVar(&f.agentsOnly, "agents-only", false, "only log the agents in on --target and answer for --ramp + --duration (customers come from another engine, e.g. the Artillery export)")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -115,6 +119,30 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	cfg := load.Config{Target: f.target, Customers: f.customers, Agents: f.agents, Capacity: f.capacity,
 		Duration: f.duration, Ramp: f.ramp, Rate: rate, Hold: f.hold, Think: f.think, Reply: f.reply,
 		Seed: f.seed, Faults: faults, Progress: stderr}
+	if f.serveBundled != "" {
+		err := load.ServeBundled(ctx, cfg, f.serveBundled, stderr)
+		switch {
+		case errors.Is(err, load.ErrInput):
+			fmt.Fprintln(stderr, "routecheck load:", err)
+			return exitInput
+		case err != nil:
+			fmt.Fprintln(stderr, "routecheck load:", err)
+			return exitHarness
+		}
+		return exitPass
+	}
+	if f.agentsOnly {
+		err := load.RunAgents(ctx, cfg, console)
+		switch {
+		case errors.Is(err, load.ErrInput):
+			fmt.Fprintln(stderr, "routecheck load:", err)
+			return exitInput
+		case err != nil:
+			fmt.Fprintln(stderr, "routecheck load:", err)
+			return exitHarness
+		}
+		return exitPass
+	}
 	switch f.export {
 	case "":
 	case "artillery":

@@ -138,7 +138,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	base := cfg.Target
 	if base == "" {
-		srv, u, err := startBundled(cfg)
+		srv, u, err := startBundled(cfg, "127.0.0.1:0")
 		if err != nil {
 			return nil, harness("bundled workbench: %v", err)
 		}
