@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -26,8 +27,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	port := fs.Int("port", 8080, "port on 127.0.0.1 (0 picks a free one)")
 	vendor := fs.String("vendor", fixtures.DemoPath, "vendor fixture (YAML)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
+	public := fs.String("public-url", "", "base URL browsers reach the workbench by, e.g. https://wb.example.com (entry URLs and the Origin check use it); default http://127.0.0.1:PORT")
 	if code := parse(fs, args); code >= 0 {
 		return code
+	}
+	if *public != "" {
+		if u, err := url.Parse(*public); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			fmt.Fprintf(stderr, "routecheck serve: --public-url %q: want http(s)://host[:port], no path\n", *public)
+			return exitInput
+		}
 	}
 	if *port < 0 || *port > 65535 {
 		fmt.Fprintf(stderr, "routecheck serve: --port %d: want 0..65535\n", *port)
@@ -42,7 +50,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	// stop us at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Options{TokenTTL: *ttl, Logf: func(format string, a ...any) {
+	srv := server.New(server.Options{TokenTTL: *ttl, PublicURL: *public, Logf: func(format string, a ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
 	}})
 	if _, err := srv.AddVendor(v.Config); err != nil {

@@ -44,6 +44,7 @@ type Customer struct {
 	Bot   BotPage
 	sock  *socket
 	query string // t= and v= of the entry URL
+	key   string // the chat's resume key from hello
 	rec   *record
 }
 
@@ -76,7 +77,7 @@ func Enter(ctx context.Context, entryURL string) (*Customer, error) {
 	if err != nil {
 		return nil, err
 	}
-	cu.Conv = hello.ConvID()
+	cu.Conv, cu.key = hello.ConvID(), hello.Key
 	if cu.Conv == "" {
 		return nil, errors.New("hello frame carries no conversation")
 	}
@@ -90,7 +91,7 @@ func (c *Customer) Reconnect(ctx context.Context) error {
 	if c.sock != nil {
 		c.sock.close()
 	}
-	q := c.query + "&conv=" + url.QueryEscape(c.Conv) + "&after=" + strconv.FormatInt(c.rec.lastCSeq(c.Conv), 10)
+	q := c.query + "&" + url.Values{"conv": {c.Conv}, "key": {c.key}, "after": {strconv.FormatInt(c.rec.lastCSeq(c.Conv), 10)}}.Encode()
 	from := len(c.Frames())
 	s, resp, err := dial(ctx, c.c.wsURL("/ws/customer"+q), nil, c.rec)
 	if err != nil {

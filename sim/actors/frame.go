@@ -15,6 +15,7 @@ type Frame struct {
 	Ref       int64           `json:"ref"`
 	Protocol  int             `json:"protocol"`
 	Resumed   bool            `json:"resumed"`
+	Key       string          `json:"key"` // a customer hello's resume key
 	Duplicate bool            `json:"duplicate"`
 	Conv      json.RawMessage `json:"conv"`
 	MsgSeq    int             `json:"msg_seq"`

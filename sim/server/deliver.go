@@ -22,6 +22,7 @@ type chatState struct {
 	messages, text int    // written by customer and agent (Limits)
 	lastCustomer   string // newest customer message, for notifications
 	customerName   string
+	key            string // proves an anonymous customer's resume
 }
 
 type endedChat struct {

@@ -96,6 +96,16 @@ func TestResumeExactlyOnceInOrder(t *testing.T) {
 					t.Fatalf("customer never got %q: %v", text, err)
 				}
 			}
+			for _, text := range custTexts { // the customer's own echo too
+				if _, _, err := c.WaitMessage(w.ctx, 0, "customer", func(s string) bool { return s == text }); err != nil {
+					t.Fatalf("customer never got its own %q: %v", text, err)
+				}
+			}
+			for _, text := range agentTexts {
+				if _, err := a.WaitMessage(w.ctx, c.Conv, "agent", func(s string) bool { return s == text }); err != nil {
+					t.Fatalf("agent never got its own %q: %v", text, err)
+				}
+			}
 			for _, text := range custTexts {
 				if _, err := a.WaitMessage(w.ctx, c.Conv, "customer", func(s string) bool { return s == text }); err != nil {
 					for _, f := range c.Frames() {

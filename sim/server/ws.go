@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -246,9 +249,10 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	key := q.Get("key")
 	s.mu.Lock()
 	id := q.Get("conv")
-	join := s.canJoin(id, e, hasAfter)
+	join := s.canJoin(id, e, hasAfter, key)
 	var lerr *limitError
 	switch {
 	case join && s.chatSocks[id] >= s.limits.SocketsPerChat:
@@ -268,7 +272,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	c := s.newConn(ws)
 	entered := true
 	if !s.register(c, func() {
-		if !s.canJoin(id, e, hasAfter) {
+		if !s.canJoin(id, e, hasAfter, key) {
 			v, err := s.core.Enter(e.Vendor, e.Customer, e.Order)
 			if err != nil {
 				entered = false
@@ -282,7 +286,9 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			}
 			id, hasAfter = v.ID, false
 			s.tokenUse(tok, e).n++
+			s.chat(id).key = newKey()
 		}
+		ckey := s.chat(id).key
 		c.conv = id
 		s.chatSocks[id]++
 		if t := s.custGrace[id]; t != nil {
@@ -296,7 +302,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 		bot, _ := s.botView(e.Vendor)
 		s.later(func() {
 			s.custReg[id] = addConn(s.custReg[id], c)
-			hello := map[string]any{"type": "hello", "protocol": ProtocolVersion, "conv": id, "state": v.State, "bot": bot}
+			hello := map[string]any{"type": "hello", "protocol": ProtocolVersion, "conv": id, "state": v.State, "bot": bot, "key": ckey}
 			resumed := hasAfter && s.resumable(id, after)
 			hello["cseq"], hello["resumed"] = s.cseq(id), resumed
 			if !resumed {
@@ -330,15 +336,29 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	<-c.done
 }
 
-// canJoin: conv is the token's customer's chat at this vendor, open, or
-// ended but kept when the socket resumes.
-func (s *Server) canJoin(id string, e entry, resume bool) bool {
+// canJoin: conv is this customer's chat at the token's vendor, open, or
+// ended but kept when the socket resumes. The customer is the token's, or,
+// for an anonymous token, whoever holds the chat's key from its hello.
+func (s *Server) canJoin(id string, e entry, resume bool, key string) bool {
 	if id == "" {
 		return false
 	}
 	v, err := s.core.Conversation(id)
-	return err == nil && v.Customer == e.Customer && v.Vendor == e.Vendor && e.Customer != "" &&
-		(v.State != wb.StateEnded || resume)
+	if err != nil || v.Vendor != e.Vendor || (v.State == wb.StateEnded && !resume) {
+		return false
+	}
+	if e.Customer != "" {
+		return v.Customer == e.Customer
+	}
+	st := s.chats[id]
+	return st != nil && st.key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(st.key)) == 1
+}
+
+// newKey is a chat's resume key: 128 random bits, hex.
+func newKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func (s *Server) tokenUse(tok string, e entry) *tokenUse {

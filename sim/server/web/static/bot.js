@@ -15,6 +15,9 @@
   const page = $('bot-page');
   const seen = new Set(); // msg_seq already shown: hello history and live frames overlap
   let ws = null;
+  // Protocol v2 resume: the chat, its key, the last cseq seen, and frames
+  // sent but not answered (sent again, with their ids, after a reconnect).
+  const chat = { conv: '', key: '', cseq: 0, pending: new Map(), retries: 0 };
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -87,13 +90,25 @@
   }
 
   function connect() {
-    ws = rcSocket(`/ws/customer?${entry.toString()}`);
+    const q = new URLSearchParams(entry);
+    if (chat.conv) {
+      q.set('conv', chat.conv);
+      q.set('key', chat.key);
+      q.set('after', String(chat.cseq));
+    }
+    ws = rcSocket(`/ws/customer?${q.toString()}`);
     ws.onmessage = (e) => {
       let f;
       try { f = JSON.parse(e.data); } catch (x) { return; }
       handle(f);
     };
     ws.onclose = (e) => {
+      // A dropped link resumes the chat (the server keeps it for a grace).
+      if (chat.conv && page.dataset.state !== 'ended' && e.code !== 1008 && chat.retries < 5) {
+        chat.retries++;
+        setTimeout(connect, 1000 * chat.retries);
+        return;
+      }
       if (page.dataset.state !== 'ended') {
         setState(page.dataset.state || 'closed', page.dataset.agent);
         fail(e.code === 1006 && !page.dataset.conv ? '入口凭证无效或已过期，请重新扫码 (R-RT-3)' : '连接已断开，请刷新页面');
@@ -101,7 +116,9 @@
     };
   }
   function send(frame) {
-    return !!ws && ws.sendFrame(frame);
+    if (!ws || !ws.sendFrame(frame)) return false;
+    if (frame.id) chat.pending.set(frame.id, frame);
+    return true;
   }
 
   function say(text) {
@@ -111,12 +128,23 @@
   }
 
   function handle(f) {
+    if (f.cseq && f.type !== 'hello' && f.cseq > chat.cseq) chat.cseq = f.cseq;
+    if (f.type === 'error' && f.id) chat.pending.delete(f.id);
     switch (f.type) {
       case 'hello':
         page.dataset.conv = f.conv || '';
+        if (f.conv !== chat.conv) chat.pending.clear();
+        chat.conv = f.conv || '';
+        chat.key = f.key || chat.key;
+        chat.retries = 0;
+        if (!f.resumed) chat.cseq = f.cseq || 0; // a resumed hello's cseq counts once its replay is here
         if (f.bot) renderBot(f.bot);
         for (const m of f.messages || []) show(m.seq, m.sender, m.text);
         setState(f.state, '');
+        for (const p of chat.pending.values()) ws.sendFrame(p);
+        break;
+      case 'ack':
+        chat.pending.delete(f.id);
         break;
       case 'message':
         show(f.msg_seq, f.sender, f.text);
