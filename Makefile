@@ -83,7 +83,7 @@ ARTILLERY_DIR ?= .cache/artillery
 ARTILLERY     := $(ARTILLERY_DIR)/node_modules/.bin/artillery
 ART_LOAD      ?= --customers 500 --agents 100 --capacity 5 --ramp 20s --duration 30s --think 5s
 bench-artillery: build
-	@test -x $(ARTILLERY) || npm install --no-audit --no-fund --prefix $(ARTILLERY_DIR) artillery@2.0.34
+	@test -x $(ARTILLERY) || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --prefix $(ARTILLERY_DIR) artillery@2.0.34
 	mkdir -p $(LOAD_OUT)-artillery
 	./$(BIN) load --serve-bundled 127.0.0.1:18091 $(ART_LOAD) 2> $(LOAD_OUT)-artillery/server.log & \
 	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \

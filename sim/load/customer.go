@@ -100,6 +100,7 @@ func (c *customer) onFrame(s *wsock, f *frame) {
 		}
 		c.resume(s)
 		if first {
+			c.r.waiting.Add(1) // until assigned: the queue as customers see it
 			c.send(map[string]any{"type": "say", "text": "转人工"}, time.Time{})
 		}
 	case "state":
@@ -116,9 +117,7 @@ func (c *customer) onFrame(s *wsock, f *frame) {
 func (c *customer) onState(f *frame, now time.Time) {
 	switch f.State {
 	case "queued":
-		if f.Reason == "" {
-			c.r.waiting.Add(1)
-		} else {
+		if f.Reason != "" {
 			c.r.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
 		}
 	case "assigned":
