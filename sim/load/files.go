@@ -120,11 +120,12 @@ th{text-align:left}.pass{color:#070}.fail{color:#b00}svg{background:#fafafa;bord
 <h3 id="hist-deliver">Delivery latency histogram</h3>{{bars (index .Histograms "deliver")}}
 <h2 id="series">Over time</h2>
 <h3>Queue length (customers waiting)</h3>{{series .Series "queue"}}
-<h3>p99 assignment and delivery latency per second (ms)</h3>{{series .Series "latency"}}
+<h3>p99 assignment (<span style="color:#c33">red</span>) and delivery (<span style="color:#36c">blue</span>) latency per second (ms)</h3>{{series .Series "latency"}}
 <h2 id="throughput">Throughput and errors</h2>
 <p>{{printf "%.1f" .Throughput.MessagesPerS}} messages/s delivered, {{printf "%.1f" .Throughput.ChatsPerS}} chats/s assigned; {{.Conversations}} chats, {{.Unassigned}} customers never assigned.</p>
 {{with .Memory}}<p>Process heap (workbench and generator): {{printf "%.1f" .HeapBeforeMB}} MB before, {{printf "%.1f" .HeapPeakMB}} MB at peak, {{printf "%.1f" .PerSocketKB}} kB per socket at {{.PeakSockets}} sockets.</p>{{end}}
 {{$e := .Errors}}{{if $e}}<table id="errors"><tr><th>kind</th><th>count</th></tr>{{range errs $e}}<tr><th>{{.}}</th><td>{{index $e .}}</td></tr>{{end}}</table>{{else}}<p>No connection errors.</p>{{end}}
+{{if .Profile}}<h2 id="cpu">Where the CPU went</h2><table>{{range .Profile}}<tr><th>{{.Category}}</th><td>{{printf "%.1f" .Percent}}%</td></tr>{{end}}</table>{{end}}
 <h2 id="invariants">Routing invariants ({{.Invariants.Events}} events)</h2>
 {{if .Invariants.Violations}}<ul>{{range .Invariants.Violations}}<li class="fail">{{.}}</li>{{end}}</ul>{{else}}<p class="pass">No violations.</p>{{end}}
 <h2 id="kpis">KPIs of the load run</h2>
