@@ -23,6 +23,7 @@ type agent struct {
 	// reloaded: the slow reader was cut off (1013) and reloaded the page:
 	// a fresh hello with every open chat, and no more slowness.
 	reloaded atomic.Bool
+	dropNext atomic.Bool   // agent-drop: cut the connection after the next reply
 	away     time.Duration // agent-drop fault: time away
 
 	smu sync.Mutex // serialises send and resume
@@ -175,6 +176,9 @@ func (a *agent) send(f map[string]any, at time.Time) {
 	}
 	if s != nil {
 		_ = s.write(f, nil)
+		if f["type"] == "send" && a.dropNext.CompareAndSwap(true, false) {
+			a.cut(s)
+		}
 	}
 }
 
@@ -191,16 +195,29 @@ func (a *agent) resume(s *wsock) {
 	}
 }
 
-// drop cuts the workbench's connection (agent-drop fault); onEnd comes
-// back after a.away and resumes.
+// drop arms the agent-drop fault: with chats open, the connection is cut
+// right after the next reply goes out (its ack lost on the way); with
+// none, at once. onEnd comes back after a.away and resumes.
 func (a *agent) drop(time.Time) {
 	a.mu.Lock()
+	busy := len(a.convs) > 0
 	s := a.sock
-	if s != nil {
+	a.mu.Unlock()
+	if busy {
+		a.dropNext.Store(true)
+	} else if s != nil {
+		a.cut(s)
+	}
+}
+
+func (a *agent) cut(s *wsock) {
+	a.mu.Lock()
+	ok := a.sock == s
+	if ok {
 		a.dropped = true
 	}
 	a.mu.Unlock()
-	if s != nil {
+	if ok {
 		a.r.faultsDone.Add(1)
 		s.drop()
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,8 +32,9 @@ type customer struct {
 	next       int
 	leaving    bool
 	done       bool
-	dropPlan   bool // a customer-reconnect fault is due
-	dropped    bool // the planned drop happened; reconnect
+	dropPlan   bool        // a customer-reconnect fault is planned
+	dropNext   atomic.Bool // cut the connection after the next message
+	dropped    bool        // the planned drop happened; reconnect
 	retries    int
 }
 
@@ -195,6 +197,9 @@ func (c *customer) send(f map[string]any, at time.Time) {
 	}
 	if s != nil {
 		_ = s.write(f, nil)
+		if f["type"] == "say" && c.dropNext.CompareAndSwap(true, false) {
+			c.cut(s)
+		}
 	}
 }
 
@@ -211,11 +216,16 @@ func (c *customer) resume(s *wsock) {
 	}
 }
 
-// drop cuts the connection (customer-reconnect fault); onEnd resumes.
-func (c *customer) drop(time.Time) {
+// drop arms the customer-reconnect fault: the connection is cut right
+// after the next chat message goes out, before its ack can come back (a
+// phone changing network just after 发送), so the resend after the resume
+// must be recognised by its id and not applied twice.
+func (c *customer) drop(time.Time) { c.dropNext.Store(true) }
+
+// cut drops the socket now; onEnd resumes.
+func (c *customer) cut(s *wsock) {
 	c.mu.Lock()
-	s := c.sock
-	ok := !c.done && !c.leaving && s != nil
+	ok := !c.done && c.sock == s
 	if ok {
 		c.dropped = true
 	}
