@@ -90,7 +90,7 @@ bench-artillery: build
 	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18091/healthz >/dev/null && break; sleep 1; done; \
 	./$(BIN) load --export artillery --target http://127.0.0.1:18091 $(ART_LOAD) --out $(LOAD_OUT)-artillery && \
 	{ ./$(BIN) load --agents-only --target http://127.0.0.1:18091 $(ART_LOAD) --duration 45s & agents=$$!; sleep 3; \
-	  $(ARTILLERY) run --output $(LOAD_OUT)-artillery/artillery.json $(LOAD_OUT)-artillery/routecheck-artillery.yml \
+	  NODE_PATH=$(ARTILLERY_DIR)/node_modules $(ARTILLERY) run --output $(LOAD_OUT)-artillery/artillery.json $(LOAD_OUT)-artillery/routecheck-artillery.yml \
 	    > $(LOAD_OUT)-artillery/artillery.txt; code=$$?; wait $$agents; \
 	  tail -40 $(LOAD_OUT)-artillery/artillery.txt; test $$code -eq 0; } && \
 	./$(BIN) load $(ART_LOAD) --out $(LOAD_OUT)-ours

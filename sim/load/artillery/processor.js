@@ -5,7 +5,14 @@
 // routecheck.assign_ms (转人工 to the assigned state frame), routecheck.reply_ms
 // (a message to the agent's answer), counters of messages sent and answered.
 'use strict';
-const WebSocket = require('ws');
+// ws comes with Artillery; found from Artillery's own modules when this
+// file sits elsewhere (or set NODE_PATH to Artillery's node_modules).
+let WebSocket;
+try {
+  WebSocket = require('ws');
+} catch (e) {
+  WebSocket = require(require.resolve('ws', { paths: (require.main ? require.main.paths : []).concat([process.cwd() + '/node_modules']) }));
+}
 
 function customerChat(context, events, done) {
   const v = context.vars;
