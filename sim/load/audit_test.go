@@ -1,6 +1,10 @@
 package load
 
 import (
+	"bytes"
+	"encoding/json"
+	"runtime/pprof"
+	"strings"
 	"testing"
 	"time"
 )
@@ -109,5 +113,41 @@ func TestAuditCountsEachReceiverOnItsOwn(t *testing.T) {
 	a.Delivered("m1", "agent-b", true, time.Now())
 	if r := a.Result(false); r.Duplicated != 1 {
 		t.Fatalf("%+v: agent-b got m1 twice", r)
+	}
+}
+
+func TestIntendedTimeOnlyUnderAFixedRate(t *testing.T) {
+	due := time.Now().Add(-time.Second) // the generator is a second late
+	r := &runner{cfg: Config{Rate: 10}}
+	if got := r.intended(due); !got.Equal(due) {
+		t.Fatalf("with --rate latency must count from the scheduled time %v, got %v", due, got)
+	}
+	r.cfg.Rate = 0
+	if got := r.intended(due); got.Sub(due) < 900*time.Millisecond {
+		t.Fatalf("without --rate latency counts from the send (now), got the scheduled time")
+	}
+}
+
+func TestProfileSummaryFindsJSON(t *testing.T) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		t.Fatal(err)
+	}
+	v := map[string]any{"a": []int{1, 2, 3}, "b": strings.Repeat("x", 200)}
+	for end := time.Now().Add(600 * time.Millisecond); time.Now().Before(end); {
+		data, _ := json.Marshal(v)
+		_ = json.Unmarshal(data, &v)
+	}
+	pprof.StopCPUProfile()
+	shares := summarise(buf.Bytes())
+	var total, jsonShare float64
+	for _, s := range shares {
+		total += s.Percent
+		if s.Category == "JSON" {
+			jsonShare = s.Percent
+		}
+	}
+	if jsonShare < 30 || total < 99 || total > 101 {
+		t.Fatalf("shares %+v: want JSON the main category and 100%% in all", shares)
 	}
 }

@@ -18,9 +18,12 @@ type eventStream struct {
 	events []wb.Event
 	after  int64
 	errs   int
+	onErr  func(error) // e.g. 410 gone: the log moved on before it was read
 }
 
-func newEventStream(ops *httpc) *eventStream { return &eventStream{ops: ops} }
+func newEventStream(ops *httpc, onErr func(error)) *eventStream {
+	return &eventStream{ops: ops, onErr: onErr}
+}
 
 func (s *eventStream) follow(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
@@ -46,6 +49,9 @@ func (s *eventStream) poll(ctx context.Context) {
 			s.mu.Lock()
 			s.errs++
 			s.mu.Unlock()
+			if s.onErr != nil && ctx.Err() == nil {
+				s.onErr(err)
+			}
 			return
 		}
 		if len(page) == 0 {

@@ -78,3 +78,22 @@ func TestExportArtilleryWritesTheWorkload(t *testing.T) {
 		}
 	}
 }
+
+func TestRunAtAFixedRate(t *testing.T) {
+	cfg := small("")
+	cfg.Customers, cfg.Rate, cfg.Hold = 20, 40, time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pass || !rep.CorrectedForCO || rep.RatePerS != 40 || rep.LatencyMS.Assign.Count != 20 {
+		t.Fatalf("pass %v corrected %v rate %v assigned %d: %v", rep.Pass, rep.CorrectedForCO, rep.RatePerS, rep.LatencyMS.Assign.Count, rep.Failures)
+	}
+	// Arrivals 25 ms apart over 0.5 s, each chatting 1 s: the run is about
+	// 1.5 s of load, not the 2 s duration, since --hold ends each chat.
+	if rep.DurationS > 10 {
+		t.Fatalf("run took %.1f s", rep.DurationS)
+	}
+}

@@ -167,7 +167,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.startAgents(ctx); err != nil {
 		return nil, harness("agents: %v", err)
 	}
-	evs := newEventStream(ops)
+	evs := newEventStream(ops, func(err error) {
+		// The invariants then cover part of the run: say so.
+		r.fail("event log: " + shorten(err.Error()))
+	})
 	evctx, evstop := context.WithCancel(ctx)
 	defer evstop()
 	evdone := make(chan struct{})
@@ -371,4 +374,13 @@ func (r *runner) watch(ctx context.Context, start time.Time) ([]Sample, uint64) 
 // check runs the routing invariants and the KPIs over the event log.
 func check(events []wb.Event) ([]invariant.Violation, wb.KPIs) {
 	return invariant.Check(events), wb.ComputeKPIs(events, wb.KPIFilter{Traffic: wb.TrafficAll})
+}
+
+// shorten keeps error kinds countable: the first line, at most 120 bytes.
+func shorten(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
 }
