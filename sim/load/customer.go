@@ -141,6 +141,7 @@ func (c *customer) onState(f *frame, now time.Time) {
 		c.r.assignedN.Add(1)
 		c.r.recordAssign(now.Sub(at))
 		c.r.sched.after(c.r.jitter(c.r.cfg.Think), c.say)
+		c.r.sched.at(c.endAt, c.leave)
 		if c.dropPlan {
 			c.r.sched.after(c.r.jitter(c.r.cfg.Think*2), c.drop)
 		}
@@ -167,9 +168,8 @@ func (c *customer) say(due time.Time) {
 		return
 	}
 	if !due.Before(c.endAt) {
-		c.leaving = true
 		c.mu.Unlock()
-		c.send(map[string]any{"type": "leave"}, time.Time{})
+		c.leave(due)
 		return
 	}
 	c.next++
@@ -177,6 +177,18 @@ func (c *customer) say(due time.Time) {
 	c.mu.Unlock()
 	c.send(map[string]any{"type": "say", "text": key}, c.r.intended(due))
 	c.r.sched.at(due.Add(c.r.jitter(c.r.cfg.Think)), c.say)
+}
+
+// leave ends the chat when its time is up (once).
+func (c *customer) leave(time.Time) {
+	c.mu.Lock()
+	if c.done || c.leaving {
+		c.mu.Unlock()
+		return
+	}
+	c.leaving = true
+	c.mu.Unlock()
+	c.send(map[string]any{"type": "leave"}, time.Time{})
 }
 
 // send writes a state-changing frame with a client id. A chat message
