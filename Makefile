@@ -69,7 +69,7 @@ bench-load: build
 	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \
 	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18090/healthz >/dev/null && break; sleep 1; done; \
 	./$(BIN) load --target http://127.0.0.1:18090 --customers 10000 --agents 2000 --capacity 5 \
-		--ramp 60s --duration 60s --think 10s --out $(LOAD_OUT); code=$$?; \
+		--ramp 120s --duration 30s --think 30s --out $(LOAD_OUT); code=$$?; \
 	kill -INT $$srv; wait $$srv; tail -3 $(LOAD_OUT)/server.log; exit $$code
 
 bench-find-max: build
