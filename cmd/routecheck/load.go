@@ -30,6 +30,8 @@ type loadFlags struct {
 	cpuProfile                  string
 	serveBundled                string
 	agentsOnly                  bool
+	vendor, opsLogin, opsPass   string
+	agentLogin, agentPass       string
 }
 
 const loadSummary = `Drive the bundled workbench (or --target) with real WebSocket customers and agents and audit
@@ -67,6 +69,11 @@ func cmdLoad(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.findMax, "find-max", false, "ramp the customers up (agents × capacity at most) to the largest load with p99 assignment under 50 ms")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "with --find-max: write a CPU profile of the largest passing step here")
 	fs.StringVar(&f.serveBundled, "serve-bundled", "", "only serve the load vendor's bundled workbench on this loopback address (for a generator in another process with --target)")
+	fs.StringVar(&f.vendor, "vendor-id", load.DefaultVendor, "with --target: the vendor whose bot page the customers open")
+	fs.StringVar(&f.opsLogin, "ops-login", load.DefaultOpsLogin, "with --target: an operations account (makes the test customers' entry links, reads the event log)")
+	fs.StringVar(&f.opsPass, "ops-password", load.DefaultLoadPassword, "its password")
+	fs.StringVar(&f.agentLogin, "agent-login", load.DefaultAgentLogin, "with --target: agent logins, %d is the agent's number from 1")
+	fs.StringVar(&f.agentPass, "agent-password", load.DefaultLoadPassword, "the agents' password")
 	fs.BoolVar(&f.agentsOnly, "agents-only", false, "only log the agents in on --target and answer for --ramp + --duration (customers come from another engine, e.g. the Artillery export)")
 	if code := parse(fs, args); code >= 0 {
 		return code
@@ -118,7 +125,12 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	}
 	cfg := load.Config{Target: f.target, Customers: f.customers, Agents: f.agents, Capacity: f.capacity,
 		Duration: f.duration, Ramp: f.ramp, Rate: rate, Hold: f.hold, Think: f.think, Reply: f.reply,
-		Seed: f.seed, Faults: faults, Progress: stderr}
+		Seed: f.seed, Faults: faults, Progress: stderr, Vendor: f.vendor, OpsLogin: f.opsLogin, OpsPassword: f.opsPass,
+		AgentLogin: f.agentLogin, AgentPassword: f.agentPass}
+	if strings.Count(f.agentLogin, "%d") != 1 || strings.Count(f.agentLogin, "%") != 1 {
+		fmt.Fprintf(stderr, "routecheck load: --agent-login %q must contain %%d once (the agent's number), e.g. load-agent-%%d\n", f.agentLogin)
+		return exitInput
+	}
 	if f.serveBundled != "" {
 		err := load.ServeBundled(ctx, cfg, f.serveBundled, stderr)
 		switch {

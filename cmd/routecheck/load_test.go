@@ -14,7 +14,8 @@ import (
 
 func smallLoad(out string) loadFlags {
 	return loadFlags{customers: 20, agents: 5, capacity: 5, duration: 1500 * time.Millisecond, ramp: 300 * time.Millisecond,
-		think: 200 * time.Millisecond, reply: 50 * time.Millisecond, seed: 3, out: out}
+		think: 200 * time.Millisecond, reply: 50 * time.Millisecond, seed: 3, out: out,
+		vendor: "load-vendor", opsLogin: "load-ops", opsPass: "load-pass", agentLogin: "load-agent-%d", agentPass: "load-pass"}
 }
 
 func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
@@ -90,6 +91,7 @@ func TestLoadBadInputExits2(t *testing.T) {
 		"customers": func(f *loadFlags) { f.customers = 0 },
 		"shutdown":  func(f *loadFlags) { f.faults = "shutdown:50%"; f.target = "http://127.0.0.1:1" },
 		"export":    func(f *loadFlags) { f.export = "jmeter" },
+		"agents":    func(f *loadFlags) { f.agentLogin = "agent-%s" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := smallLoad(t.TempDir())

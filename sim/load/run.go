@@ -159,7 +159,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// Operations: entry links for every customer, and the event stream.
 	ops := newHTTPC(cfg.TargetOr(base), r.tr)
 	if err := ops.login(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
-		return nil, harness("operations login %s: %v", cfg.OpsLogin, err)
+		return nil, harness("operations login %s: %v (the target must serve the load vendor, e.g. routecheck load --serve-bundled, or name its accounts with --ops-login and --agent-login)", cfg.OpsLogin, err)
 	}
 	if err := r.makeCustomers(ctx, ops); err != nil {
 		return nil, harness("entry links: %v", err)
