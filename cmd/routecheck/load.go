@@ -165,11 +165,7 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	}
 	var rep *load.Report
 	if f.findMax {
-		var steps []load.Step
-		rep, steps, err = load.FindMax(ctx, cfg, f.cpuProfile)
-		for _, s := range steps {
-			fmt.Fprintln(console, s)
-		}
+		rep, _, err = load.FindMax(ctx, cfg, f.cpuProfile) // steps are printed as they end
 	} else {
 		rep, err = load.Run(ctx, cfg)
 	}

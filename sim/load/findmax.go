@@ -38,6 +38,7 @@ func (s Step) String() string {
 // summarised in Report.Profile (and written to cpuProfile if set).
 func FindMax(ctx context.Context, cfg Config, cpuProfile string) (*Report, []Step, error) {
 	cfg = cfg.withDefaults()
+	progress := cfg.Progress
 	cfg.Progress = nil
 	var steps []Step
 	var best *Report
@@ -67,6 +68,9 @@ func FindMax(ctx context.Context, cfg Config, cpuProfile string) (*Report, []Ste
 			}
 		}
 		steps = append(steps, s)
+		if progress != nil {
+			fmt.Fprintln(progress, s)
+		}
 		return s.Pass, nil
 	}
 	lo, hi := 0, cfg.Agents
