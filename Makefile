@@ -73,7 +73,7 @@ bench-load: build
 	kill -INT $$srv; wait $$srv; tail -3 $(LOAD_OUT)/server.log; exit $$code
 
 bench-find-max: build
-	./$(BIN) load --find-max --agents 20 --capacity 5 --duration 10s --ramp 5s --think 5s \
+	./$(BIN) load --find-max --agents 250 --capacity 5 --duration 20s --ramp 20s --think 30s \
 		--cpuprofile $(LOAD_OUT)-cpu.out --out $(LOAD_OUT)-find-max
 
 # Artillery on the same workbench and workload (docs/benchmarks.md): the
