@@ -115,6 +115,7 @@ var _ = Describe("faults under live load", Label("faults", "load"), func() {
 		audited(rep)
 		Expect(rep.Faults.Told).To(BeNumerically(">", 0))
 		Expect(rep.Faults.Untold).To(BeZero(), "every socket is closed with 1001, none just breaks")
+		Expect(rep.Errors).NotTo(HaveKey("undecodable frame from the workbench"), "nothing half-written")
 		Expect(rep.Pass).To(BeTrue(), "%v", rep.Failures)
 	}, SpecTimeout(time.Minute))
 })

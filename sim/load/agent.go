@@ -136,6 +136,8 @@ func (a *agent) onFrame(s *wsock, f *frame) {
 		a.mu.Unlock()
 	case "ack", "error":
 		a.r.answered(&a.pend, f)
+	case "undecodable":
+		a.r.fail(errUndecodable)
 	}
 }
 

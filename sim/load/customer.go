@@ -113,6 +113,8 @@ func (c *customer) onFrame(s *wsock, f *frame) {
 		}
 	case "ack", "error":
 		c.r.answered(&c.pend, f)
+	case "undecodable":
+		c.r.fail(errUndecodable)
 	}
 }
 

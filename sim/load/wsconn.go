@@ -70,6 +70,9 @@ type wsock struct {
 
 const writeWait = 5 * time.Second
 
+// errUndecodable counts server frames that are not JSON (half-written).
+const errUndecodable = "undecodable frame from the workbench"
+
 var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 2048}
 
 // slowDialer gives a slow reader a small receive buffer, as a browser on a
