@@ -125,6 +125,9 @@ func (a *agent) onFrame(s *wsock, f *frame) {
 	case "message":
 		if f.Sender == "customer" && isLoadText(f.Text) {
 			a.r.delivered(f.Text, a.login, true, now)
+			if a.slow > 0 {
+				a.r.slowLag(f.Text, now)
+			}
 			reply := strings.Replace(f.Text, " m", " r", 1)
 			a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
 				a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))

@@ -22,7 +22,7 @@ func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 		return fmt.Errorf("%w: --agents must be 1..20000, got %d", ErrInput, cfg.Agents)
 	}
 	r := &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
-		deliverI: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
+		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
 		allDone: make(chan struct{}), base: strings.TrimRight(cfg.Target, "/")}
 	r.tr = &http.Transport{MaxIdleConnsPerHost: 64}
 	defer r.tr.CloseIdleConnections()

@@ -174,3 +174,13 @@ func (a *Audit) Lost(n int, shutdown bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// SentAt is when key was sent (zero if unknown).
+func (a *Audit) SentAt(key string) time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if m := a.msgs[key]; m != nil {
+		return m.at
+	}
+	return time.Time{}
+}

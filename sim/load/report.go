@@ -77,6 +77,9 @@ type FaultResult struct {
 	Spec        []string `json:"spec"`
 	Injected    int64    `json:"injected"`
 	SlowReaders []string `json:"slow_readers,omitempty"`
+	// SlowDeliverMS: customer messages to the slow readers, send to the
+	// moment the slow reader got to them (its lag).
+	SlowDeliverMS *Quantiles `json:"slow_deliver_ms,omitempty"`
 	// Told and Untold: sockets closed by the shutdown with 1001, or not.
 	Told   int64 `json:"shutdown_told,omitempty"`
 	Untold int64 `json:"shutdown_untold,omitempty"`
@@ -134,6 +137,9 @@ func (r *runner) report(start time.Time, events []wb.Event, series []Sample, pea
 		}
 	}
 	rep.Faults.Told, rep.Faults.Untold = r.told.Load(), r.untold.Load()
+	if q := r.slow.quantiles(); q.Count > 0 {
+		rep.Faults.SlowDeliverMS = &q
+	}
 	rep.Series = series
 	rep.Histograms = map[string][]Bucket{"assign": r.assign.buckets(), "deliver": r.deliver.buckets()}
 	rep.judge(r.shutdown.Load())

@@ -34,6 +34,7 @@ type runner struct {
 
 	assign, deliver   *hist // whole run
 	assignI, deliverI *hist // since the last sample
+	slow              *hist // delivery to slow-reader agents
 
 	rmu sync.Mutex
 	rng *rand.Rand
@@ -78,6 +79,13 @@ func (r *runner) fail(kind string) {
 	r.emu.Lock()
 	r.errors[kind]++
 	r.emu.Unlock()
+}
+
+// slowLag records how late a slow reader saw a customer's message.
+func (r *runner) slowLag(key string, now time.Time) {
+	if at := r.audit.SentAt(key); !at.IsZero() {
+		r.slow.record(now.Sub(at))
+	}
 }
 
 func (r *runner) recordAssign(d time.Duration) {
@@ -127,7 +135,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	r := &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
-		deliverI: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
+		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
 		allDone: make(chan struct{})}
 	harness := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrHarness, fmt.Sprintf(format, args...))
