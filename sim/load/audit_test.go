@@ -3,6 +3,8 @@ package load
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -149,5 +151,13 @@ func TestProfileSummaryFindsJSON(t *testing.T) {
 	}
 	if jsonShare < 30 || total < 99 || total > 101 {
 		t.Fatalf("shares %+v: want JSON the main category and 100%% in all", shares)
+	}
+}
+
+func TestServeBundledOnlyOnLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:18099", "10.0.0.1:80", "localhost"} {
+		if err := ServeBundled(t.Context(), Config{Agents: 1}, addr, io.Discard); !errors.Is(err, ErrInput) {
+			t.Errorf("ServeBundled(%q) = %v, want bad input", addr, err)
+		}
 	}
 }
