@@ -142,15 +142,19 @@ func TestProfileSummaryFindsJSON(t *testing.T) {
 	}
 	pprof.StopCPUProfile()
 	shares := summarise(buf.Bytes())
-	var total, jsonShare float64
+	var total, jsonShare, topNamed float64
 	for _, s := range shares {
 		total += s.Percent
-		if s.Category == "JSON" {
+		switch s.Category {
+		case "JSON":
 			jsonShare = s.Percent
+		case "other": // runtime and race-detector threads, not this loop
+		default:
+			topNamed = max(topNamed, s.Percent)
 		}
 	}
-	if jsonShare < 30 || total < 99 || total > 101 {
-		t.Fatalf("shares %+v: want JSON the main category and 100%% in all", shares)
+	if jsonShare == 0 || jsonShare < topNamed || total < 99 || total > 101 {
+		t.Fatalf("shares %+v: want JSON the main named category and 100%% in all", shares)
 	}
 }
 
