@@ -86,3 +86,40 @@ mutation:
 
 clean:
 	rm -rf bin reports/out
+
+# Live load (docs/benchmarks.md): 10,000 customers and 2,000 agents (capacity 5)
+# over loopback, the bundled workbench and the generator in two processes (each
+# holds about 12,000 sockets; one process may open 20,000 files here).
+LOAD_OUT ?= reports/out/bench-load
+.PHONY: bench-load bench-find-max bench-artillery
+bench-load: build
+	mkdir -p $(LOAD_OUT)
+	./$(BIN) load --serve-bundled 127.0.0.1:18090 --agents 2000 --capacity 5 --customers 10000 2> $(LOAD_OUT)/server.log & \
+	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18090/healthz >/dev/null && break; sleep 1; done; \
+	./$(BIN) load --target http://127.0.0.1:18090 --customers 10000 --agents 2000 --capacity 5 \
+		--ramp 120s --duration 30s --think 30s --out $(LOAD_OUT); code=$$?; \
+	kill -INT $$srv; wait $$srv; tail -3 $(LOAD_OUT)/server.log; exit $$code
+
+bench-find-max: build
+	./$(BIN) load --find-max --agents 250 --capacity 5 --duration 20s --ramp 20s --think 30s \
+		--cpuprofile $(LOAD_OUT)-cpu.out --out $(LOAD_OUT)-find-max
+
+# Artillery on the same workbench and workload (docs/benchmarks.md): the
+# bundled load workbench, our agents (--agents-only), Artillery's customers
+# from the exported scenario; then our own generator on the same workload.
+ARTILLERY_DIR ?= .cache/artillery
+ARTILLERY     := $(ARTILLERY_DIR)/node_modules/.bin/artillery
+ART_LOAD      ?= --customers 500 --agents 100 --capacity 5 --ramp 20s --duration 30s --think 5s
+bench-artillery: build
+	@test -x $(ARTILLERY) || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --prefix $(ARTILLERY_DIR) artillery@2.0.34
+	mkdir -p $(LOAD_OUT)-artillery
+	./$(BIN) load --serve-bundled 127.0.0.1:18091 $(ART_LOAD) 2> $(LOAD_OUT)-artillery/server.log & \
+	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18091/healthz >/dev/null && break; sleep 1; done; \
+	./$(BIN) load --export artillery --target http://127.0.0.1:18091 $(ART_LOAD) --out $(LOAD_OUT)-artillery && \
+	{ ./$(BIN) load --agents-only --target http://127.0.0.1:18091 $(ART_LOAD) --duration 45s & agents=$$!; sleep 3; \
+	  NODE_PATH=$(ARTILLERY_DIR)/node_modules $(ARTILLERY) run --output $(LOAD_OUT)-artillery/artillery.json $(LOAD_OUT)-artillery/routecheck-artillery.yml \
+	    > $(LOAD_OUT)-artillery/artillery.txt; code=$$?; wait $$agents; \
+	  tail -40 $(LOAD_OUT)-artillery/artillery.txt; test $$code -eq 0; } && \
+	./$(BIN) load $(ART_LOAD) --out $(LOAD_OUT)-ours

@@ -119,6 +119,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newInitCmd(stdout, stderr, code),
 		newSimulateCmd(stdout, stderr, code),
 		newErlangCmd(stdout, stderr, code),
+		newLoadCmd(stdout, stderr, code),
 	)
 	return root
 }

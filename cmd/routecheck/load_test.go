@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func smallLoad(out string) loadFlags {
+	return loadFlags{customers: 20, agents: 5, capacity: 5, duration: 1500 * time.Millisecond, ramp: 300 * time.Millisecond,
+		think: 200 * time.Millisecond, reply: 50 * time.Millisecond, seed: 3, out: out,
+		vendor: "load-vendor", opsLogin: "load-ops", opsPass: "load-pass", agentLogin: "load-agent-%d", agentPass: "load-pass"}
+}
+
+func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
+	dir := t.TempDir()
+	f := smallLoad(dir)
+	f.json = true
+	var out, errb bytes.Buffer
+	if code := runLoad(context.Background(), f, &out, &errb); code != exitPass {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	var rep struct {
+		Latency map[string]map[string]*float64 `json:"latency_ms"`
+		Msgs    map[string]*int64              `json:"messages"`
+		Convs   *int64                         `json:"conversations"`
+		Errors  map[string]int64               `json:"errors"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("stdout is not the JSON report: %v\n%s", err, out.String())
+	}
+	for _, kind := range []string{"assign", "deliver"} {
+		for _, q := range []string{"p50", "p95", "p99", "max"} {
+			if rep.Latency[kind][q] == nil {
+				t.Errorf("latency_ms.%s.%s missing", kind, q)
+			}
+		}
+	}
+	for _, k := range []string{"sent", "delivered", "lost", "duplicated", "out_of_order"} {
+		if rep.Msgs[k] == nil {
+			t.Errorf("messages.%s missing", k)
+		}
+	}
+	if rep.Convs == nil || *rep.Convs != 20 || rep.Errors == nil {
+		t.Errorf("conversations %v, errors %v: want 20 chats and an errors object", rep.Convs, rep.Errors)
+	}
+	var ju struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Cases    []struct {
+			Name string `xml:"name,attr"`
+		} `xml:"testcase"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	if err != nil || xml.Unmarshal(data, &ju) != nil {
+		t.Fatalf("junit.xml: %v", err)
+	}
+	names := map[string]bool{}
+	for _, c := range ju.Cases {
+		names[c.Name] = true
+	}
+	for _, want := range []string{"messages.lost", "messages.duplicated", "messages.out_of_order", "routing.invariants"} {
+		if !names[want] {
+			t.Errorf("junit.xml has no case %s: %+v", want, ju.Cases)
+		}
+	}
+	if ju.Failures != 0 {
+		t.Errorf("junit.xml: %d failures on a passing run", ju.Failures)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, want := range []string{`id="hist-assign"`, "<svg", `id="series"`, "passed"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report.html lacks %s", want)
+		}
+	}
+	if !strings.Contains(errb.String(), "reports:") {
+		t.Errorf("no reports line on stderr with --json:\n%s", errb.String())
+	}
+}
+
+func TestLoadBadInputExits2(t *testing.T) {
+	for name, mod := range map[string]func(*loadFlags){
+		"rate":      func(f *loadFlags) { f.rate = "fast" },
+		"faults":    func(f *loadFlags) { f.faults = "agent-drop:lots" },
+		"customers": func(f *loadFlags) { f.customers = 0 },
+		"shutdown":  func(f *loadFlags) { f.faults = "shutdown:50%"; f.target = "http://127.0.0.1:1" },
+		"export":    func(f *loadFlags) { f.export = "jmeter" },
+		"agents":    func(f *loadFlags) { f.agentLogin = "agent-%s" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := smallLoad(t.TempDir())
+			mod(&f)
+			var out, errb bytes.Buffer
+			code := runLoad(context.Background(), f, &out, &errb)
+			lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+			if code != exitInput || len(lines) != 1 || !strings.HasPrefix(lines[0], "routecheck load") {
+				t.Fatalf("exit %d, stderr %q: want exit 2 and one line", code, errb.String())
+			}
+		})
+	}
+}
+
+func TestLoadUnreachableTargetIsHarnessTrouble(t *testing.T) {
+	f := smallLoad(t.TempDir())
+	f.target = "http://127.0.0.1:1"
+	var out, errb bytes.Buffer
+	if code := runLoad(context.Background(), f, &out, &errb); code != exitHarness {
+		t.Fatalf("exit %d, stderr %q: want 3", code, errb.String())
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]float64{"100/s": 100, "100": 100, "600/m": 10, "": 0} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "-3/s", "5/h", "x/s"} {
+		if _, err := parseRate(bad); err == nil {
+			t.Errorf("parseRate(%q) accepted", bad)
+		}
+	}
+}

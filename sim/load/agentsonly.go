@@ -1,0 +1,47 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// RunAgents runs only the agents of a workload on cfg.Target for
+// cfg.Ramp+cfg.Duration (or until ctx ends), for customers driven by another
+// engine (the Artillery export). It prints how many replies they sent.
+func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
+	cfg = cfg.withDefaults()
+	if cfg.Target == "" {
+		return fmt.Errorf("%w: --agents-only needs --target", ErrInput)
+	}
+	if cfg.Agents < 1 || cfg.Agents > 20_000 {
+		return fmt.Errorf("%w: --agents must be 1..20000, got %d", ErrInput, cfg.Agents)
+	}
+	r := &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
+		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
+		allDone: make(chan struct{}), base: strings.TrimRight(cfg.Target, "/")}
+	r.tr = &http.Transport{MaxIdleConnsPerHost: 64}
+	defer r.tr.CloseIdleConnections()
+	r.sched = newSched(16)
+	defer r.sched.stop()
+	r.endNano.Store(time.Now().Add(cfg.Ramp + cfg.Duration).UnixNano())
+	if err := r.startAgents(ctx); err != nil {
+		return fmt.Errorf("%w: agents: %v", ErrHarness, err)
+	}
+	fmt.Fprintf(w, "%d agents 在线 on %s for %s\n", cfg.Agents, cfg.Target, cfg.Ramp+cfg.Duration)
+	select {
+	case <-ctx.Done():
+	case <-time.After(cfg.Ramp + cfg.Duration):
+	}
+	r.stopping.Store(true)
+	for _, a := range r.agents {
+		a.close()
+	}
+	m := r.audit.Result(false)
+	fmt.Fprintf(w, "agents sent %d replies (%d accepted)\n", m.Sent, m.Sent-m.Refused)
+	return nil
+}
