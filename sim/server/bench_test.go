@@ -58,7 +58,7 @@ func pings(b *testing.B, c *actors.Customer, n int) []time.Duration {
 // is loaded within 2x of idle.
 func BenchmarkPingUnderLogins(b *testing.B) {
 	_, base := benchServer(b, server.Options{HashCost: bcrypt.DefaultCost,
-		Limits: server.Limits{LoginsPerAddress: 1e9, LoginFailures: 1e9}})
+		Limits: server.Limits{LoginsPerAddress: 1e9, LoginFailures: 1e9, FramesPerSecond: 1e6, FrameBurst: 1e6}})
 	ops := actors.NewOps(base, "ops")
 	if _, err := ops.SignIn(context.Background(), pw); err != nil {
 		b.Fatal(err)
@@ -104,8 +104,8 @@ func BenchmarkPingUnderLogins(b *testing.B) {
 	}
 }
 
-// BenchmarkIdleSocketMemory: server heap per idle customer socket and per
-// idle agent socket. The clients are bare TCP connections that did the
+// BenchmarkIdleSocketMemory: server heap and stacks per idle customer
+// socket and per idle agent socket. The clients are bare TCP connections that did the
 // WebSocket handshake and read nothing, so they weigh next to nothing in
 // the same process.
 func BenchmarkIdleSocketMemory(b *testing.B) {
@@ -146,12 +146,13 @@ func BenchmarkIdleSocketMemory(b *testing.B) {
 	}
 }
 
+// heap is the live heap plus goroutine stacks (each socket has two).
 func heap() uint64 {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	return m.HeapAlloc + m.StackInuse
 }
 
 // rawUpgrade opens a WebSocket by hand and leaves it unread.
