@@ -187,7 +187,10 @@ func (s *socket) ping(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	_, _, err = s.wait(ctx, from, func(f Frame) bool { return f.Type == "pong" && f.Ref == seq })
+	f, _, err := s.wait(ctx, from, func(f Frame) bool { return (f.Type == "pong" || f.Type == "error") && f.Ref == seq })
+	if err == nil && f.Type == "error" {
+		err = fmt.Errorf("ping refused: %s: %s", f.Code, f.Message)
+	}
 	return time.Since(start), err
 }
 

@@ -510,10 +510,8 @@ func (s *Server) apiEvents(r *http.Request, me string) (any, error) {
 	if first := s.core.FirstSeq(); after+1 < first {
 		return nil, &wb.RuleError{Err: errGone, Reason: fmt.Sprintf("events up to seq %d were released from memory (limit: event history, %d events); read from after=%d", first-1, s.limits.Events, first-1)}
 	}
-	evs := s.core.Events(after)
-	if len(evs) > s.limits.EventsPage {
-		evs = evs[:s.limits.EventsPage:s.limits.EventsPage]
-	}
+	// Shared, not copied: encoded after the lock is released.
+	evs := s.core.EventsShared(after, s.limits.EventsPage)
 	if evs == nil {
 		evs = []wb.Event{}
 	}

@@ -30,12 +30,18 @@ const (
 )
 
 // conn is one WebSocket: a reader (the handler's goroutine) and a writer
-// (writePump) with a bounded queue between the server and the writer.
+// (writePump) with a bounded queue between the server and the writer. The
+// queue is a slice that grows only while frames wait, so an idle socket
+// holds none of it.
 type conn struct {
 	ws    *websocket.Conn
 	login string // agent socket: the agent
 	conv  string // customer socket: the conversation
-	send  chan []byte
+	limit int    // Limits.SendQueue
+
+	qmu   sync.Mutex
+	queue [][]byte
+	wake  chan struct{} // one pending wake-up for the writer
 
 	sent map[string]int64 // per chat, the last cseq queued (under dmu)
 
@@ -52,7 +58,7 @@ type conn struct {
 }
 
 func (s *Server) newConn(ws *websocket.Conn) *conn {
-	return &conn{ws: ws, send: make(chan []byte, s.limits.SendQueue), sent: map[string]int64{},
+	return &conn{ws: ws, limit: s.limits.SendQueue, wake: make(chan struct{}, 1), sent: map[string]int64{},
 		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
 		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
 }
@@ -65,11 +71,29 @@ func (c *conn) push(data []byte) {
 		return
 	default:
 	}
-	select {
-	case c.send <- data:
-	default:
-		c.kill(websocket.CloseTryAgainLater, "slow reader: send queue full (limit: send queue)")
+	c.qmu.Lock()
+	full := len(c.queue) >= c.limit
+	if !full {
+		c.queue = append(c.queue, data)
 	}
+	c.qmu.Unlock()
+	if full {
+		c.kill(websocket.CloseTryAgainLater, "slow reader: send queue full (limit: send queue)")
+		return
+	}
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take empties the queue for the writer.
+func (c *conn) take() [][]byte {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	q := c.queue
+	c.queue = nil
+	return q
 }
 
 // sendChat queues a chat frame unless this socket already has it.
@@ -110,9 +134,11 @@ func (c *conn) writePump(pingPeriod time.Duration) {
 	}
 	for {
 		select {
-		case data := <-c.send:
-			if !write(data) {
-				return
+		case <-c.wake:
+			for _, data := range c.take() {
+				if !write(data) {
+					return
+				}
 			}
 		case <-tick.C:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
@@ -120,9 +146,11 @@ func (c *conn) writePump(pingPeriod time.Duration) {
 				return
 			}
 		case <-c.quit:
-			for c.drain && len(c.send) > 0 {
-				if !write(<-c.send) {
-					return
+			if c.drain {
+				for _, data := range c.take() {
+					if !write(data) {
+						return
+					}
 				}
 			}
 			_ = c.ws.WriteControl(websocket.CloseMessage, c.closeMsg, time.Now().Add(time.Second))

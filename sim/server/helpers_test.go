@@ -70,7 +70,7 @@ func newWorld(t *testing.T) *world { return newWorldWith(t, nil) }
 // newWorldWith is newWorld with options changed by tune.
 func newWorldWith(t *testing.T, tune func(*server.Options)) *world {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	w := &world{t: t, ctx: ctx, clock: clock.NewVirtual(monday10)}
 	opts := server.Options{Clock: w.clock, HashCost: bcrypt.MinCost, TokenTTL: time.Hour,

@@ -80,6 +80,7 @@ type Server struct {
 
 	publicURL string
 	origin    string
+	writePool *sync.Pool
 	handler   http.Handler
 	http      *http.Server
 	ln        net.Listener
@@ -128,6 +129,7 @@ func New(opts Options) *Server {
 		hashSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
 		logs:      map[string]*chatLog{}, custReg: map[string]map[*conn]bool{},
 		agReg: map[string]map[*conn]bool{}, conns: map[*conn]bool{}}
+	s.writePool = &sync.Pool{}
 	s.core = wb.New(opts.Clock, wb.Options{
 		HashCost: opts.HashCost,
 		Guard:    s.guard,

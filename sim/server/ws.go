@@ -22,7 +22,9 @@ const ProtocolVersion = 2
 // as the actors) and from the server's own pages at its public URL; never
 // from an origin matched against Host (DNS rebinding).
 func (s *Server) upgrader() *websocket.Upgrader {
-	return &websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096,
+	// The read buffer is the HTTP server's (size 0); write buffers come from
+	// a pool between writes: an idle socket holds neither.
+	return &websocket.Upgrader{WriteBufferPool: s.writePool,
 		CheckOrigin: func(r *http.Request) bool {
 			o := r.Header.Get("Origin")
 			return o == "" || o == s.origin

@@ -89,9 +89,10 @@ func (w *Workbench) emit(e Event) int64 {
 	e.Cmd = w.cmd
 	e.At = w.clock.Now()
 	if !w.opts.DiscardLog {
-		if n := w.opts.LogLimit; n > 0 && len(w.log) >= 2*n {
-			// Drop the oldest half at once: amortised O(1) per event.
-			w.log = append(w.log[:0:0], w.log[len(w.log)-n:]...)
+		if n := w.opts.LogLimit; n > 0 && len(w.log) >= n+n/8+1 {
+			// Drop the oldest eighth at once: eight copies per event, and
+			// the log stays within 1/8 of its limit.
+			w.log = append(make([]Event, 0, n+n/8+1), w.log[len(w.log)-n:]...)
 		}
 		w.log = append(w.log, e)
 	} else {
@@ -107,6 +108,19 @@ func (w *Workbench) emit(e Event) int64 {
 func (w *Workbench) Events(after int64) []Event {
 	kept := w.kept()
 	return append([]Event(nil), kept[w.index(after, len(kept)):]...)
+}
+
+// EventsShared returns at most n events after seq without copying them:
+// the slice shares the log's memory and must only be read. It stays valid
+// after the owner's lock is released, because events are never changed
+// once emitted and dropping old ones moves the log to a new array.
+func (w *Workbench) EventsShared(after int64, n int) []Event {
+	kept := w.kept()
+	evs := kept[w.index(after, len(kept)):]
+	if len(evs) > n {
+		evs = evs[:n]
+	}
+	return evs[:len(evs):len(evs)]
 }
 
 // kept is the part of the log within LogLimit, not copied.
