@@ -103,7 +103,7 @@ func TestRunAtAFixedRate(t *testing.T) {
 // (its sender descheduled on a busy machine) is either on the wire before
 // the drain, and then answered, or never sent: it is never counted lost
 // for lack of an answer the run did not wait for (D-LOAD-3).
-func TestRunEndDoesNotLoseARepliesInFlight(t *testing.T) {
+func TestRunEndDoesNotLoseRepliesInFlight(t *testing.T) {
 	var late atomic.Int64
 	beforeWrite = func(f map[string]any) {
 		if f["type"] == "send" {
