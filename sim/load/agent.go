@@ -166,8 +166,12 @@ func (a *agent) markReady() {
 // send writes a state-changing frame with a client id; as the customer's,
 // sends and resumes are serialised so the audit follows the wire.
 func (a *agent) send(f map[string]any, at time.Time) {
-	if a.r.stopping.Load() {
-		return // the run is over: nothing new goes out
+	if !a.r.beginSend() {
+		return // the load is over: nothing new goes out (D-LOAD-3)
+	}
+	defer a.r.endSend()
+	if beforeWrite != nil {
+		beforeWrite(f)
 	}
 	a.smu.Lock()
 	defer a.smu.Unlock()

@@ -197,8 +197,12 @@ func (c *customer) leave(time.Time) {
 // enters the audit here, under smu: sends and resends are serialised, so
 // the order of the audit is the order on the wire.
 func (c *customer) send(f map[string]any, at time.Time) {
-	if c.r.stopping.Load() {
-		return // the run is over: nothing new goes out
+	if !c.r.beginSend() {
+		return // the load is over: nothing new goes out (D-LOAD-3)
+	}
+	defer c.r.endSend()
+	if beforeWrite != nil {
+		beforeWrite(f)
 	}
 	c.smu.Lock()
 	defer c.smu.Unlock()

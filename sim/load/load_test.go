@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -95,5 +96,77 @@ func TestRunAtAFixedRate(t *testing.T) {
 	// 1.5 s of load, not the 2 s duration, since --hold ends each chat.
 	if rep.DurationS > 10 {
 		t.Fatalf("run took %.1f s", rep.DurationS)
+	}
+}
+
+// A reply decided just before the load ends and written a moment later
+// (its sender descheduled on a busy machine) is either on the wire before
+// the drain, and then answered, or never sent: it is never counted lost
+// for lack of an answer the run did not wait for (D-LOAD-3).
+func TestRunEndDoesNotLoseRepliesInFlight(t *testing.T) {
+	var late atomic.Int64
+	beforeWrite = func(f map[string]any) {
+		if f["type"] == "send" {
+			late.Add(1)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	t.Cleanup(func() { beforeWrite = nil })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := small("")
+	cfg.Customers, cfg.Agents, cfg.Duration, cfg.Ramp = 20, 5, 1500*time.Millisecond, 300*time.Millisecond
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if late.Load() == 0 {
+		t.Fatal("no agent reply went through the delayed send")
+	}
+	if m := rep.Messages; m.Lost != 0 || !rep.Pass {
+		t.Fatalf("audit %+v, lost %v, failures %v: a reply written before the drain must be answered, one after it never sent",
+			m, rep.LostSample, rep.Failures)
+	}
+}
+
+// The end of the sending waits for a send already admitted: once quieten
+// returns, its message is in the audit (the drain waits for its answer),
+// and a send after it goes nowhere (D-LOAD-3).
+func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
+	admitted, proceed := make(chan struct{}), make(chan struct{})
+	beforeWrite = func(map[string]any) {
+		close(admitted)
+		<-proceed
+	}
+	t.Cleanup(func() { beforeWrite = nil })
+	r := &runner{audit: NewAudit()}
+	a := &agent{r: r, login: "a1"}
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		a.send(map[string]any{"type": "send", "conv": "c1", "text": "load c1 r1"}, time.Now())
+	}()
+	<-admitted
+	quiet := make(chan int)
+	go func() {
+		r.quieten()
+		quiet <- r.audit.Outstanding()
+	}()
+	var outstanding int
+	select {
+	case outstanding = <-quiet: // returned while the send was still inside
+		close(proceed)
+	case <-time.After(100 * time.Millisecond):
+		close(proceed)
+		outstanding = <-quiet
+	}
+	<-sent
+	if outstanding != 1 {
+		t.Fatalf("quieten returned with %d messages in the audit; want the admitted reply (1) before the drain starts", outstanding)
+	}
+	beforeWrite = nil
+	a.send(map[string]any{"type": "send", "conv": "c1", "text": "load c1 r2"}, time.Now())
+	if m := r.audit.Result(false); m.Sent != 1 {
+		t.Fatalf("audit %+v after quieten: a new send must not go out", m)
 	}
 }

@@ -40,8 +40,13 @@ type runner struct {
 	emu    sync.Mutex
 	errors map[string]int64
 
-	endNano    atomic.Int64 // when the load ends (customers leave)
-	stopping   atomic.Bool
+	endNano  atomic.Int64 // when the load ends (customers leave)
+	stopping atomic.Bool  // sockets are closing: no reconnect
+	// gate ends the sending before the drain (D-LOAD-3): a send holds it
+	// shared from its check of quiet until its frame is written, so once
+	// quieten returns every message in the audit is on the wire.
+	gate       sync.RWMutex
+	quiet      bool // under gate: no new frame goes out
 	shutdown   atomic.Bool
 	shutdownAt time.Time
 
@@ -118,6 +123,30 @@ func (r *runner) answered(p *pending, f *frame) {
 		r.fail("error frame: " + f.Code)
 	}
 }
+
+// beginSend admits a new frame unless the load is over; after true the
+// caller writes the frame, then calls endSend.
+func (r *runner) beginSend() bool {
+	r.gate.RLock()
+	if r.quiet || r.stopping.Load() {
+		r.gate.RUnlock()
+		return false
+	}
+	return true
+}
+
+func (r *runner) endSend() { r.gate.RUnlock() }
+
+// quieten stops new frames and waits for those being written.
+func (r *runner) quieten() {
+	r.gate.Lock()
+	r.quiet = true
+	r.gate.Unlock()
+}
+
+// beforeWrite, when set (tests), runs in a send between its admission and
+// its write: a sender descheduled there, as on a busy machine.
+var beforeWrite func(f map[string]any)
 
 func (r *runner) customerDone() {
 	if r.doneN.Add(1) == int64(len(r.customers)) {
@@ -210,8 +239,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	series, peak := r.watch(ctx, start)
 
-	// Let what is in flight arrive (a slow reader catching up, a resume),
-	// within the drain, then stop.
+	// No new message, then let what is in flight arrive (answers, a slow
+	// reader catching up, a resume) within the drain, then stop (D-LOAD-3).
+	r.quieten()
 	r.settle(ctx)
 	r.stopping.Store(true)
 	for _, a := range r.agents {
