@@ -226,17 +226,7 @@ func TestLimits(t *testing.T) {
 				break
 			}
 		}
-		// A last frame that shows when the server has read all the syncs.
-		if err := ws.WriteJSON(map[string]any{"type": "status", "seq": 401, "id": "s", "status": "小休"}); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if acc, err := a.Me(w.ctx); err != nil || acc.Status == "小休" {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		ws.SetReadDeadline(time.Now().Add(30 * time.Second)) // fail, never hang
+		time.Sleep(200 * time.Millisecond)
 		for {
 			_, _, err := ws.ReadMessage()
 			if err != nil {
