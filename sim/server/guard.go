@@ -81,6 +81,7 @@ func jsonBody(r *http.Request, plainOK bool) error {
 type session struct {
 	login         string
 	created, used time.Time
+	n             int64 // login order, so the oldest is well defined
 }
 
 func (s *Server) session(r *http.Request) (string, bool) {
@@ -112,7 +113,7 @@ func (s *Server) newSession(login string) string {
 		for id, se := range s.sessions {
 			if now.Sub(se.used) >= s.opts.SessionIdle || now.Sub(se.created) >= s.opts.SessionMax {
 				delete(s.sessions, id)
-			} else if oldest == "" || se.created.Before(s.sessions[oldest].created) {
+			} else if oldest == "" || se.n < s.sessions[oldest].n {
 				oldest = id
 			}
 		}
@@ -123,7 +124,8 @@ func (s *Server) newSession(login string) string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	id := hex.EncodeToString(b)
-	s.sessions[id] = &session{login: login, created: now, used: now}
+	s.sessionN++
+	s.sessions[id] = &session{login: login, created: now, used: now, n: s.sessionN}
 	return id
 }
 

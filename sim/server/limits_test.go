@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -168,6 +169,41 @@ func TestLimits(t *testing.T) {
 		}
 		_, err := w.ops.Events(w.ctx, 0)
 		wantAPIError(t, err, http.StatusGone, "gone", "")
+	})
+	t.Run("sessions", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.Sessions = 2 }) // ops holds one
+		a1 := actors.NewAgent(w.base, "A-a1")
+		w.must(a1.SignIn(w.ctx, pw))
+		a2 := actors.NewAgent(w.base, "A-a2")
+		w.must(a2.SignIn(w.ctx, pw)) // the oldest session, ops', ends
+		var out any
+		wantAPIError(t, w.ops.API(w.ctx, http.MethodGet, "/api/me", nil, &out), 401, "no session", "")
+		w.must(a1.Me(w.ctx))
+		w.must(w.ops.SignIn(w.ctx, pw)) // now a1's ends
+		_, err := a1.Me(w.ctx)
+		wantAPIError(t, err, 401, "no session", "")
+	})
+	t.Run("chat frames kept", func(t *testing.T) {
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.ChatFrames = 5 })
+		a := w.agent("A-a1")
+		c, conv := w.transferred("A", a)
+		c.Drop()
+		for i := range 6 {
+			if err := a.Reply(conv.ID, fmt.Sprintf("第%d条", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.WaitMessage(w.ctx, conv.ID, "agent", func(s string) bool { return s == "第5条" }); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Reconnect(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		hello, _, err := c.WaitFrame(w.ctx, 0, func(f actors.Frame) bool { return f.Type == "hello" && f.CSeq > 1 })
+		w.must(hello, err)
+		if hello.Resumed || len(hello.Messages) == 0 || hello.Messages[len(hello.Messages)-1].Text != "第5条" {
+			t.Fatalf("a resume from before the kept frames must get the whole chat: %s", hello.Raw)
+		}
 	})
 	t.Run("send queue", func(t *testing.T) {
 		w := newWorldWith(t, func(o *server.Options) {

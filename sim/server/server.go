@@ -66,6 +66,7 @@ type Server struct {
 	ids         map[string]*idCache
 	tokenChats  map[string]*tokenUse
 	sessions    map[string]*session
+	sessionN    int64
 	logins      loginGuard
 	closed      bool
 	dummyHash   []byte
