@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -180,5 +181,20 @@ func (s *Server) checkPassword(ctx context.Context, hash []byte, password string
 		return false, ctx.Err()
 	}
 	defer func() { <-s.hashSlots }()
-	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil, nil
+	return niceCompare(hash, password), nil
+}
+
+// niceCompare runs bcrypt on an OS thread of its own at the lowest
+// priority, so a login flood takes only the CPU nobody else wants: pings and
+// messages of connected clients come first. The goroutine ends still locked
+// to that thread, so the runtime discards the thread rather than reuse it at
+// that priority (raising it back needs privileges).
+func niceCompare(hash []byte, password string) bool {
+	ok := make(chan bool, 1)
+	go func() {
+		runtime.LockOSThread()
+		lowerThreadPriority()
+		ok <- bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	}()
+	return <-ok
 }
