@@ -164,9 +164,9 @@ func (s *Server) loginFailed(login string) {
 // a login that would wait behind HashQueue others is refused.
 func (s *Server) checkPassword(ctx context.Context, hash []byte, password string) (bool, error) {
 	s.mu.Lock()
-	if s.hashWaiting >= s.limits.HashQueue {
+	if n := s.hashWaiting; n >= s.limits.HashQueue {
 		s.mu.Unlock()
-		return false, &limitError{"logins in progress", fmt.Sprintf("%d logins are being checked; try again in a second", s.hashWaiting), time.Second}
+		return false, &limitError{"logins in progress", fmt.Sprintf("%d logins are being checked; try again in a second", n), time.Second}
 	}
 	s.hashWaiting++
 	s.mu.Unlock()

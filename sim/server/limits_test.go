@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -120,6 +121,48 @@ func TestLimits(t *testing.T) {
 		wantStatus(t, err, http.StatusTooManyRequests, "login failures per login")
 		w.clock.Advance(time.Minute)
 		w.must(a.SignIn(w.ctx, pw))
+	})
+	t.Run("logins in progress", func(t *testing.T) {
+		// A slower hash (cost 8, milliseconds) keeps the first login
+		// in progress while the others arrive; one may wait, the rest are
+		// refused at once instead of queueing without bound.
+		w := newWorldWith(t, func(o *server.Options) {
+			o.HashCost = 8
+			o.Limits.HashQueue = 1
+		})
+		const n = 8
+		codes := make(chan int, n)
+		for range n {
+			go func() {
+				resp, err := http.Post(w.base+"/api/login", "application/json", strings.NewReader(`{"login":"A-a1","password":"`+pw+`"}`))
+				if err != nil {
+					codes <- 0
+					return
+				}
+				defer resp.Body.Close()
+				var body strings.Builder
+				_, _ = io.Copy(&body, resp.Body)
+				if resp.StatusCode == http.StatusTooManyRequests && !strings.Contains(body.String(), "logins in progress") {
+					codes <- -1
+					return
+				}
+				codes <- resp.StatusCode
+			}()
+		}
+		var ok, refused int
+		for range n {
+			switch c := <-codes; c {
+			case http.StatusOK:
+				ok++
+			case http.StatusTooManyRequests:
+				refused++
+			default:
+				t.Fatalf("a login answered %d; want 200, or 429 naming logins in progress", c)
+			}
+		}
+		if ok == 0 || refused == 0 {
+			t.Fatalf("%d logins passed, %d refused: want the queue bound to refuse some and let some through", ok, refused)
+		}
 	})
 	t.Run("logins per address", func(t *testing.T) {
 		w := newWorldWith(t, func(o *server.Options) { o.Limits.LoginsPerAddress = 3 }) // the world's ops signed in once
