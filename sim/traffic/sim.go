@@ -172,6 +172,9 @@ type sim struct {
 	hourStart    time.Time
 	hourOn       bool
 	queueSpan    int // samples per QueueSample
+	// inv is the streaming checker when Checker is one: called without
+	// the interface, it takes the event without a copy.
+	inv *invariant.Checker
 }
 
 type simAgent struct {
@@ -321,6 +324,7 @@ func newSim(cfg Config) (*sim, error) {
 		vendor: v.ID, loc: loc, chats: map[string]*chat{}, byLogin: map[string]*simAgent{},
 		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}, queueSpan: 1}
 	s.clock = clock.NewVirtualSingle(start)
+	s.inv, _ = cfg.Checker.(*invariant.Checker)
 	// The KPIs come by whole hours of the transfer request, so the warm-up
 	// is whole hours too.
 	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
@@ -638,7 +642,9 @@ func (s *sim) arrive() {
 // calls back into the workbench (it runs inside a command).
 func (s *sim) onEvent(e wb.Event) {
 	s.events++
-	if s.cfg.Checker != nil {
+	if s.inv != nil {
+		s.inv.ObserveEvent(&e) // a direct call: e stays on the stack
+	} else if s.cfg.Checker != nil {
 		s.cfg.Checker.Observe(e)
 	}
 	if e.Type == wb.EvAgentStatus {
