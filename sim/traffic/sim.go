@@ -175,6 +175,9 @@ type sim struct {
 	// inv is the streaming checker when Checker is one: called without
 	// the interface, it takes the event without a copy.
 	inv *invariant.Checker
+	// cur is the chat whose step runs now (nil for the run's own timers):
+	// most events of a step are about it, which spares a map lookup.
+	cur *chat
 }
 
 type simAgent struct {
@@ -207,6 +210,7 @@ type chat struct {
 // ended, was picked up before the patience ran out) does nothing.
 func (c *chat) Fire(kind int64) {
 	s := c.s
+	s.cur = c
 	switch kind {
 	case kTransfer:
 		_ = s.wb.CustomerSend(c.id, wb.TransferText)
@@ -248,7 +252,12 @@ func (c *chat) Fire(kind int64) {
 	}
 }
 
-func (s *sim) done(c *chat) { delete(s.chats, c.id) }
+func (s *sim) done(c *chat) {
+	delete(s.chats, c.id)
+	if s.cur == c {
+		s.cur = nil
+	}
+}
 
 // ticker is the run's own timer target: arrivals, hour boundaries, queue
 // samples and agents' breaks.
@@ -263,6 +272,7 @@ const (
 
 func (t ticker) Fire(kind int64) {
 	s := t.s
+	s.cur = nil
 	switch {
 	case kind == tArrival:
 		s.arrive()
@@ -668,9 +678,11 @@ func (s *sim) onEvent(e wb.Event) {
 	default:
 		return // nothing to schedule: spare the lookup
 	}
-	c := s.chats[e.Conv]
-	if c == nil {
-		return
+	c := s.cur
+	if c == nil || c.id != e.Conv {
+		if c = s.chats[e.Conv]; c == nil {
+			return
+		}
 	}
 	now := e.At
 	switch e.Type {
