@@ -194,7 +194,7 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 		c.endCommand()
 	}
 	c.started, c.cmd = true, e.Cmd
-	if len(c.block) > 0 && e.Type != wb.EvRequeued {
+	if e.Type != wb.EvRequeued {
 		c.placeBlock()
 	}
 	c.lastSeq, c.lastAt = e.Seq, e.At
@@ -280,19 +280,14 @@ func (c *Checker) chat(id string) *chat {
 	if ch := c.last; ch != nil && ch.id == id {
 		return ch
 	}
-	ch := c.chats[id]
-	if ch != nil {
-		c.last = ch
-	}
-	return ch
+	c.last = c.chats[id]
+	return c.last
 }
 
 // drop forgets a chat that ended or was abandoned.
 func (c *Checker) drop(ch *chat) {
 	delete(c.chats, ch.id)
-	if c.last == ch {
-		c.last = nil
-	}
+	c.last = nil
 }
 
 func (c *Checker) touch(g *group) {
