@@ -141,6 +141,7 @@ type Checker struct {
 	groups    map[string]*group
 	lastGroup *group
 	chats     map[string]*chat
+	last      *chat // the chat looked up last: a command's events are mostly about one chat
 	touched   []*group
 	block     []*chat  // chats re-queued by the current command, not yet placed
 	gone      []*agent // agents who went 离线 in the current command
@@ -183,7 +184,11 @@ func (c *Checker) Violations() []Violation {
 func (c *Checker) Dropped() int { return c.dropped }
 
 // Observe judges one event. Events must come in log order.
-func (c *Checker) Observe(e wb.Event) {
+func (c *Checker) Observe(e wb.Event) { c.ObserveEvent(&e) }
+
+// ObserveEvent is Observe without copying the event; the checker keeps
+// nothing of it past the call.
+func (c *Checker) ObserveEvent(e *wb.Event) {
 	c.steps++
 	if c.started && e.Cmd != c.cmd {
 		c.endCommand()
@@ -221,20 +226,20 @@ func (c *Checker) Observe(e wb.Event) {
 	case wb.EvRequeued:
 		c.requeued(e)
 	case wb.EvAbandoned:
-		if ch := c.chats[e.Conv]; ch != nil {
+		if ch := c.chat(e.Conv); ch != nil {
 			c.unqueue(ch)
-			delete(c.chats, e.Conv)
+			c.drop(ch)
 		}
 	case wb.EvAssigned:
 		c.assigned(e)
 	case wb.EvEnded:
-		if ch := c.chats[e.Conv]; ch != nil {
+		if ch := c.chat(e.Conv); ch != nil {
 			c.unqueue(ch)
 			c.release(ch)
-			delete(c.chats, e.Conv)
+			c.drop(ch)
 		}
 	case wb.EvMessage:
-		ch := c.chats[e.Conv]
+		ch := c.chat(e.Conv)
 		if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
 			c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
 		}
@@ -270,6 +275,21 @@ func (c *Checker) group(name string) *group {
 	return g
 }
 
+// chat returns the open chat with this id, or nil.
+func (c *Checker) chat(id string) *chat {
+	if ch := c.last; ch != nil && ch.id == id {
+		return ch
+	}
+	c.last = c.chats[id]
+	return c.last
+}
+
+// drop forgets a chat that ended or was abandoned.
+func (c *Checker) drop(ch *chat) {
+	delete(c.chats, ch.id)
+	c.last = nil
+}
+
 func (c *Checker) touch(g *group) {
 	if !g.touched {
 		g.touched = true
@@ -277,7 +297,7 @@ func (c *Checker) touch(g *group) {
 	}
 }
 
-func (c *Checker) agentAdded(e wb.Event) {
+func (c *Checker) agentAdded(e *wb.Event) {
 	if _, ok := c.agents[e.Agent]; ok {
 		return
 	}
@@ -295,7 +315,7 @@ func (c *Checker) agentAdded(e wb.Event) {
 
 // known returns the agent an event is about, or reports that the log never
 // introduced it: an invented agent would judge everything after it wrongly.
-func (c *Checker) known(e wb.Event) *agent {
+func (c *Checker) known(e *wb.Event) *agent {
 	a, ok := c.agents[e.Agent]
 	if !ok {
 		c.fail(KnownAgent, e.At, []int64{e.Seq}, "%s event about agent %q, whom no agent_added event introduced", e.Type, e.Agent)
@@ -318,12 +338,13 @@ func (c *Checker) change(a *agent, f func()) {
 	c.touch(a.group)
 }
 
-func (c *Checker) queued(e wb.Event) {
+func (c *Checker) queued(e *wb.Event) {
 	g := c.group(e.Group)
-	ch := c.chats[e.Conv]
+	ch := c.chat(e.Conv)
 	if ch == nil {
 		ch = &chat{id: e.Conv, group: g}
 		c.chats[e.Conv] = ch
+		c.last = ch
 	}
 	if ch.queued || ch.owner != nil {
 		c.fail(SingleOwner, e.At, []int64{ch.queuedSeq, e.Seq}, "%s queued again while still waiting or held", e.Conv)
@@ -336,8 +357,8 @@ func (c *Checker) queued(e wb.Event) {
 
 // requeued collects the chats an agent gives back; placeBlock puts them at
 // the head in the order the agent took them, whatever order the events came.
-func (c *Checker) requeued(e wb.Event) {
-	ch := c.chats[e.Conv]
+func (c *Checker) requeued(e *wb.Event) {
+	ch := c.chat(e.Conv)
 	a := c.known(e)
 	if a == nil {
 		return
@@ -380,9 +401,9 @@ func (c *Checker) release(ch *chat) {
 	}
 }
 
-func (c *Checker) assigned(e wb.Event) {
+func (c *Checker) assigned(e *wb.Event) {
 	a := c.known(e)
-	ch := c.chats[e.Conv]
+	ch := c.chat(e.Conv)
 	if ch == nil {
 		c.fail(FIFO, e.At, []int64{e.Seq}, "%s assigned without waiting in the %s queue", e.Conv, e.Group)
 		return
@@ -424,8 +445,8 @@ func (c *Checker) assigned(e wb.Event) {
 	c.change(a, func() { a.load++ })
 }
 
-func (c *Checker) firstResponse(e wb.Event) {
-	ch := c.chats[e.Conv]
+func (c *Checker) firstResponse(e *wb.Event) {
+	ch := c.chat(e.Conv)
 	switch {
 	case ch == nil:
 		c.fail(WelcomeNotRep, e.At, []int64{e.Seq}, "first response of %s, which no agent holds", e.Conv)

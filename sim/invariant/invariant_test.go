@@ -353,3 +353,19 @@ func TestCatchesAgentWritingInChatNotHeld(t *testing.T) {
 	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "还在吗"}) // #7
 	expectOne(t, l, invariant.SingleOwner, "R-RT-4", 7)
 }
+
+// A conversation id seen again after its chat ended is a new chat: the
+// checker's memory of the chat it looked up last must not bring the old one
+// back (it would be missing from the open chats once another chat is seen).
+func TestReusedConvIDIsANewChat(t *testing.T) {
+	l := base().queue("c1").assign("c1", "a1")
+	l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a1"})
+	l.queue("c1").assign("c1", "a1")
+	l.queue("c2") // a1 is full: c2 waits, and is the chat looked up last
+	l.add(wb.Event{Type: wb.EvMessage, Conv: "c1", Sender: wb.SenderAgent, Agent: "a1", Text: "您好"})
+	l.add(wb.Event{Type: wb.EvEnded, Conv: "c1", Agent: "a1"})
+	l.same(wb.Event{Type: wb.EvAssigned, Conv: "c2", Agent: "a1"})
+	if got := invariant.Check(l.events); len(got) != 0 {
+		t.Fatalf("clean log: %v", got)
+	}
+}

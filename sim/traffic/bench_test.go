@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"routecheck/fixtures"
+	"routecheck/sim/invariant"
+	wb "routecheck/sim/workbench"
 )
 
 func pureProfile(tb testing.TB) *Profile {
@@ -125,4 +127,36 @@ func BenchmarkSimulateMonth(b *testing.B) {
 			}
 		})
 	}
+}
+
+// logRecorder keeps every event of a run, for BenchmarkCheckerBusy.
+type logRecorder struct{ evs []wb.Event }
+
+func (r *logRecorder) Observe(e wb.Event)                { r.evs = append(r.evs, e) }
+func (r *logRecorder) Violations() []invariant.Violation { return nil }
+
+// BenchmarkCheckerBusy is the streaming invariant checker alone on six
+// hours of the busy month's log (the mix of event types a simulation
+// feeds it, mostly messages): its cost per event, apart from the core's.
+func BenchmarkCheckerBusy(b *testing.B) {
+	busy, err := LoadProfile("../../fixtures/traffic/busy-month.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := &logRecorder{}
+	cfg := Config{Vendor: fixtures.Demo().Config, Profile: busy, Duration: 6 * time.Hour, Agents: 60, Capacity: 3, AlwaysOpen: true, Seed: 1, Checker: rec}
+	if _, err := Run(cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		c := invariant.New()
+		for i := range rec.evs {
+			c.ObserveEvent(&rec.evs[i])
+		}
+		if v := c.Violations(); len(v) != 0 {
+			b.Fatalf("busy log not clean: %v", v[0])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rec.evs)), "ns/event")
 }

@@ -172,6 +172,12 @@ type sim struct {
 	hourStart    time.Time
 	hourOn       bool
 	queueSpan    int // samples per QueueSample
+	// inv is the streaming checker when Checker is one: called without
+	// the interface, it takes the event without a copy.
+	inv *invariant.Checker
+	// cur is the chat whose step runs now (nil for the run's own timers):
+	// most events of a step are about it, which spares a map lookup.
+	cur *chat
 }
 
 type simAgent struct {
@@ -204,6 +210,7 @@ type chat struct {
 // ended, was picked up before the patience ran out) does nothing.
 func (c *chat) Fire(kind int64) {
 	s := c.s
+	s.cur = c
 	switch kind {
 	case kTransfer:
 		_ = s.wb.CustomerSend(c.id, wb.TransferText)
@@ -245,7 +252,12 @@ func (c *chat) Fire(kind int64) {
 	}
 }
 
-func (s *sim) done(c *chat) { delete(s.chats, c.id) }
+func (s *sim) done(c *chat) {
+	delete(s.chats, c.id)
+	if s.cur == c {
+		s.cur = nil
+	}
+}
 
 // ticker is the run's own timer target: arrivals, hour boundaries, queue
 // samples and agents' breaks.
@@ -260,6 +272,7 @@ const (
 
 func (t ticker) Fire(kind int64) {
 	s := t.s
+	s.cur = nil
 	switch {
 	case kind == tArrival:
 		s.arrive()
@@ -321,6 +334,7 @@ func newSim(cfg Config) (*sim, error) {
 		vendor: v.ID, loc: loc, chats: map[string]*chat{}, byLogin: map[string]*simAgent{},
 		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}, queueSpan: 1}
 	s.clock = clock.NewVirtualSingle(start)
+	s.inv, _ = cfg.Checker.(*invariant.Checker)
 	// The KPIs come by whole hours of the transfer request, so the warm-up
 	// is whole hours too.
 	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
@@ -638,7 +652,9 @@ func (s *sim) arrive() {
 // calls back into the workbench (it runs inside a command).
 func (s *sim) onEvent(e wb.Event) {
 	s.events++
-	if s.cfg.Checker != nil {
+	if s.inv != nil {
+		s.inv.ObserveEvent(&e) // a direct call: e stays on the stack
+	} else if s.cfg.Checker != nil {
 		s.cfg.Checker.Observe(e)
 	}
 	if e.Type == wb.EvAgentStatus {
@@ -662,9 +678,11 @@ func (s *sim) onEvent(e wb.Event) {
 	default:
 		return // nothing to schedule: spare the lookup
 	}
-	c := s.chats[e.Conv]
-	if c == nil {
-		return
+	c := s.cur
+	if c == nil || c.id != e.Conv {
+		if c = s.chats[e.Conv]; c == nil {
+			return
+		}
 	}
 	now := e.At
 	switch e.Type {

@@ -52,6 +52,11 @@ func (w *Workbench) Release(convID string) error {
 // would count as a first response without answering anyone).
 func visible(text string) bool {
 	for _, r := range text {
+		// Printable ASCII and the CJK ideographs hold no space, control,
+		// format or combining mark: spare the table lookups for them.
+		if (r > ' ' && r < 0x7f) || (r >= 0x4e00 && r <= 0x9fff) {
+			return true
+		}
 		if !unicode.IsSpace(r) && !unicode.In(r, unicode.Cf, unicode.Cc, unicode.Mn, unicode.Me) && r != '\u3164' && r != '\u115f' && r != '\u1160' && r != '\uffa0' {
 			return true
 		}
