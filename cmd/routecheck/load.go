@@ -137,28 +137,10 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	if f.serveBundled != "" {
-		err := load.ServeBundled(ctx, cfg, f.serveBundled, stderr)
-		switch {
-		case errors.Is(err, load.ErrInput):
-			fmt.Fprintln(stderr, "routecheck load:", err)
-			return exitInput
-		case err != nil:
-			fmt.Fprintln(stderr, "routecheck load:", err)
-			return exitHarness
-		}
-		return exitPass
+		return loadExit(ctx, load.ServeBundled(ctx, cfg, f.serveBundled, stderr), stderr, "routecheck load")
 	}
 	if f.agentsOnly {
-		err := load.RunAgents(ctx, cfg, console)
-		switch {
-		case errors.Is(err, load.ErrInput):
-			fmt.Fprintln(stderr, "routecheck load:", err)
-			return exitInput
-		case err != nil:
-			fmt.Fprintln(stderr, "routecheck load:", err)
-			return exitHarness
-		}
-		return exitPass
+		return loadExit(ctx, load.RunAgents(ctx, cfg, console), stderr, "routecheck load")
 	}
 	switch f.export {
 	case "":
@@ -174,16 +156,8 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	} else {
 		rep, err = load.Run(ctx, cfg)
 	}
-	switch {
-	case errors.Is(err, load.ErrInput):
-		fmt.Fprintln(stderr, "routecheck load:", err)
-		return exitInput
-	case err != nil && ctx.Err() != nil:
-		fmt.Fprintln(stderr, "routecheck load: interrupted")
-		return 130
-	case err != nil:
-		fmt.Fprintln(stderr, "routecheck load:", err)
-		return exitHarness
+	if err != nil {
+		return loadExit(ctx, err, stderr, "routecheck load")
 	}
 	if werr := rep.WriteFiles(f.out); werr != nil {
 		fmt.Fprintln(stderr, "routecheck load: reports:", werr)
@@ -196,7 +170,7 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(console, "reports: %s\n", filepath.Join(f.out, "report.html"))
 	if ctx.Err() != nil {
-		return 130
+		return exitInterrupted
 	}
 	if !rep.Pass {
 		return exitFail
@@ -207,12 +181,25 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 func exportArtillery(cfg load.Config, out string, console, stderr io.Writer) int {
 	path, err := load.ExportArtillery(cfg, out)
 	if err != nil {
-		fmt.Fprintln(stderr, "routecheck load --export artillery:", err)
-		if errors.Is(err, load.ErrInput) {
-			return exitInput
-		}
-		return exitHarness
+		return loadExit(context.Background(), err, stderr, "routecheck load --export artillery")
 	}
 	fmt.Fprintf(console, "artillery scenario: %s (run: npx artillery run %s)\n", path, path)
 	return exitPass
+}
+
+// loadExit is the exit code of a load run's error, said once on stderr: bad
+// input 2, an interrupt 130, any other trouble of the harness 3; nil is 0.
+func loadExit(ctx context.Context, err error, stderr io.Writer, who string) int {
+	switch {
+	case err == nil:
+		return exitPass
+	case errors.Is(err, load.ErrInput):
+		fmt.Fprintln(stderr, who+":", err)
+		return exitInput
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, who+": interrupted")
+		return exitInterrupted
+	}
+	fmt.Fprintln(stderr, who+":", err)
+	return exitHarness
 }
