@@ -21,7 +21,12 @@ import (
 // common.js with old replaced by new: the real workbench with one broken
 // UI behaviour, to show the notification checks catch it.
 func sabotage(ctx SpecContext, env *browser.Env, old, new string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.Base+"/static/common.js", nil)
+	sabotageFile(ctx, env, "/static/common.js", old, new)
+}
+
+// sabotageFile is sabotage for any file the workbench serves.
+func sabotageFile(ctx SpecContext, env *browser.Env, path, old, new string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.Base+path, nil)
 	Expect(err).NotTo(HaveOccurred())
 	resp, err := http.DefaultClient.Do(req)
 	Expect(err).NotTo(HaveOccurred())
@@ -42,7 +47,7 @@ func sabotage(ctx SpecContext, env *browser.Env, old, new string) {
 		}
 	}
 	p.ModifyResponse = func(r *http.Response) error {
-		if r.Request.URL.Path != "/static/common.js" {
+		if r.Request.URL.Path != path {
 			return nil
 		}
 		b, err := io.ReadAll(r.Body)
@@ -86,5 +91,12 @@ var _ = Describe("notification checks on a broken workbench UI", Label("browser"
 	It("R-NTF-1: a workbench that ignores the 桌面通知 switch fails the desktop-off case", func(ctx SpecContext) {
 		sabotage(ctx, env, "if (f.desktop && 'Notification' in window", "if ('Notification' in window")
 		expectFailure(browser.CheckNotificationCase(ctx, chromium, env, 2), "R-NTF-1")
+	}, SpecTimeout(checkTimeout))
+
+	It("D-WS-2: a workbench that ignores customer_link fails the customer-link check", func(ctx SpecContext) {
+		sabotageFile(ctx, env, "/static/workbench.js", "customerLink(f.conv, f.state);", "")
+		bc := browser.CheckCustomerLink(ctx, chromium, env)
+		expectFailure(bc, "D-WS-2")
+		Expect(bc.Checks).To(ContainElement(And(HaveField("Name", ContainSubstring("用户网络中断")), HaveField("Passed", false))))
 	}, SpecTimeout(checkTimeout))
 })

@@ -113,6 +113,13 @@ var _ = Describe("browser checks on the demo vendor", Label("browser"), func() {
 	It("R-QR-1, R-RT-5: the agent sends an imported 常用语 from the workbench and the customer receives it", func(ctx SpecContext) {
 		expectStatus(browser.CheckAgentReply(ctx, chromium, env), reports.StatusPassed)
 	}, SpecTimeout(checkTimeout))
+
+	It("D-WS-2: the workbench shows 用户网络中断 while the customer's network is down and clears it on resume", func(ctx SpecContext) {
+		bc := browser.CheckCustomerLink(ctx, chromium, env)
+		expectStatus(bc, reports.StatusPassed)
+		Expect(bc.Checks).To(ContainElement(And(HaveField("Name", ContainSubstring("用户网络中断")), HaveField("Passed", true))))
+		Expect(bc.Checks).To(ContainElement(And(HaveField("Name", ContainSubstring("marker cleared")), HaveField("Passed", true))))
+	}, SpecTimeout(checkTimeout))
 })
 
 // The checks must be able to fail, with a diagnosis naming the rule.

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +77,43 @@ func TestResumeNeedsTheChatsKey(t *testing.T) {
 	t.Cleanup(func() { other.Close() })
 	if other.Conv == c.Conv {
 		t.Fatalf("joined chat %s without its key", c.Conv)
+	}
+}
+
+// An agent page that connects while the customer is in the grace learns
+// the link is down from its hello (customer_link), not only from a frame
+// it was not there to receive; once the customer is back, hello says
+// nothing of it.
+func TestHelloTellsCustomerLinkDown(t *testing.T) {
+	w := newWorld(t)
+	a := w.agent("A-a1")
+	c, conv := w.transferred("A", a)
+	c.Drop()
+	if _, err := a.WaitFrame(w.ctx, linkFrame(conv.ID, "down")); err != nil {
+		t.Fatal(err)
+	}
+	hello := func() actors.Frame {
+		t.Helper()
+		b := actors.NewAgent(w.base, "A-a1")
+		w.must(b.SignIn(w.ctx, pw))
+		if err := b.Connect(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		f, err := b.WaitFrame(w.ctx, func(f actors.Frame) bool { return f.Type == "hello" })
+		w.must(f, err)
+		return f
+	}
+	if h := hello(); !strings.Contains(string(h.Raw), `"customer_link":"down"`) {
+		t.Fatalf("hello during the customer's grace does not say the link is down: %s", h.Raw)
+	}
+	if err := c.Reconnect(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.WaitFrame(w.ctx, linkFrame(conv.ID, "up")); err != nil {
+		t.Fatal(err)
+	}
+	if h := hello(); strings.Contains(string(h.Raw), `customer_link`) {
+		t.Fatalf("hello after the customer is back still names the link: %s", h.Raw)
 	}
 }

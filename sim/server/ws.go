@@ -127,11 +127,14 @@ func (s *Server) graceOver(login string) {
 
 // helloConv is an open chat in an agent's hello: the view, the chat's
 // cseq, and no messages when the socket resumes it (they follow as frames).
+// CustomerLink is "down" while the customer is in the grace, so a page
+// that (re)connects without resume can still show 用户网络中断.
 type helloConv struct {
 	wb.ConvView
-	Messages []wb.Message `json:"messages,omitempty"`
-	CSeq     int64        `json:"cseq"`
-	Resumed  bool         `json:"resumed,omitempty"`
+	Messages     []wb.Message `json:"messages,omitempty"`
+	CSeq         int64        `json:"cseq"`
+	Resumed      bool         `json:"resumed,omitempty"`
+	CustomerLink string       `json:"customer_link,omitempty"`
 }
 
 // agentHello snapshots the agent under mu and sends hello, then the missed
@@ -142,12 +145,19 @@ func (s *Server) agentHello(c *conn, resume map[string]int64) {
 		return
 	}
 	convs, _ := s.core.AgentConversations(c.login)
+	down := map[string]bool{}
+	for _, v := range convs {
+		down[v.ID] = s.custGrace[v.ID] != nil
+	}
 	s.later(func() {
 		s.agReg[c.login] = addConn(s.agReg[c.login], c)
 		out := make([]helloConv, 0, len(convs))
 		replay := map[string]bool{}
 		for _, v := range convs {
 			h := helloConv{ConvView: v, Messages: v.Messages, CSeq: s.cseq(v.ID)}
+			if down[v.ID] {
+				h.CustomerLink = "down"
+			}
 			if after, ok := resume[v.ID]; ok && s.resumable(v.ID, after) {
 				h.Messages, h.Resumed = nil, true
 				replay[v.ID] = true

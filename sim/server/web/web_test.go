@@ -44,7 +44,7 @@ func TestPagesRender(t *testing.T) {
 		ids  []string
 	}{
 		{"/login", []string{"login-user", "login-pass", "login-submit", "login-error"}},
-		{"/workbench", append([]string{"workbench", "conv-list", "chat-input", "chat-send", "chat-log", "chat-close", "quick-replies", "tenant-blocked"}, shell...)},
+		{"/workbench", append([]string{"workbench", "conv-list", "chat-input", "chat-send", "chat-log", "chat-link", "chat-close", "quick-replies", "tenant-blocked"}, shell...)},
 		{"/settings", append([]string{"setting-desktop", "setting-sound", "notify-saved", "qr-input", "qr-add", "qr-import-text", "qr-import", "welcome-input", "closing-input", "welcome-save", "config-center"}, shell...)},
 		{"/insight", append([]string{"insight-dept", "insight-load", "insight-table", "insight-rows"}, shell...)},
 		{"/bot?t=x", []string{"bot-page", "bot-card-buttons", "faq-topics", "faq-questions", "quick-phrases", "bot-input", "bot-send", "bot-log", "bot-rate-非常满意"}},
@@ -109,7 +109,7 @@ func TestStaticFiles(t *testing.T) {
 func TestScriptTestIDs(t *testing.T) {
 	want := map[string][]string{
 		"common.js":    {"tenant-option-${t}"},
-		"workbench.js": {"conv-item", "chat-msg", "quick-reply"},
+		"workbench.js": {"conv-item", "chat-msg", "quick-reply", "conv-link-down", "chat-link-note"},
 		"bot.js":       {"bot-card-button", "faq-topic", "faq-question", "quick-phrase", "bot-msg"},
 		"settings.js":  {"qr-item", "vlevel-row"},
 		"insight.js":   {"insight-row"},

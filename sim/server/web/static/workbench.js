@@ -1,10 +1,14 @@
 // 在线工作台: the agent socket (/ws/agent), the conversation list, the
-// chat pane, 常用语 and the R-NTF-1 alerts.
+// chat pane, 常用语, the R-NTF-1 alerts and the customer's link
+// (customer_link: 用户网络中断 while the customer's page is gone, D-WS-2).
 'use strict';
 (() => {
   const { $, el, api } = RC;
   const SENDERS = { customer: '客户', bot: '小蜜', agent: '客服', system: '系统' };
-  const convs = new Map(); // id -> {view, msgs: Map(msg_seq -> msg), pending: [], unread, state}
+  const LINK_NOTES = { down: '用户网络中断', up: '用户已重新连接' };
+  // id -> {view, msgs: Map(msg_seq -> msg), pending: [], unread, state,
+  //        link: 'down' | '', notes: [{after: msg_seq, text, at}]}
+  const convs = new Map();
   let selected = '';
   let ws = null;
   let retry = 500;
@@ -53,14 +57,21 @@
 
   function handle(f) {
     switch (f.type) {
-      case 'hello':
+      case 'hello': {
+        // A new snapshot; the link notes shown so far stay with their chats.
+        const notes = new Map([...convs].map(([id, c]) => [id, c.notes]));
         convs.clear();
-        for (const c of f.conversations || []) upsert(c);
+        for (const v of f.conversations || []) {
+          const c = upsert(v);
+          c.notes = notes.get(v.id) || [];
+          c.link = v.customer_link === 'down' ? 'down' : '';
+        }
         if (f.agent) RC.showStatus(f.agent.status);
         if (!convs.has(selected)) selected = '';
         if (!selected && convs.size) selected = convs.keys().next().value;
         render();
         break;
+      }
       case 'assigned':
         if (f.conv && typeof f.conv === 'object') {
           upsert(f.conv);
@@ -76,9 +87,13 @@
         break;
       case 'ended': {
         const c = convs.get(f.conv);
-        if (c) { c.state = 'ended'; c.reason = f.reason || ''; render(); }
+        // After the customer's grace the chat ends as 用户下线 (customer_left).
+        if (c) { c.state = 'ended'; c.reason = f.reason || ''; c.link = ''; render(); }
         break;
       }
+      case 'customer_link':
+        customerLink(f.conv, f.state);
+        break;
       case 'requeued':
         convs.delete(f.conv);
         if (selected === f.conv) selected = '';
@@ -97,11 +112,26 @@
 
   function upsert(view) {
     const old = convs.get(view.id);
-    const c = old || { msgs: new Map(), pending: [], unread: 0 };
+    const c = old || { msgs: new Map(), pending: [], unread: 0, link: '', notes: [] };
     c.view = view;
     c.state = view.state;
     for (const m of view.messages || []) c.msgs.set(m.seq, m);
     convs.set(view.id, c);
+    return c;
+  }
+
+  // customerLink marks a chat whose customer's page dropped (state down)
+  // and clears it when a page is back (up); each change also leaves a
+  // system line in the transcript, after the newest message.
+  function customerLink(id, state) {
+    const c = convs.get(id);
+    if (!c || c.state === 'ended' || !LINK_NOTES[state]) return;
+    const link = state === 'down' ? 'down' : '';
+    if (c.link === link) return; // nothing changed (e.g. up without a down)
+    c.link = link;
+    const after = Math.max(0, ...c.msgs.keys());
+    c.notes.push({ after, text: LINK_NOTES[state], at: new Date().toISOString() });
+    render();
   }
 
   async function addMessage(id, m) {
@@ -134,6 +164,7 @@
       el('b', { text: v.customer_name || v.customer || id }),
       v.test ? el('span', { class: 'tag', text: '测试' }) : null,
       c.unread ? el('span', { class: 'badge', 'data-testid': 'conv-unread', text: String(c.unread) }) : null,
+      c.link === 'down' ? el('span', { class: 'tag link-down', 'data-testid': 'conv-link-down', text: LINK_NOTES.down }) : null,
       el('div', { class: 'muted', text: [v.order_item, c.state === 'ended' ? '已结束' : ''].filter(Boolean).join(' · ') })));
     }
     $('conv-empty').hidden = convs.size > 0;
@@ -145,14 +176,34 @@
     $('chat-input').disabled = !open;
     $('chat-send').disabled = !open;
     $('chat-close').disabled = !open;
+    $('chat-link').hidden = !c || c.link !== 'down';
     if (!c) { $('chat-title').textContent = '未选择会话'; return; }
     c.unread = 0;
     const v = c.view;
     $('chat-title').textContent = `${v.customer_name || v.customer}${v.order ? ' · 订单 ' + v.order : ''}${v.order_item ? '（' + v.order_item + '）' : ''}`;
     const msgs = [...c.msgs.values()].sort((a, b) => a.seq - b.seq);
-    for (const m of msgs) log.append(line(m.sender, m.text, m.at));
+    let n = 0; // notes are in time order, so also in the order of after
+    const notesUpTo = (seq) => {
+      for (; n < c.notes.length && c.notes[n].after <= seq; n++) {
+        log.append(note(c.notes[n]));
+      }
+    };
+    for (const m of msgs) {
+      notesUpTo(m.seq - 1);
+      log.append(line(m.sender, m.text, m.at));
+    }
+    notesUpTo(Infinity);
     for (const t of c.pending) log.append(line('agent', t, '', true));
     log.scrollTop = log.scrollHeight;
+  }
+
+  // note is a system line of the page's own (not a chat message): the
+  // customer's link went down or came back.
+  function note(n) {
+    const when = new Date(n.at).toLocaleTimeString('zh-CN', { hour12: false });
+    return el('li', { 'data-testid': 'chat-link-note', 'data-sender': 'system' },
+      el('span', { class: 'who', text: `${SENDERS.system} ${when}` }),
+      el('span', { class: 'text', text: n.text }));
   }
 
   function line(sender, text, at, pending) {
