@@ -24,8 +24,9 @@ const (
 // 用户网络中断 (on the chat in the 会话 list, in its header and as a system
 // line in the transcript) while the chat stays open. The customer
 // reconnects and resumes the chat; the marker clears and the transcript
-// says 用户已重新连接. The bundled workbench keeps the chat for the
-// customer's grace (30 s), so this runs well inside it.
+// says 用户已重新连接. A reload while the link is down still shows it (the
+// hello says so). The bundled workbench keeps the chat for the customer's
+// grace (30 s), so this runs well inside it.
 func CheckCustomerLink(ctx context.Context, b *Browser, env *Env) reports.BrowserCheck {
 	r := env.newRecord("在线工作台：用户网络中断与重新连接", "D-WS-2")
 	ctx, cancel := context.WithTimeout(ctx, env.timeout())
@@ -80,6 +81,17 @@ func CheckCustomerLink(ctx context.Context, b *Browser, env *Env) reports.Browse
 	stays := t.is(open)
 	if !r.check("the chat stays open in the grace", stays, "chat open", map[bool]string{true: "chat open", false: "chat ended"}[stays],
 		diag("D-WS-2", "the chat ended at once when the customer's network dropped", "keep the chat for the customer's grace (D-WS-2)")) {
+		return r.done(t.screenshot())
+	}
+
+	// A reload meanwhile: the page learns the link is down from its hello.
+	err = t.open(env.Base, "/workbench")
+	if err == nil {
+		err = t.waitFor(marked+` && `+visible("chat-link"), stepTimeout)
+	}
+	if !r.check("after a reload the chat still shows 用户网络中断", err == nil, linkDownText+" on the chat and in its header",
+		errText(err, "shown"), diag("D-WS-2", "a reloaded workbench forgets that the customer's network is down",
+			"show customer_link \"down\" from the chats of the hello frame (docs/protocol.md)")) {
 		return r.done(t.screenshot())
 	}
 
