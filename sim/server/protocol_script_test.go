@@ -87,10 +87,9 @@ func captureHTTP(d *docServer) {
 	anon.call("GET", "/login", "")
 	ops.call("GET", "/api/vendors", "")
 	a1.call("GET", "/api/vendors", "")
-	_ = admin
 }
 
-// captureFrames makes the socket examples: the route test's chat (c2),
+// captureFrames makes the socket examples: the route test's chat (c1),
 // frame errors, grace and resume, status changes and timeouts.
 func captureFrames(d *docServer) {
 	ops := d.login("demo-ops")
