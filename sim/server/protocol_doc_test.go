@@ -203,7 +203,7 @@ func undocumented(exs []example, rec *recorder) []string {
 			docFields[typ][k] = true
 		}
 	}
-	miss := map[string]bool{}
+	miss := map[string]string{} // one line per missing type, field or route
 	for _, w := range rec.wires {
 		var f map[string]any
 		if w.dir != "←" || json.Unmarshal(w.data, &f) != nil {
@@ -211,22 +211,24 @@ func undocumented(exs []example, rec *recorder) []string {
 		}
 		typ, _ := f["type"].(string)
 		if docFields[typ] == nil {
-			miss[fmt.Sprintf("docs/protocol.md shows no %q frame, which the server sent: %s", typ, clip(string(w.data)))] = true
+			if miss[typ] == "" {
+				miss[typ] = fmt.Sprintf("docs/protocol.md shows no %q frame, which the server sent: %s", typ, clip(string(w.data)))
+			}
 			continue
 		}
 		for k := range f {
-			if !docFields[typ][k] {
-				miss[fmt.Sprintf("docs/protocol.md shows no %q frame with %q, which the server sent: %s", typ, k, clip(string(w.data)))] = true
+			if !docFields[typ][k] && miss[typ+"."+k] == "" {
+				miss[typ+"."+k] = fmt.Sprintf("docs/protocol.md shows no %q frame with %q, which the server sent: %s", typ, k, clip(string(w.data)))
 			}
 		}
 	}
 	for _, h := range rec.https {
 		if r := h.method + " " + routeOf(h.path); !routes[r] {
-			miss[fmt.Sprintf("docs/protocol.md has no example of %s, which the capture used", r)] = true
+			miss[r] = fmt.Sprintf("docs/protocol.md has no example of %s, which the capture used", r)
 		}
 	}
 	out := make([]string, 0, len(miss))
-	for m := range miss {
+	for _, m := range miss {
 		out = append(out, m)
 	}
 	sort.Strings(out)
