@@ -58,13 +58,16 @@
   function handle(f) {
     switch (f.type) {
       case 'hello': {
-        // A new snapshot; the link notes shown so far stay with their chats.
-        const notes = new Map([...convs].map(([id, c]) => [id, c.notes]));
+        // A new snapshot; the link notes shown so far stay with their chats,
+        // and a link that changed while this socket was away is noted too.
+        const old = new Map([...convs].map(([id, c]) => [id, { notes: c.notes, link: c.link }]));
         convs.clear();
         for (const v of f.conversations || []) {
           const c = upsert(v);
-          c.notes = notes.get(v.id) || [];
-          c.link = v.customer_link === 'down' ? 'down' : '';
+          const was = old.get(v.id) || { notes: [], link: '' };
+          c.notes = was.notes;
+          c.link = was.link;
+          customerLink(v.id, v.customer_link === 'down' ? 'down' : 'up');
         }
         if (f.agent) RC.showStatus(f.agent.status);
         if (!convs.has(selected)) selected = '';
