@@ -100,8 +100,8 @@ func BenchmarkPingUnderLogins(b *testing.B) {
 
 // loginFlood starts perSecond wrong-password logins a second, each on its
 // own goroutine. The returned stop ends the flood, cancels the logins
-// still waiting for a hash slot and waits for the one being hashed, so
-// the server is idle again when it returns.
+// still waiting for a hash slot and gives the one being hashed time to
+// finish, so the server is idle again when it returns.
 func loginFlood(base string, perSecond int) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -32,6 +32,9 @@ const hashWorkerArg = "-routecheck-hash-worker"
 // it (a program without the RunHashWorkerIfAsked hook) is not used.
 const hashWorkerHello = "routecheck hash worker 1\n"
 
+// hashWorkerStart is how long a new worker may take to say hello.
+var hashWorkerStart = 5 * time.Second
+
 // maxHashField bounds a hash or password sent to a worker: request bodies
 // are no longer.
 const maxHashField = maxBody
@@ -97,6 +100,9 @@ func appendField(b, f []byte) []byte {
 	return append(binary.BigEndian.AppendUint32(b, uint32(len(f))), f...)
 }
 
+// noWorker: the executable cannot be a hash worker, now or later.
+type noWorker struct{ error }
+
 // hasher is one running worker, used by one login at a time.
 type hasher struct {
 	cmd *exec.Cmd
@@ -138,10 +144,14 @@ func startHasher(exe string) (*hasher, error) {
 	}
 	h := &hasher{cmd: cmd, in: in, out: out}
 	hello := make([]byte, len(hashWorkerHello))
-	_ = out.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = out.SetReadDeadline(time.Now().Add(hashWorkerStart))
 	if _, err := io.ReadFull(out, hello); err != nil || string(hello) != hashWorkerHello {
 		h.stop()
-		return nil, fmt.Errorf("%s %s did not answer as a hash worker (does its main call server.RunHashWorkerIfAsked?)", exe, hashWorkerArg)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// Slow to start (a busy machine), not wrong: try again next time.
+			return nil, fmt.Errorf("%s %s: no hello within %s", exe, hashWorkerArg, hashWorkerStart)
+		}
+		return nil, &noWorker{fmt.Errorf("%s %s did not answer as a hash worker (does its main call server.RunHashWorkerIfAsked?)", exe, hashWorkerArg)}
 	}
 	_ = out.SetReadDeadline(time.Time{})
 	return h, nil
@@ -205,8 +215,11 @@ func (p *hashPool) get() (*hasher, error) {
 		}
 	}
 	h, err := startHasher(exe)
-	if err != nil {
+	var nw *noWorker
+	if errors.As(err, &nw) {
 		p.failed = err
+	}
+	if err != nil {
 		return nil, err
 	}
 	if p.all == nil {
@@ -261,8 +274,13 @@ func (s *Server) compare(hash []byte, password string) (bool, error) {
 	if err == errPoolClosed {
 		return false, err
 	}
-	if err != nil {
+	var nw *noWorker
+	if errors.As(err, &nw) {
 		s.hashFallback.Do(func() { s.logf("hashing passwords in the server process: %v", err) })
+		return niceCompare(hash, password), nil
+	}
+	if err != nil {
+		s.logf("hash worker: %v; this password is checked in the server process", err)
 		return niceCompare(hash, password), nil
 	}
 	ok, err := h.compare(hash, password)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -194,6 +195,34 @@ func TestHashWorkerMissingHookFallsBackInProcess(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("the fallback was logged %d times, want once: %q", n, logs)
+	}
+}
+
+// A worker slow to start (a busy machine) is not taken for a program
+// without the hook: that login is checked in the process, and the next one
+// tries a worker again.
+func TestHashWorkerSlowToStartIsTriedAgain(t *testing.T) {
+	defer func(d time.Duration) { hashWorkerStart = d }(hashWorkerStart)
+	hashWorkerStart = 200 * time.Millisecond
+	slow := filepath.Join(t.TempDir(), "slow")
+	if err := os.WriteFile(slow, []byte("#!/bin/sh\nexec sleep 5\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, base := workerServer(t, slow, nil)
+	if got := loginStatus(t, base, "b-a1", "secret-pass"); got != http.StatusOK {
+		t.Fatalf("right password while the worker was slow: %d, want 200", got)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.hashers.mu.Lock()
+	s.hashers.exe = exe
+	hashWorkerStart = 5 * time.Second
+	s.hashers.mu.Unlock()
+	checkLogins(t, base)
+	if pids := workerPIDs(s); len(pids) != 1 {
+		t.Fatalf("hash workers %v after a slow start, want one", pids)
 	}
 }
 
