@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"routecheck/internal/suggest"
+	"routecheck/sim/server"
 )
 
 // Exit codes (DESIGN.md principle 4).
@@ -58,6 +59,8 @@ type globalFlags struct {
 }
 
 func main() {
+	// `routecheck serve` checks passwords in copies of this program.
+	server.RunHashWorkerIfAsked()
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -77,7 +77,7 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 	// stop us at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Options{TokenTTL: *ttl, PublicURL: *public, Logf: func(format string, a ...any) {
+	srv := server.New(server.Options{TokenTTL: *ttl, PublicURL: *public, HashProcess: true, Logf: func(format string, a ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
 	}})
 	if _, err := srv.AddVendor(v.Config); err != nil {

@@ -173,7 +173,7 @@ func (c *Customer) WaitFrame(ctx context.Context, from int, match func(Frame) bo
 
 // Mark is the number of frames received so far: a starting point for the
 // next wait that must not see older frames.
-func (c *Customer) Mark() int { return len(c.sock.Frames()) }
+func (c *Customer) Mark() int { return c.sock.count() }
 
 // Frames is everything the customer's socket received.
 func (c *Customer) Frames() []Frame { return c.sock.Frames() }

@@ -6,9 +6,10 @@
 //   - mu owns the core and the server's logical state (sessions, grace
 //     timers, idempotency caches, limits). It covers core calls only:
 //     request bodies are read and decoded before it is taken, passwords are
-//     compared with bcrypt outside it (one hash per two cores, on a thread
-//     at the lowest priority, so a login flood takes only spare CPU),
-//     answers are encoded after it.
+//     compared with bcrypt outside it (one hash per two cores, at the
+//     lowest priority, so a login flood takes only spare CPU: in a hash
+//     worker process with Options.HashProcess, else on a thread of its
+//     own), answers are encoded after it.
 //   - dmu owns delivery: the socket registry and each chat's frame log. A
 //     locked section of mu turns the core's events into frame values, takes
 //     dmu, releases mu, then encodes each frame once (not per recipient) and

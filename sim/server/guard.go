@@ -160,8 +160,9 @@ func (s *Server) loginFailed(login string) {
 	current(s.logins.byLogin, login, s.clock.Now(), s.limits.LoginWindow).n++
 }
 
-// checkPassword runs bcrypt outside every lock, at most hashSlots at once;
-// a login that would wait behind HashQueue others is refused.
+// checkPassword runs bcrypt outside every lock, at most hashSlots at once
+// (in a hash worker with Options.HashProcess); a login that would wait
+// behind HashQueue others is refused.
 func (s *Server) checkPassword(ctx context.Context, hash []byte, password string) (bool, error) {
 	s.mu.Lock()
 	if n := s.hashWaiting; n >= s.limits.HashQueue {
@@ -181,7 +182,7 @@ func (s *Server) checkPassword(ctx context.Context, hash []byte, password string
 		return false, ctx.Err()
 	}
 	defer func() { <-s.hashSlots }()
-	return niceCompare(hash, password), nil
+	return s.compare(hash, password)
 }
 
 // niceCompare runs bcrypt on an OS thread of its own at the lowest

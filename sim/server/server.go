@@ -42,6 +42,11 @@ type Options struct {
 	SessionIdle, SessionMax time.Duration
 	// Limits bound what clients can make the server hold.
 	Limits Limits
+	// HashProcess checks passwords in child processes (hash workers, see
+	// hashworker.go) instead of on a thread of the server's own; the
+	// program's main must call RunHashWorkerIfAsked first. If no worker
+	// starts, passwords are checked in the server process.
+	HashProcess bool
 	// Logf, if set, gets one line per refused request or frame.
 	Logf func(format string, args ...any)
 }
@@ -72,6 +77,10 @@ type Server struct {
 	dummyHash   []byte
 	hashSlots   chan struct{}
 	hashWaiting int
+
+	// The hash workers have a lock of their own, never held with mu.
+	hashers      hashPool
+	hashFallback sync.Once // says once that no worker could start
 
 	dmu     sync.Mutex // second lock: delivery
 	logs    map[string]*chatLog
@@ -226,9 +235,9 @@ func (s *Server) ListenAddr() string {
 // URL is the base URL once started (PublicURL if set).
 func (s *Server) URL() string { return s.publicURL }
 
-// Close tells every socket (1001), stops listening and waits for the
-// socket goroutines. Pending timers do nothing afterwards. A second Close
-// does nothing.
+// Close tells every socket (1001), stops listening, waits for the socket
+// goroutines and stops the hash workers. Pending timers do nothing
+// afterwards. A second Close does nothing.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -258,6 +267,7 @@ func (s *Server) Close() error {
 		}
 	}
 	s.wg.Wait()
+	s.hashers.close()
 	return err
 }
 
