@@ -15,8 +15,9 @@
 // Metrics: routecheck.assign_ms (转人工 to the assigned frame, client clock),
 // routecheck.assign_server_ms (the same on the workbench's clock, from the
 // messages' `at`), routecheck.reply_ms (a message to the agent's answer),
-// routecheck.loop_lag_ms (how late this Node process runs its timers), and
-// counters of agents 在线, chats picked up, messages sent and answered.
+// routecheck.loop_lag_ms (how late this Node process runs its timers) with
+// routecheck.node.* (its GC pauses, CPU time and time waiting for a CPU),
+// and counters of agents 在线, chats picked up, messages sent and answered.
 'use strict';
 const http = require('http');
 const https = require('https');
@@ -34,25 +35,59 @@ try {
 }
 
 // Event-loop lag: a timer due every 100 ms reports how late it ran, through
-// a live virtual user's emitter (Artillery's metrics are per virtual user).
-const live = new Set();
+// a live virtual user's emitter (metrics go through a virtual user's emitter).
+// Beside it, where the time went: garbage-collection pauses, and on Linux
+// this thread's CPU time and its time waiting for a CPU (schedstat).
+const live = new Map(); // emitter -> virtual users using it (Artillery may share one)
 let lagTimer = null;
+let gcObserver = null;
+const emit = (type, name, v) => {
+  const ee = live.keys().next().value;
+  if (ee) ee.emit(type, name, v);
+};
+function schedstat() {
+  try {
+    const [run, wait] = require('fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { run, wait };
+  } catch (e) {
+    return null;
+  }
+}
 function watchLag(events) {
-  live.add(events);
+  live.set(events, (live.get(events) || 0) + 1);
   if (lagTimer) return;
   let due = Date.now() + 100;
+  let last = schedstat();
   lagTimer = setInterval(() => {
     const now = Date.now();
-    const ee = live.values().next().value;
-    if (ee) ee.emit('histogram', 'routecheck.loop_lag_ms', Math.max(0, now - due));
+    emit('histogram', 'routecheck.loop_lag_ms', Math.max(0, now - due));
     due = now + 100;
+    const s = schedstat();
+    if (s && last) {
+      emit('counter', 'routecheck.node.cpu_ms', Math.round((s.run - last.run) / 1e6));
+      emit('counter', 'routecheck.node.runqueue_ms', Math.round((s.wait - last.wait) / 1e6));
+    }
+    last = s;
   }, 100);
+  try {
+    const { PerformanceObserver } = require('perf_hooks');
+    gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) emit('histogram', 'routecheck.node.gc_ms', e.duration);
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
+  } catch (e) {
+    gcObserver = null;
+  }
 }
 function unwatchLag(events) {
-  live.delete(events);
+  const n = (live.get(events) || 1) - 1;
+  if (n > 0) live.set(events, n);
+  else live.delete(events);
   if (live.size === 0 && lagTimer) {
     clearInterval(lagTimer);
     lagTimer = null;
+    if (gcObserver) gcObserver.disconnect();
+    gcObserver = null;
   }
 }
 
