@@ -207,10 +207,18 @@ function customer(context, events, done) {
     f.id = me + '-' + ids;
     sock.send(f);
   };
+  // A chat nobody picks up ends when the agents would have gone.
+  const giveUp = setTimeout(() => {
+    if (assigned) return;
+    events.emit('counter', 'routecheck.not_assigned', 1);
+    try { send({ type: 'leave' }); } catch (e) { /* closed */ }
+    finish(new Error('no agent picked the chat up'));
+  }, Number(v.agentMs));
   const finish = (err) => {
     if (finished) return;
     finished = true;
     if (timer) clearTimeout(timer);
+    clearTimeout(giveUp);
     sock.close();
     unwatchLag(events);
     done(err);
