@@ -19,6 +19,7 @@ artnice=${ART_NICE:-0}
 port=${ART_PORT:-18091}
 target=http://127.0.0.1:$port
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # Artillery runs in the scenario's directory
 
 serve() { # serve LOG FLAGS...: a fresh load workbench on $port
 	local log=$1
