@@ -106,20 +106,19 @@ bench-find-max: build
 		--cpuprofile $(LOAD_OUT)-cpu.out --out $(LOAD_OUT)-find-max
 
 # Artillery on the same workbench and workload (docs/benchmarks.md): the
-# bundled load workbench, our agents (--agents-only), Artillery's customers
-# from the exported scenario; then our own generator on the same workload.
+# exported scenario (Artillery's agents and customers) against a fresh load
+# workbench, then our own generator against another, one after the other.
+# ART_PROCS=2 runs Artillery as two processes (one worker thread each).
 ARTILLERY_DIR ?= .cache/artillery
 ARTILLERY     := $(ARTILLERY_DIR)/node_modules/.bin/artillery
-ART_LOAD      ?= --customers 500 --agents 100 --capacity 5 --ramp 20s --duration 30s --think 5s
-bench-artillery: build
-	@test -x $(ARTILLERY) || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --prefix $(ARTILLERY_DIR) artillery@2.0.34
-	mkdir -p $(LOAD_OUT)-artillery
-	./$(BIN) load --serve-bundled 127.0.0.1:18091 $(ART_LOAD) 2> $(LOAD_OUT)-artillery/server.log & \
-	srv=$$!; trap 'kill $$srv 2>/dev/null' EXIT; \
-	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:18091/healthz >/dev/null && break; sleep 1; done; \
-	./$(BIN) load --export artillery --target http://127.0.0.1:18091 $(ART_LOAD) --out $(LOAD_OUT)-artillery && \
-	{ ./$(BIN) load --agents-only --target http://127.0.0.1:18091 $(ART_LOAD) --duration 45s & agents=$$!; sleep 3; \
-	  NODE_PATH=$(ARTILLERY_DIR)/node_modules $(ARTILLERY) run --output $(LOAD_OUT)-artillery/artillery.json $(LOAD_OUT)-artillery/routecheck-artillery.yml \
-	    > $(LOAD_OUT)-artillery/artillery.txt; code=$$?; wait $$agents; \
-	  tail -40 $(LOAD_OUT)-artillery/artillery.txt; test $$code -eq 0; } && \
-	./$(BIN) load $(ART_LOAD) --out $(LOAD_OUT)-ours
+ART_LOAD      ?= --customers 500 --agents 100 --capacity 5 --ramp 20s --duration 30s --hold 30s --think 5s
+$(ARTILLERY):
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --prefix $(ARTILLERY_DIR) artillery@2.0.34
+bench-artillery: build $(ARTILLERY)
+	scripts/bench-artillery.sh ./$(BIN) $(abspath $(ARTILLERY)) $(LOAD_OUT)-artillery $(ART_LOAD)
+
+# The exported Artillery scenario run by Artillery itself against the
+# bundled workbench (needs npm; not part of make test).
+.PHONY: test-artillery
+test-artillery: $(ARTILLERY)
+	ROUTECHECK_ARTILLERY=$(abspath $(ARTILLERY)) $(GO) test -count=1 -run 'Artillery' -v ./sim/load/

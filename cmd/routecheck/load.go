@@ -88,7 +88,7 @@ func newLoadCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.StringVar(&f.opsPass, "ops-password", load.DefaultLoadPassword, "its password")
 	fs.StringVar(&f.agentLogin, "agent-login", load.DefaultAgentLogin, "with --target: agent logins, %d is the agent's number from 1")
 	fs.StringVar(&f.agentPass, "agent-password", load.DefaultLoadPassword, "the agents' password")
-	fs.BoolVar(&f.agentsOnly, "agents-only", false, "only log the agents in on --target and answer for --ramp + --duration (customers come from another engine, e.g. the Artillery export)")
+	fs.BoolVar(&f.agentsOnly, "agents-only", false, "only log the agents in on --target and answer for --ramp + --duration (for customers driven by another engine)")
 	return cmd
 }
 

@@ -12,7 +12,7 @@ import (
 
 // RunAgents runs only the agents of a workload on cfg.Target for
 // cfg.Ramp+cfg.Duration (or until ctx ends), for customers driven by another
-// engine (the Artillery export). It prints how many replies they sent.
+// engine. It prints how many replies they sent.
 func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 	cfg = cfg.withDefaults()
 	if cfg.Target == "" {

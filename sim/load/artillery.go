@@ -4,10 +4,12 @@ import (
 	"context"
 	_ "embed"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -17,39 +19,51 @@ import (
 var artilleryProcessor string
 
 var artilleryScenario = template.Must(template.New("a").Parse(`# Artillery scenario written by routecheck load --export artillery.
-# The customers of the same workload, speaking protocol v2 of docs/protocol.md;
-# the agents run elsewhere (routecheck load --agents-only --target ...).
-# Run: npx artillery run {{.Scenario}}   (or with Artillery's distributed runners)
+# The whole workload, agents and customers, speaking protocol v2 of
+# docs/protocol.md: each virtual user takes the next row of
+# routecheck-actors.csv ({{.Agents}} agents first, then {{.Customers}} customers) and plays
+# its role (routecheck-processor.js). The agents log in during the first
+# phase and go 在线; the customers arrive in the last.
+# Run: npx artillery run {{.Scenario}}
+# Phases use arrivalRate, which Artillery divides among its workers together
+# with the payload's rows (each worker gets every Nth row, agents first).
 config:
-  target: "{{.Target}}"
+  target: {{.Target}}
   phases:
-{{- if .Rate}}
-    - duration: {{.Seconds}}
+    - name: agents log in
+      duration: {{.AgentSeconds}}
+      arrivalRate: {{.AgentRate}}
+    - name: agents go 在线
+      pause: {{.PauseSeconds}}
+    - name: customers
+      duration: {{.Seconds}}
       arrivalRate: {{.Rate}}
-{{- else}}
-    - duration: {{.RampSeconds}}
-      arrivalCount: {{.Customers}}
-{{- end}}
   processor: "./routecheck-processor.js"
   payload:
-    path: "./routecheck-tokens.csv"
-    fields: ["token"]
+    path: "./routecheck-actors.csv"
+    fields: ["role", "login", "token"]
     order: sequence
     skipHeader: true
   variables:
-    vendor: "{{.Vendor}}"
+    vendor: {{.Vendor}}
+    agentPassword: {{.AgentPassword}}
     thinkMs: {{.ThinkMs}}
     holdMs: {{.HoldMs}}
+    replyMs: {{.ReplyMs}}
+    agentMs: {{.AgentMs}}
 scenarios:
-  - name: customer asks for a human and chats
+  - name: routecheck agents and customers
     flow:
-      - function: "customerChat"
+      - function: "routecheckActor"
 `))
 
-// ExportArtillery writes an Artillery scenario for the customers of cfg's
-// workload into dir: the scenario, its processor (the customer's side of
-// protocol v2 in JavaScript) and one entry token per customer, made on
-// cfg.Target through the operations API.
+// agentLoginRate is how many agents a second the exported scenario logs in.
+const agentLoginRate = 50
+
+// ExportArtillery writes an Artillery scenario for cfg's whole workload
+// into dir: the scenario, its processor (both sides of protocol v2 in
+// JavaScript) and one row per actor, the agents' logins and then one entry
+// token per customer, made on cfg.Target through the operations API.
 func ExportArtillery(cfg Config, dir string) (string, error) {
 	cfg = cfg.withDefaults()
 	if cfg.Target == "" {
@@ -71,18 +85,21 @@ func ExportArtillery(cfg Config, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	f, err := os.Create(filepath.Join(dir, "routecheck-tokens.csv"))
+	f, err := os.Create(filepath.Join(dir, "routecheck-actors.csv"))
 	if err != nil {
 		return "", err
 	}
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"token"})
+	_ = w.Write([]string{"role", "login", "token"})
+	for i := range cfg.Agents {
+		_ = w.Write([]string{"agent", fmt.Sprintf(cfg.AgentLogin, i+1), ""})
+	}
 	for _, c := range r.customers {
-		_ = w.Write([]string{c.token})
+		_ = w.Write([]string{"customer", "", c.token})
 	}
 	w.Flush()
 	if err := f.Close(); err != nil || w.Error() != nil {
-		return "", fmt.Errorf("tokens: %v %v", err, w.Error())
+		return "", fmt.Errorf("actors: %v %v", err, w.Error())
 	}
 	if err := os.WriteFile(filepath.Join(dir, "routecheck-processor.js"), []byte(artilleryProcessor), 0o644); err != nil {
 		return "", err
@@ -91,13 +108,29 @@ func ExportArtillery(cfg Config, dir string) (string, error) {
 	if hold == 0 {
 		hold = cfg.Duration
 	}
+	agentSeconds := max(1, (cfg.Agents+agentLoginRate-1)/agentLoginRate)
+	const pause = 3
+	seconds, rate := max(1, int(cfg.Ramp.Seconds()+0.5)), 0.0
+	if cfg.Rate > 0 {
+		seconds, rate = max(1, int(float64(cfg.Customers)/cfg.Rate+0.5)), cfg.Rate
+	} else {
+		rate = float64(cfg.Customers) / float64(seconds)
+	}
+	// An agent stays until the last customer has left: the customers'
+	// phase, a chat, the last message's think time and its answer, and
+	// the drain.
+	agentMs := time.Duration(pause+seconds)*time.Second + hold + cfg.Think*3/2 + cfg.Reply*3/2 + cfg.Drain
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	// A JSON string is a YAML double-quoted scalar.
+	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 	path := filepath.Join(dir, "routecheck-artillery.yml")
 	var b strings.Builder
 	err = artilleryScenario.Execute(&b, map[string]any{
-		"Scenario": path, "Target": strings.TrimRight(cfg.Target, "/"), "Rate": cfg.Rate, "Customers": cfg.Customers,
-		"Seconds":     max(1, int(float64(cfg.Customers)/max(cfg.Rate, 1e-9)+0.5)),
-		"RampSeconds": max(1, int(cfg.Ramp.Seconds()+0.5)), "Vendor": cfg.Vendor,
-		"ThinkMs": cfg.Think.Milliseconds(), "HoldMs": hold.Milliseconds(),
+		"Scenario": path, "Target": quote(strings.TrimRight(cfg.Target, "/")), "Agents": cfg.Agents, "Customers": cfg.Customers,
+		"AgentSeconds": agentSeconds, "AgentRate": num(float64(cfg.Agents) / float64(agentSeconds)), "PauseSeconds": pause,
+		"Seconds": seconds, "Rate": num(rate), "Vendor": quote(cfg.Vendor), "AgentPassword": quote(cfg.AgentPassword),
+		"ThinkMs": cfg.Think.Milliseconds(), "HoldMs": hold.Milliseconds(), "ReplyMs": cfg.Reply.Milliseconds(),
+		"AgentMs": agentMs.Milliseconds(),
 	})
 	if err != nil {
 		return "", err

@@ -2,10 +2,7 @@ package load
 
 import (
 	"context"
-	"errors"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,40 +40,6 @@ func TestRunAuditsEveryMessage(t *testing.T) {
 	}
 	if rep.Invariants.Events == 0 || rep.KPIs.PickedUp != 40 {
 		t.Fatalf("invariants over %d events, KPIs %+v", rep.Invariants.Events, rep.KPIs)
-	}
-}
-
-func TestExportArtilleryWritesTheWorkload(t *testing.T) {
-	cfg := Config{Customers: 7, Agents: 2, Capacity: 5, Duration: 30 * time.Second, Ramp: 10 * time.Second}
-	if _, err := ExportArtillery(cfg, t.TempDir()); !errors.Is(err, ErrInput) {
-		t.Fatalf("without --target: %v, want bad input", err)
-	}
-	srv, base, err := startBundled(cfg.withDefaults(), "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfg.Target = base
-	dir := t.TempDir()
-	path, err := ExportArtillery(cfg, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, _ := os.ReadFile(path)
-	for _, want := range []string{"target: \"" + base + "\"", "arrivalCount: 7", "duration: 10", "function: \"customerChat\"", "holdMs: 30000"} {
-		if !strings.Contains(string(yml), want) {
-			t.Errorf("scenario lacks %q:\n%s", want, yml)
-		}
-	}
-	toks, _ := os.ReadFile(filepath.Join(dir, "routecheck-tokens.csv"))
-	if lines := strings.Split(strings.TrimSpace(string(toks)), "\n"); len(lines) != 8 || lines[0] != "token" {
-		t.Errorf("tokens.csv has %d lines, want a header and 7 tokens", len(lines))
-	}
-	js, _ := os.ReadFile(filepath.Join(dir, "routecheck-processor.js"))
-	for _, want := range []string{"转人工", "'/ws/customer?t='", "routecheck.assign_ms", "module.exports = { customerChat }"} {
-		if !strings.Contains(string(js), want) {
-			t.Errorf("processor lacks %q", want)
-		}
 	}
 }
 

@@ -132,13 +132,24 @@ func (c *conn) writePump(pingPeriod time.Duration) {
 		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 		return c.ws.WriteMessage(websocket.TextMessage, data) == nil
 	}
+	cork, _ := c.ws.NetConn().(*corkConn)
 	for {
 		select {
 		case <-c.wake:
-			for _, data := range c.take() {
+			batch := c.take()
+			if cork != nil && len(batch) > 1 {
+				cork.cork()
+			}
+			for _, data := range batch {
 				if !write(data) {
+					if cork != nil {
+						_ = cork.uncork()
+					}
 					return
 				}
+			}
+			if cork != nil && len(batch) > 1 && cork.uncork() != nil {
+				return
 			}
 		case <-tick.C:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))

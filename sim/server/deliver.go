@@ -265,8 +265,19 @@ func (s *Server) cseq(conv string) int64 {
 }
 
 // encode writes a frame as docs/protocol.md says: JSON without HTML
-// escaping, once per frame whoever receives it.
+// escaping, once per frame whoever receives it. A frame (a map) is written
+// by appendFrame, byte for byte what encoding/json writes, without its
+// reflection and key sorting machinery on the chat traffic's flat frames.
 func encode(v any) []byte {
+	if m, ok := v.(map[string]any); ok {
+		if b, ok := appendFrame(make([]byte, 0, 256), m); ok {
+			return b
+		}
+	}
+	return encodeJSON(v)
+}
+
+func encodeJSON(v any) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

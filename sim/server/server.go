@@ -220,7 +220,7 @@ func (s *Server) Start(addr string) (string, error) {
 		MaxHeaderBytes:    64 << 10,
 	}
 	s.served = make(chan error, 1)
-	go func() { s.served <- s.http.Serve(ln) }()
+	go func() { s.served <- s.http.Serve(corkListener{ln}) }()
 	return s.publicURL, nil
 }
 
