@@ -44,17 +44,41 @@ func goOffline(t *tab) {
 }
 
 // takeChat has a simulated customer transfer (R-RT-4) until the chat lands
-// on login, and waits for it in the page's 会话 list. The caller closes
-// cust and others (chats that went to other agents, see customerFor).
-func takeChat(ctx context.Context, r *record, t *tab, env *Env, login string) (cust *actors.Customer, others []*actors.Customer, ok bool) {
+// on login, and waits for it in the page's 会话 list. The caller calls
+// release, which closes cust and the chats that went to other agents (see
+// customerFor).
+func takeChat(ctx context.Context, r *record, t *tab, env *Env, login string) (cust *actors.Customer, release func(), ok bool) {
 	cust, others, err := env.customerFor(ctx, login)
+	release = func() {
+		if cust != nil {
+			closeAll([]*actors.Customer{cust})
+		}
+		closeAll(others)
+	}
 	if !r.check("转人工 reaches "+login+" (R-RT-4)", err == nil, "the chat is assigned to "+login, errText(err, "assigned"),
 		diag("R-RT-4", "the simulated customer's transfer did not reach the agent", "")) {
-		return nil, others, false
+		return nil, release, false
 	}
 	inList := `!!document.querySelector('[data-testid="conv-item"][data-conv=` + jsString(cust.Conv) + `]')`
 	err = t.waitFor(inList, stepTimeout)
 	ok = r.check("chat in 会话 list", err == nil, "conv-item "+cust.Conv, errText(err, "listed"),
 		diag("R-RT-5", "the assigned chat does not show in the workbench", ""))
-	return cust, others, ok
+	return cust, release, ok
+}
+
+// chatOnWorkbench opens 在线工作台, goes 在线 and takes a chat (takeChat);
+// release undoes it all, also when ok is false: the customers leave and the
+// agent goes back to 离线, as found.
+func chatOnWorkbench(ctx context.Context, r *record, t *tab, env *Env, login string) (cust *actors.Customer, release func(), ok bool) {
+	release = func() {}
+	if !r.must("open 在线工作台", t.open(env.Base, "/workbench"), nil) {
+		return nil, release, false
+	}
+	release = func() { goOffline(t) }
+	if !goOnline(r, t) {
+		return nil, release, false
+	}
+	cust, leave, ok := takeChat(ctx, r, t, env, login)
+	release = func() { leave(); goOffline(t) }
+	return cust, release, ok
 }

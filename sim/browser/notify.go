@@ -156,11 +156,8 @@ func checkNotifyCase(ctx context.Context, b *Browser, env *Env, c notifyCase, n 
 	if !ok || !r.must("workbench socket", t.waitFor(`document.querySelector(`+jsTid("ws-state")+`).dataset.state === 'open'`, stepTimeout), nil) {
 		return r.done(t.screenshot())
 	}
-	cust, others, ok := takeChat(ctx, r, t, env, acc.Login)
-	defer closeAll(others)
-	if cust != nil {
-		defer closeAll([]*actors.Customer{cust})
-	}
+	cust, release, ok := takeChat(ctx, r, t, env, acc.Login)
+	defer release()
 	if ok {
 		judgeAlert(r, t, cust, c, fmt.Sprintf("浏览器通知测试 %d：请问回收款什么时候到账？", n))
 	}

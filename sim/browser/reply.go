@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"routecheck/reports"
-	"routecheck/sim/actors"
 	wb "routecheck/sim/workbench"
 )
 
@@ -46,19 +45,8 @@ func CheckAgentReply(ctx context.Context, b *Browser, env *Env) reports.BrowserC
 		return r.done(t.screenshot())
 	}
 
-	if !r.must("open 在线工作台", t.open(env.Base, "/workbench"), nil) {
-		return r.done(t.screenshot())
-	}
-	ok = goOnline(r, t)
-	defer goOffline(t)
-	if !ok {
-		return r.done(t.screenshot())
-	}
-	cust, others, ok := takeChat(ctx, r, t, env, acc.Login)
-	defer closeAll(others)
-	if cust != nil {
-		defer closeAll([]*actors.Customer{cust})
-	}
+	cust, release, ok := chatOnWorkbench(ctx, r, t, env, acc.Login)
+	defer release()
 	if !ok {
 		return r.done(t.screenshot())
 	}
