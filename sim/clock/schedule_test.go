@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -108,6 +109,112 @@ func TestScheduleOrderAtScale(t *testing.T) {
 	for i := 1; i < len(r.at); i++ {
 		if r.at[i] < r.at[i-1] {
 			t.Fatalf("time went back: %v then %v", r.at[i-1], r.at[i])
+		}
+	}
+}
+
+// A long random mix of typed and AfterFunc timers, stops, zero delays,
+// equal due times, Step, Next and Advance fires in exactly the order of a
+// plain scan for the earliest (due time, schedule order).
+func TestOrderMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, v := range []*Virtual{NewVirtual(t0), NewVirtualSingle(t0)} {
+		type ref struct {
+			due     time.Duration
+			id      int64
+			stopped bool
+			timer   Timer
+		}
+		var pending []*ref // in schedule order
+		r := &recorder{v: v}
+		n := int64(0)
+		schedule := func() {
+			var d time.Duration
+			switch rng.IntN(4) {
+			case 0:
+				d = -time.Duration(rng.IntN(2)) * time.Second // fires now
+			case 1:
+				d = time.Duration(rng.IntN(5)) * time.Second // many equal due times
+			default:
+				d = time.Duration(rng.Int64N(int64(time.Hour)))
+			}
+			n++
+			x := &ref{due: v.Now().Sub(t0) + max(d, 0), id: n}
+			if rng.IntN(2) == 0 {
+				v.Schedule(d, r, n)
+			} else {
+				id := n
+				x.timer = v.AfterFunc(d, func() { r.Fire(id) })
+			}
+			pending = append(pending, x)
+		}
+		// earliest is the reference's next live timer due by until.
+		earliest := func(until time.Duration) int {
+			best := -1
+			for i, x := range pending {
+				if !x.stopped && x.due <= until && (best < 0 || x.due < pending[best].due) {
+					best = i
+				}
+			}
+			return best
+		}
+		var want []int64
+		take := func(i int) {
+			want = append(want, pending[i].id)
+			pending = append(pending[:i], pending[i+1:]...)
+		}
+		for range 20000 {
+			switch k := rng.IntN(10); {
+			case k < 5:
+				schedule()
+			case k == 5 && len(pending) > 0:
+				if x := pending[rng.IntN(len(pending))]; x.timer != nil && !x.stopped {
+					x.stopped = true
+					x.timer.Stop()
+				}
+			case k == 6:
+				i := earliest(1 << 62)
+				d, ok := v.Next()
+				if ok != (i >= 0) {
+					t.Fatalf("Next reports %v, the reference %v", ok, i >= 0)
+				}
+				if !ok {
+					if v.Step() {
+						t.Fatal("Step fired with nothing pending")
+					}
+					continue
+				}
+				if !d.Equal(t0.Add(pending[i].due)) {
+					t.Fatalf("Next says %v, want %v", d, t0.Add(pending[i].due))
+				}
+				take(i)
+				if !v.Step() {
+					t.Fatal("Step fired nothing")
+				}
+			default:
+				until := v.Now().Sub(t0) + time.Duration(rng.Int64N(int64(10*time.Minute)))
+				for i := earliest(until); i >= 0; i = earliest(until) {
+					take(i)
+				}
+				v.Advance(until - v.Now().Sub(t0))
+			}
+			live := 0
+			for _, x := range pending {
+				if !x.stopped {
+					live++
+				}
+			}
+			if v.Pending() != live {
+				t.Fatalf("pending %d, want %d", v.Pending(), live)
+			}
+		}
+		if len(r.got) != len(want) {
+			t.Fatalf("fired %d timers, want %d", len(r.got), len(want))
+		}
+		for i := range want {
+			if r.got[i] != want[i] {
+				t.Fatalf("timer #%d fired %d, want %d", i, r.got[i], want[i])
+			}
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package clock
 
 import (
+	"math"
+	"math/bits"
 	"sync"
 	"time"
 )
@@ -14,10 +16,23 @@ type Virtual struct {
 	mu     sync.Mutex
 	single bool // one goroutine owns it: no locking
 	now    time.Time
-	nowNs  int64 // now as Unix nanoseconds, the heap's key
-	seq    uint64
-	live   int // timers scheduled and neither fired nor stopped
-	timers []entry
+	nowNs  int64 // now as Unix nanoseconds, the queue's key
+	live   int   // timers scheduled and neither fired nor stopped
+	// The timers wait in a radix heap (a monotone priority queue: the
+	// clock never goes back). Bucket i holds the entries whose due time
+	// first differs from last at bit i-1; bucket 0 those due at last, in
+	// schedule order from head0. A push is an append; taking the minimum
+	// moves the entries of the lowest bucket down, each to a lower
+	// bucket, and every move keeps schedule order, so timers due at the
+	// same instant fire in the order they were scheduled. This costs a
+	// fraction of a binary heap's unpredictable comparisons. Entries hold
+	// no pointers (no GC write barrier on a move, nothing to scan); what a
+	// timer runs waits in slots, reused through free.
+	last    int64
+	head0   int
+	buckets [65][]entry
+	slots   []slot
+	free    []uint32
 }
 
 // Handler is a typed timer target: Schedule stores it with an argument
@@ -34,11 +49,15 @@ type Scheduler interface {
 	Schedule(d time.Duration, h Handler, arg int64)
 }
 
-// entry is one pending timer, held by value in the heap. Either t (an
-// AfterFunc timer, which may have been stopped) or h is set.
+// entry is one pending timer in the queue: its due time and its slot.
 type entry struct {
-	due int64
-	seq uint64
+	due  int64
+	slot uint32
+}
+
+// slot is what a pending timer runs: t (an AfterFunc timer, which may
+// have been stopped) or h with arg.
+type slot struct {
 	t   *vtimer
 	h   Handler
 	arg int64
@@ -85,7 +104,7 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	v.lock()
 	defer v.unlock()
 	t := &vtimer{v: v, f: f, pending: true}
-	v.push(d, entry{t: t})
+	v.push(d, slot{t: t})
 	return t
 }
 
@@ -93,19 +112,102 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 // and without a way to stop it.
 func (v *Virtual) Schedule(d time.Duration, h Handler, arg int64) {
 	v.lock()
-	v.push(d, entry{h: h, arg: arg})
+	v.push(d, slot{h: h, arg: arg})
 	v.unlock()
 }
 
-func (v *Virtual) push(d time.Duration, e entry) {
+func (v *Virtual) push(d time.Duration, s slot) {
 	if d < 0 {
 		d = 0
 	}
-	v.seq++
-	e.due, e.seq = v.nowNs+int64(d), v.seq
+	var i uint32
+	if n := len(v.free); n > 0 {
+		i = v.free[n-1]
+		v.free = v.free[:n-1]
+		v.slots[i] = s
+	} else {
+		i = uint32(len(v.slots))
+		v.slots = append(v.slots, s)
+	}
 	v.live++
-	v.timers = append(v.timers, e)
-	v.up(len(v.timers) - 1)
+	due := v.nowNs + int64(d)
+	if due < v.last {
+		v.rebase(due)
+	}
+	b := v.bucket(due)
+	v.buckets[b] = append(v.buckets[b], entry{due: due, slot: i})
+}
+
+// bucket is the bucket of a due time: the length of its difference from
+// last, as unsigned numbers in the order of the signed ones.
+func (v *Virtual) bucket(due int64) int {
+	return bits.Len64(uint64(due) ^ uint64(v.last))
+}
+
+// rebase lowers last to due. It is needed only when the clock stands
+// before last: after a Step that found nothing but stopped timers.
+func (v *Virtual) rebase(due int64) {
+	var all []entry
+	for b := range v.buckets {
+		from := 0
+		if b == 0 {
+			from = v.head0
+		}
+		all = append(all, v.buckets[b][from:]...)
+		v.buckets[b] = v.buckets[b][:0]
+	}
+	v.head0, v.last = 0, due
+	for _, e := range all { // equal due times come from one bucket, in order
+		b := v.bucket(e.due)
+		v.buckets[b] = append(v.buckets[b], e)
+	}
+}
+
+// min returns the earliest due time queued, stopped timers included.
+func (v *Virtual) min() (int64, bool) {
+	if v.head0 < len(v.buckets[0]) {
+		return v.last, true
+	}
+	for b := 1; b < len(v.buckets); b++ {
+		if es := v.buckets[b]; len(es) > 0 {
+			m := es[0].due
+			for _, e := range es[1:] {
+				m = min(m, e.due)
+			}
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// pop takes the first entry due at m, the value min just returned.
+func (v *Virtual) pop(m int64) entry {
+	if v.head0 == len(v.buckets[0]) {
+		v.buckets[0], v.head0 = v.buckets[0][:0], 0
+		b := 1
+		for len(v.buckets[b]) == 0 {
+			b++
+		}
+		// Every bucket below b is empty, so the entries land in empty
+		// buckets in the order they had: schedule order holds.
+		v.last = m
+		for _, e := range v.buckets[b] {
+			c := v.bucket(e.due)
+			v.buckets[c] = append(v.buckets[c], e)
+		}
+		v.buckets[b] = v.buckets[b][:0]
+	}
+	e := v.buckets[0][v.head0]
+	v.head0++
+	return e
+}
+
+// take empties the slot of a popped entry and returns what it held.
+func (v *Virtual) take(e entry) slot {
+	s := v.slots[e.slot]
+	v.slots[e.slot] = slot{}
+	v.free = append(v.free, e.slot)
+	return s
 }
 
 // Advance moves the clock forward by d, firing every timer due on the way in
@@ -128,27 +230,31 @@ func (v *Virtual) RunUntil(t time.Time) {
 
 // Step jumps to the next due timer and fires that one timer. It reports
 // false when no timer is pending.
-func (v *Virtual) Step() bool {
-	v.lock()
-	v.dropStopped()
-	if len(v.timers) == 0 {
-		v.unlock()
-		return false
-	}
-	due := v.timers[0].due
-	v.unlock()
-	return v.fireNext(due)
-}
+func (v *Virtual) Step() bool { return v.fireNext(math.MaxInt64) }
 
 // Next returns the due time of the earliest pending timer.
 func (v *Virtual) Next() (time.Time, bool) {
 	v.lock()
 	defer v.unlock()
-	v.dropStopped()
-	if len(v.timers) == 0 {
-		return time.Time{}, false
+	for b := range v.buckets {
+		from := 0
+		if b == 0 {
+			from = v.head0
+		}
+		found, m := false, int64(0)
+		for _, e := range v.buckets[b][from:] {
+			if t := v.slots[e.slot].t; t != nil && !t.pending {
+				continue
+			}
+			if !found || e.due < m {
+				found, m = true, e.due
+			}
+		}
+		if found { // every due time of a bucket is below the next bucket's
+			return time.Unix(0, m).In(v.now.Location()), true
+		}
 	}
-	return time.Unix(0, v.timers[0].due).In(v.now.Location()), true
+	return time.Time{}, false
 }
 
 // Pending returns the number of timers not yet fired or stopped.
@@ -158,22 +264,17 @@ func (v *Virtual) Pending() int {
 	return v.live
 }
 
-// dropStopped pops stopped timers off the top, so the top is live.
-func (v *Virtual) dropStopped() {
-	for len(v.timers) > 0 && v.timers[0].t != nil && !v.timers[0].t.pending {
-		v.pop()
-	}
-}
-
 func (v *Virtual) fireNext(limit int64) bool {
 	v.lock()
 	for {
-		if len(v.timers) == 0 || v.timers[0].due > limit {
+		m, ok := v.min()
+		if !ok || m > limit {
 			v.unlock()
 			return false
 		}
-		e := v.pop()
-		if e.t != nil && !e.t.pending {
+		e := v.pop(m)
+		s := v.take(e)
+		if s.t != nil && !s.t.pending {
 			continue // stopped; removed lazily
 		}
 		if e.due > v.nowNs {
@@ -181,14 +282,14 @@ func (v *Virtual) fireNext(limit int64) bool {
 			v.now = v.now.Add(time.Duration(e.due - v.now.UnixNano()))
 		}
 		v.live--
-		if e.t != nil {
-			e.t.pending = false
+		if s.t != nil {
+			s.t.pending = false
 		}
 		v.unlock()
-		if e.t != nil {
-			e.t.f()
+		if s.t != nil {
+			s.t.f()
 		} else {
-			e.h.Fire(e.arg)
+			s.h.Fire(s.arg)
 		}
 		return true
 	}
@@ -200,9 +301,8 @@ type vtimer struct {
 	pending bool
 }
 
-// Stop cancels the timer. It stays in the heap until its time and is
-// skipped then: removal would need its index, kept up to date on every
-// swap, which costs more than a skipped entry.
+// Stop cancels the timer. It stays queued until its time and is skipped
+// then: removal would need its place, kept up to date on every move.
 func (t *vtimer) Stop() bool {
 	t.v.lock()
 	defer t.v.unlock()
@@ -212,57 +312,4 @@ func (t *vtimer) Stop() bool {
 	t.pending = false
 	t.v.live--
 	return true
-}
-
-// The heap is 4-ary: half the depth of a binary heap, so a pop moves
-// fewer entries; the four children of a node sit next to each other.
-func (v *Virtual) up(i int) {
-	h := v.timers
-	e := h[i]
-	for i > 0 {
-		p := (i - 1) / 4
-		if !before(&e, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-}
-
-func before(a, b *entry) bool {
-	return a.due < b.due || (a.due == b.due && a.seq < b.seq)
-}
-
-func (v *Virtual) pop() entry {
-	h := v.timers
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h[n] = entry{}
-	h = h[:n]
-	v.timers = h
-	if n == 0 {
-		return top
-	}
-	i := 0
-	for {
-		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		for j := c + 1; j < c+4 && j < n; j++ {
-			if before(&h[j], &h[m]) {
-				m = j
-			}
-		}
-		if !before(&h[m], &last) {
-			break
-		}
-		h[i] = h[m]
-		i = m
-	}
-	h[i] = last
-	return top
 }
