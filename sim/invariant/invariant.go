@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"routecheck/internal/idmap"
 	wb "routecheck/sim/workbench"
 )
 
@@ -137,10 +138,10 @@ type chat struct {
 
 // Checker judges a log event by event. The zero value is not ready: use New.
 type Checker struct {
-	agents    map[string]*agent
+	agents    *idmap.Map[agent]
 	groups    map[string]*group
 	lastGroup *group
-	chats     map[string]*chat
+	chats     *idmap.Map[chat]
 	last      *chat // the chat looked up last: a command's events are mostly about one chat
 	touched   []*group
 	block     []*chat  // chats re-queued by the current command, not yet placed
@@ -158,7 +159,7 @@ type Checker struct {
 
 // New returns a Checker that has seen nothing.
 func New() *Checker {
-	return &Checker{agents: map[string]*agent{}, groups: map[string]*group{}, chats: map[string]*chat{}}
+	return &Checker{agents: idmap.New[agent](), groups: map[string]*group{}, chats: idmap.New[chat]()}
 }
 
 // Check runs every invariant over a whole log and returns the violations
@@ -280,13 +281,13 @@ func (c *Checker) chat(id string) *chat {
 	if ch := c.last; ch != nil && ch.id == id {
 		return ch
 	}
-	c.last = c.chats[id]
+	c.last = c.chats.Get(id)
 	return c.last
 }
 
 // drop forgets a chat that ended or was abandoned.
 func (c *Checker) drop(ch *chat) {
-	delete(c.chats, ch.id)
+	c.chats.Delete(ch.id)
 	c.last = nil
 }
 
@@ -298,7 +299,7 @@ func (c *Checker) touch(g *group) {
 }
 
 func (c *Checker) agentAdded(e *wb.Event) {
-	if _, ok := c.agents[e.Agent]; ok {
+	if c.agents.Get(e.Agent) != nil {
 		return
 	}
 	st := e.Status
@@ -306,7 +307,7 @@ func (c *Checker) agentAdded(e *wb.Event) {
 		st = wb.StatusOffline
 	}
 	a := &agent{name: e.Agent, group: c.group(e.Group), status: st, tenant: e.Tenant, capacity: e.Capacity}
-	c.agents[e.Agent] = a
+	c.agents.Set(e.Agent, a)
 	if a.free() {
 		a.group.free++
 		c.touch(a.group)
@@ -316,7 +317,7 @@ func (c *Checker) agentAdded(e *wb.Event) {
 // known returns the agent an event is about, or reports that the log never
 // introduced it: an invented agent would judge everything after it wrongly.
 func (c *Checker) known(e *wb.Event) *agent {
-	a, ok := c.agents[e.Agent]
+	a, ok := c.agents.Lookup(e.Agent)
 	if !ok {
 		c.fail(KnownAgent, e.At, []int64{e.Seq}, "%s event about agent %q, whom no agent_added event introduced", e.Type, e.Agent)
 		return nil
@@ -343,7 +344,7 @@ func (c *Checker) queued(e *wb.Event) {
 	ch := c.chat(e.Conv)
 	if ch == nil {
 		ch = &chat{id: e.Conv, group: g}
-		c.chats[e.Conv] = ch
+		c.chats.Set(e.Conv, ch)
 		c.last = ch
 	}
 	if ch.queued || ch.owner != nil {
@@ -491,7 +492,7 @@ func (c *Checker) endCommand() {
 // invariant is already broken, so its scan costs nothing on a clean log.
 func (c *Checker) someFree(g *group) string {
 	var best *agent
-	for _, a := range c.agents {
+	for _, a := range c.agents.All() {
 		if a.group == g && a.free() && (best == nil || a.name < best.name) {
 			best = a
 		}
@@ -506,7 +507,7 @@ func (c *Checker) someFree(g *group) string {
 // diagnosis; like someFree it runs only once an invariant is broken.
 func (c *Checker) held(a *agent) []int64 {
 	var seqs []int64
-	for _, ch := range c.chats {
+	for _, ch := range c.chats.All() {
 		if ch.owner == a {
 			seqs = append(seqs, ch.assignedSeq)
 		}

@@ -94,7 +94,7 @@ func (a *account) eligible() bool {
 
 // Login checks a login name and password (R-WB-1).
 func (w *Workbench) Login(login, password string) (AccountView, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		// Spend the same work as a real check so timing tells nothing.
 		_ = bcrypt.CompareHashAndPassword(w.dummyHash(), []byte(password))
@@ -108,7 +108,7 @@ func (w *Workbench) Login(login, password string) (AccountView, error) {
 
 // Account returns an account by login.
 func (w *Workbench) Account(login string) (AccountView, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		return AccountView{}, ErrNotFound
 	}
@@ -130,7 +130,7 @@ func (w *Workbench) Agents(department string) []AccountView {
 }
 
 func (w *Workbench) agent(login string) (*account, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -203,7 +203,7 @@ func (w *Workbench) SwitchTenant(login, tenant string) error {
 func (w *Workbench) SetCapacity(by, login string, n int) (warning string, err error) {
 	w.begin()
 	defer w.settle()
-	op, ok := w.accounts[by]
+	op, ok := w.accounts.Lookup(by)
 	if !ok || op.role != RoleOperations {
 		return "", ruleErr(ErrForbidden, "R-CAP-1", "only operations staff may change the maximum concurrent chats; ask CCO operations")
 	}

@@ -132,8 +132,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 	}
 	var cust *Customer
 	if customerID == "" {
-		c := w.newCustomer("", false)
-		cust = w.customers[c.ID]
+		cust = w.newCustomer("", false)
 	} else if cust, ok = w.customers[customerID]; !ok {
 		return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "no customer %q", customerID)
 	}
@@ -144,9 +143,9 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 		}
 	}
 	w.nextConv++
-	c := &conv{id: "c" + itoa(w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
+	c := &conv{id: prefixed("c", w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
 		state: StateBot, createdAt: w.clock.Now(), w: w}
-	w.convs[c.id] = c
+	w.convs.Set(c.id, c)
 	v.group.nEntries++
 	w.emit(c.event(EvEntered))
 	if g := v.cfg.BotPage.Greeting; g != "" {
@@ -156,7 +155,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 }
 
 func (w *Workbench) conv(id string) (*conv, error) {
-	c, ok := w.convs[id]
+	c, ok := w.convs.Lookup(id)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -432,7 +431,7 @@ func (w *Workbench) Conversation(id string) (ConvView, error) {
 // the department's admin, or an agent of that department who handled it
 // (R-KPI-2, R-TEN-1).
 func (w *Workbench) ConversationFor(viewer, id string) (ConvView, error) {
-	a, ok := w.accounts[viewer]
+	a, ok := w.accounts.Lookup(viewer)
 	if !ok {
 		return ConvView{}, ErrForbidden
 	}

@@ -3,6 +3,7 @@ package workbench
 import (
 	"time"
 
+	"routecheck/internal/idmap"
 	"routecheck/sim/clock"
 )
 
@@ -43,10 +44,10 @@ type Workbench struct {
 	vendors   map[string]*vendor // by vendor ID
 	groups    map[string]*group  // by department name
 	groupList []*group           // sorted by name
-	accounts  map[string]*account
+	accounts  *idmap.Map[account]
 	customers map[string]*Customer
 	orders    map[string]*Order
-	convs     map[string]*conv
+	convs     *idmap.Map[conv]
 
 	nextCustomer, nextOrder, nextConv, nextReply int
 
@@ -63,10 +64,10 @@ func New(c clock.Clock, opts Options) *Workbench {
 		opts:      opts,
 		vendors:   map[string]*vendor{},
 		groups:    map[string]*group{},
-		accounts:  map[string]*account{},
+		accounts:  idmap.New[account](),
 		customers: map[string]*Customer{},
 		orders:    map[string]*Order{},
-		convs:     map[string]*conv{},
+		convs:     idmap.New[conv](),
 		stream:    streamIf(opts.DiscardLog),
 	}
 }
@@ -100,7 +101,7 @@ func (w *Workbench) retire(c *conv) {
 	old := w.ended[i]
 	w.ended[i] = c
 	w.endedN++
-	delete(w.convs, old.id)
+	w.convs.Delete(old.id)
 	if !old.customer.Test && old.order == nil {
 		delete(w.customers, old.customer.ID)
 	}
