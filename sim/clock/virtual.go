@@ -31,6 +31,7 @@ type Virtual struct {
 	last    int64
 	head0   int
 	buckets [65][]entry
+	full    uint64 // bit b-1 set: bucket b (1..64) holds entries
 	slots   []slot
 	free    []uint32
 }
@@ -134,8 +135,23 @@ func (v *Virtual) push(d time.Duration, s slot) {
 	if due < v.last {
 		v.rebase(due)
 	}
-	b := v.bucket(due)
-	v.buckets[b] = append(v.buckets[b], entry{due: due, slot: i})
+	v.add(entry{due: due, slot: i})
+}
+
+func (v *Virtual) add(e entry) {
+	b := v.bucket(e.due)
+	v.buckets[b] = append(v.buckets[b], e)
+	if b > 0 {
+		v.full |= 1 << (b - 1)
+	}
+}
+
+// lowest is the lowest bucket above 0 that holds entries, or 0.
+func (v *Virtual) lowest() int {
+	if v.full == 0 {
+		return 0
+	}
+	return bits.TrailingZeros64(v.full) + 1
 }
 
 // bucket is the bucket of a due time: the length of its difference from
@@ -156,10 +172,9 @@ func (v *Virtual) rebase(due int64) {
 		all = append(all, v.buckets[b][from:]...)
 		v.buckets[b] = v.buckets[b][:0]
 	}
-	v.head0, v.last = 0, due
+	v.head0, v.last, v.full = 0, due, 0
 	for _, e := range all { // equal due times come from one bucket, in order
-		b := v.bucket(e.due)
-		v.buckets[b] = append(v.buckets[b], e)
+		v.add(e)
 	}
 }
 
@@ -168,32 +183,29 @@ func (v *Virtual) min() (int64, bool) {
 	if v.head0 < len(v.buckets[0]) {
 		return v.last, true
 	}
-	for b := 1; b < len(v.buckets); b++ {
-		if es := v.buckets[b]; len(es) > 0 {
-			m := es[0].due
-			for _, e := range es[1:] {
-				m = min(m, e.due)
-			}
-			return m, true
-		}
+	b := v.lowest()
+	if b == 0 {
+		return 0, false
 	}
-	return 0, false
+	es := v.buckets[b]
+	m := es[0].due
+	for _, e := range es[1:] {
+		m = min(m, e.due)
+	}
+	return m, true
 }
 
 // pop takes the first entry due at m, the value min just returned.
 func (v *Virtual) pop(m int64) entry {
 	if v.head0 == len(v.buckets[0]) {
 		v.buckets[0], v.head0 = v.buckets[0][:0], 0
-		b := 1
-		for len(v.buckets[b]) == 0 {
-			b++
-		}
+		b := v.lowest()
 		// Every bucket below b is empty, so the entries land in empty
 		// buckets in the order they had: schedule order holds.
 		v.last = m
+		v.full &^= 1 << (b - 1)
 		for _, e := range v.buckets[b] {
-			c := v.bucket(e.due)
-			v.buckets[c] = append(v.buckets[c], e)
+			v.add(e)
 		}
 		v.buckets[b] = v.buckets[b][:0]
 	}
