@@ -3,8 +3,9 @@
 // workbench, its KPI stream and the invariant checker (conversation ids,
 // agent logins). Ids of one kind differ mostly in their last characters
 // and a run has a few hundred live ones, so a cache slot picked from the
-// last three bytes nearly always holds the id asked for, and a hit costs
-// a string comparison instead of hashing the id and probing the map.
+// last three bytes nearly always holds the id asked for (or knows it is
+// absent), and a hit costs a string comparison instead of hashing the id
+// and probing the map.
 package idmap
 
 import "iter"
@@ -21,9 +22,12 @@ type Map[V any] struct {
 	cache [cacheSize]entry[V]
 }
 
+// entry caches one id: its value, or nil when the map does not hold it.
+// Every Set and Delete of an id rewrites its slot, so no entry goes stale.
 type entry[V any] struct {
-	id string
-	v  *V
+	id  string
+	v   *V
+	set bool
 }
 
 // New returns an empty map.
@@ -44,13 +48,11 @@ func slot(id string) int {
 // Get returns the value stored under id, or nil.
 func (m *Map[V]) Get(id string) *V {
 	e := &m.cache[slot(id)]
-	if e.v != nil && e.id == id {
+	if e.set && e.id == id {
 		return e.v
 	}
 	v := m.m[id]
-	if v != nil {
-		e.id, e.v = id, v
-	}
+	*e = entry[V]{id, v, true}
 	return v
 }
 
@@ -63,15 +65,13 @@ func (m *Map[V]) Lookup(id string) (*V, bool) {
 // Set stores v (not nil) under id.
 func (m *Map[V]) Set(id string, v *V) {
 	m.m[id] = v
-	m.cache[slot(id)] = entry[V]{id, v}
+	m.cache[slot(id)] = entry[V]{id, v, true}
 }
 
 // Delete removes id.
 func (m *Map[V]) Delete(id string) {
 	delete(m.m, id)
-	if e := &m.cache[slot(id)]; e.v != nil && e.id == id {
-		*e = entry[V]{}
-	}
+	m.cache[slot(id)] = entry[V]{id, nil, true}
 }
 
 // Len is the number of ids stored.

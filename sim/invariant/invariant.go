@@ -195,7 +195,7 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 		c.endCommand()
 	}
 	c.started, c.cmd = true, e.Cmd
-	if e.Type != wb.EvRequeued {
+	if len(c.block) > 0 && e.Type != wb.EvRequeued {
 		c.placeBlock()
 	}
 	c.lastSeq, c.lastAt = e.Seq, e.At

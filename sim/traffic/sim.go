@@ -344,7 +344,7 @@ func newSim(cfg Config) (*sim, error) {
 	s.res.Start, s.res.End = s.measure, s.end
 	// Ratings come at the instant a chat ends, so few ended chats need to
 	// stay readable.
-	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEvent: s.onEvent})
+	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)
@@ -650,12 +650,12 @@ func (s *sim) arrive() {
 
 // onEvent sees every core event; it only records and schedules, never
 // calls back into the workbench (it runs inside a command).
-func (s *sim) onEvent(e wb.Event) {
+func (s *sim) onEvent(e *wb.Event) {
 	s.events++
 	if s.inv != nil {
-		s.inv.ObserveEvent(&e) // a direct call: e stays on the stack
+		s.inv.ObserveEvent(e) // a direct call, not through the interface
 	} else if s.cfg.Checker != nil {
-		s.cfg.Checker.Observe(e)
+		s.cfg.Checker.Observe(*e)
 	}
 	if e.Type == wb.EvAgentStatus {
 		if a := s.byLogin[e.Agent]; a != nil && (e.Status == wb.StatusOnline) != a.counted {

@@ -147,7 +147,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 		state: StateBot, createdAt: w.clock.Now(), w: w}
 	w.convs.Set(c.id, c)
 	v.group.nEntries++
-	w.emit(c.event(EvEntered))
+	w.emitConv(c, EvEntered)
 	if g := v.cfg.BotPage.Greeting; g != "" {
 		w.say(c, SenderBot, nil, g)
 	}
@@ -175,7 +175,7 @@ func (w *Workbench) say(c *conv, s Sender, a *account, text string) int64 {
 		c.msgs = append(c.msgs, m)
 	}
 	e.Sender, e.MsgSeq, e.Text = s, m.Seq, text
-	return w.emit(e)
+	return w.emit(&e)
 }
 
 func checkText(text string) error {
@@ -236,7 +236,7 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 		c.responded = true
 		fr := c.event(EvFirstResponse)
 		fr.Ref = seq
-		w.emit(fr)
+		w.emit(&fr)
 	}
 	if !c.idleArmed {
 		w.startIdle(c)
@@ -291,12 +291,12 @@ func (w *Workbench) CustomerLeave(convID string) error {
 		return nil
 	case StateBot:
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
-		w.emit(c.event(EvEnded))
+		w.emitConv(c, EvEnded)
 		w.retire(c)
 	case StateQueued:
 		c.group.unlink(c)
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
-		w.emit(c.event(EvAbandoned))
+		w.emitConv(c, EvAbandoned)
 		w.retire(c)
 	case StateAssigned:
 		w.end(c, ReasonCustomerLeft)
@@ -319,7 +319,7 @@ func (w *Workbench) end(c *conv, reason string) {
 	a.open = slices.DeleteFunc(a.open, func(q *conv) bool { return q == c })
 	w.refresh(a)
 	c.state, c.endedAt, c.endReason, c.agent = StateEnded, w.clock.Now(), reason, nil
-	w.emit(e)
+	w.emit(&e)
 	w.retire(c)
 	if reason != ReasonAgentClosed {
 		w.notify(a, NotifyUserOffline, c)
@@ -346,7 +346,7 @@ func (w *Workbench) Rate(convID string, r Rating) error {
 	if n := len(c.handledBy); n > 0 {
 		e.Agent = c.handledBy[n-1]
 	}
-	w.emit(e)
+	w.emit(&e)
 	return nil
 }
 
@@ -398,7 +398,7 @@ func (c *conv) Fire(int64) {
 	if !c.idleWarned {
 		c.idleWarned = true
 		w.say(c, SenderSystem, nil, IdleWarningText)
-		w.emit(c.event(EvIdleWarning))
+		w.emitConv(c, EvIdleWarning)
 		w.idleAfter(c, IdleEndAfter-IdleWarnAfter)
 	} else {
 		w.end(c, ReasonIdleTimeout)
@@ -414,7 +414,7 @@ func (w *Workbench) notify(a *account, kind string, c *conv) {
 	}
 	e := c.event(EvNotification)
 	e.Agent, e.Reason, e.Desktop, e.Sound = a.login, kind, a.desktop, a.sound
-	w.emit(e)
+	w.emit(&e)
 }
 
 // Conversation returns a conversation for the customer side, who holds it by

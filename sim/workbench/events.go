@@ -82,8 +82,10 @@ const (
 )
 
 // emit stamps and records an event and returns its sequence number (not
-// the event: copying it back costs more than the callers need).
-func (w *Workbench) emit(e Event) int64 {
+// the event: copying it back costs more than the callers need). The event
+// stays the caller's: it is copied once for OnEventRef, so it can live on
+// the caller's stack.
+func (w *Workbench) emit(e *Event) int64 {
 	w.seq++
 	e.Seq = w.seq
 	e.Cmd = w.cmd
@@ -94,14 +96,24 @@ func (w *Workbench) emit(e Event) int64 {
 			// the log stays within 1/8 of its limit.
 			w.log = append(make([]Event, 0, n+n/8+1), w.log[len(w.log)-n:]...)
 		}
-		w.log = append(w.log, e)
+		w.log = append(w.log, *e)
 	} else {
-		w.stream.observe(&e)
+		w.stream.observe(e)
 	}
 	if w.opts.OnEvent != nil {
-		w.opts.OnEvent(e)
+		w.opts.OnEvent(*e)
+	}
+	if w.opts.OnEventRef != nil {
+		w.ref = *e
+		w.opts.OnEventRef(&w.ref)
 	}
 	return e.Seq
+}
+
+// emitConv emits an event of type t about c.
+func (w *Workbench) emitConv(c *conv, t EventType) int64 {
+	e := c.event(t)
+	return w.emit(&e)
 }
 
 // Events returns the events after seq (0 for all). The slice is a copy.

@@ -124,7 +124,7 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 	if acc.role != RoleOperations {
 		g.agents = append(g.agents, acc)
 		w.refresh(acc)
-		w.emit(Event{Type: EvAgentAdded, Agent: acc.login, Group: g.name, Tenant: acc.tenant, Capacity: acc.capacity, Status: acc.status, Reason: string(acc.role)})
+		w.emit(&Event{Type: EvAgentAdded, Agent: acc.login, Group: g.name, Tenant: acc.tenant, Capacity: acc.capacity, Status: acc.status, Reason: string(acc.role)})
 	}
 	return nil
 }
@@ -212,7 +212,7 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
 	}
 	g.welcome, g.closing = welcome, closing
-	w.emit(Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
+	w.emit(&Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
 	return nil
 }
 
