@@ -52,10 +52,10 @@ func TestScheduleOrderWithAfterFunc(t *testing.T) {
 func TestScheduleAllocatesNothing(t *testing.T) {
 	v := NewVirtualSingle(t0)
 	r := &recorder{v: v, got: make([]int64, 0, 1000), at: make([]time.Duration, 0, 1000)}
-	for range 64 { // grow the heap first
-		v.Schedule(time.Second, r, 0)
+	for range 2 * wheelSize { // grow every spoke of the wheel first
+		v.Schedule(1<<tickBits, r, 0)
+		v.Step()
 	}
-	v.Advance(time.Minute)
 	r.got, r.at = r.got[:0], r.at[:0]
 	allocs := testing.AllocsPerRun(100, func() {
 		v.Schedule(time.Second, r, 1)
@@ -130,11 +130,15 @@ func TestOrderMatchesReference(t *testing.T) {
 		n := int64(0)
 		schedule := func() {
 			var d time.Duration
-			switch rng.IntN(4) {
+			switch rng.IntN(6) {
 			case 0:
 				d = -time.Duration(rng.IntN(2)) * time.Second // fires now
 			case 1:
 				d = time.Duration(rng.IntN(5)) * time.Second // many equal due times
+			case 2:
+				d = time.Duration(rng.Int64N(int64(time.Second))) // within a tick or two
+			case 3:
+				d = time.Duration(rng.Int64N(int64(48 * time.Hour))) // beyond the wheel
 			default:
 				d = time.Duration(rng.Int64N(int64(time.Hour)))
 			}
@@ -192,7 +196,11 @@ func TestOrderMatchesReference(t *testing.T) {
 					t.Fatal("Step fired nothing")
 				}
 			default:
-				until := v.Now().Sub(t0) + time.Duration(rng.Int64N(int64(10*time.Minute)))
+				span := 10 * time.Minute
+				if rng.IntN(20) == 0 {
+					span = 24 * time.Hour // past many turns of the wheel
+				}
+				until := v.Now().Sub(t0) + time.Duration(rng.Int64N(int64(span)))
 				for i := earliest(until); i >= 0; i = earliest(until) {
 					take(i)
 				}

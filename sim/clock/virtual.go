@@ -16,25 +16,35 @@ type Virtual struct {
 	mu     sync.Mutex
 	single bool // one goroutine owns it: no locking
 	now    time.Time
-	nowNs  int64 // now as Unix nanoseconds, the queue's key
-	live   int   // timers scheduled and neither fired nor stopped
-	// The timers wait in a radix heap (a monotone priority queue: the
-	// clock never goes back). Bucket i holds the entries whose due time
-	// first differs from last at bit i-1; bucket 0 those due at last, in
-	// schedule order from head0. A push is an append; taking the minimum
-	// moves the entries of the lowest bucket down, each to a lower
-	// bucket, and every move keeps schedule order, so timers due at the
-	// same instant fire in the order they were scheduled. This costs a
-	// fraction of a binary heap's unpredictable comparisons. Entries hold
-	// no pointers (no GC write barrier on a move, nothing to scan); what a
-	// timer runs waits in slots, reused through free.
-	last    int64
-	head0   int
-	buckets [65][]entry
-	full    uint64 // bit b-1 set: bucket b (1..64) holds entries
-	slots   []slot
-	free    []uint32
+	nowNs  int64 // now as Unix nanoseconds
+	seq    uint64
+	live   int // timers scheduled and neither fired nor stopped
+
+	// The timers wait on a timing wheel: spoke s%wheelSize holds, unsorted,
+	// the timers due in tick s (a tick is 2^tickBits ns) for the wheelSize
+	// ticks from tick; later ones wait in the heap far. The timers of tick
+	// itself and any earlier are in active, sorted by (due, seq), taken from
+	// head. A timer costs an append to schedule and a short sort of its
+	// tick's few timers to fire, where a heap of all pending timers costs
+	// a descent through comparisons a CPU cannot predict. Entries hold no
+	// pointers (no GC write barrier when they move, nothing to scan); what
+	// a timer runs waits in jobs, reused through free.
+	tick   int64
+	spokes [][]entry
+	full   []uint64 // bit s%wheelSize set: that spoke holds timers
+	nfull  int      // timers on the spokes
+	active []entry
+	head   int
+	far    []entry // a 4-ary heap by (due, seq)
+	jobs   []job
+	free   []uint32
 }
+
+const (
+	tickBits  = 27 // 134 ms
+	wheelBits = 12
+	wheelSize = 1 << wheelBits // 4,096 ticks: 9 min 10 s
+)
 
 // Handler is a typed timer target: Schedule stores it with an argument
 // instead of a closure, so a simulator that schedules millions of events
@@ -50,15 +60,21 @@ type Scheduler interface {
 	Schedule(d time.Duration, h Handler, arg int64)
 }
 
-// entry is one pending timer in the queue: its due time and its slot.
+// entry is one pending timer: when it is due, its place in the schedule
+// order (the tie-break) and its job.
 type entry struct {
-	due  int64
-	slot uint32
+	due int64
+	seq uint64
+	job uint32
 }
 
-// slot is what a pending timer runs: t (an AfterFunc timer, which may
-// have been stopped) or h with arg.
-type slot struct {
+func before(a, b *entry) bool {
+	return a.due < b.due || (a.due == b.due && a.seq < b.seq)
+}
+
+// job is what a pending timer runs: t (an AfterFunc timer, which may have
+// been stopped) or h with arg.
+type job struct {
 	t   *vtimer
 	h   Handler
 	arg int64
@@ -66,7 +82,8 @@ type slot struct {
 
 // NewVirtual returns a virtual clock standing at start.
 func NewVirtual(start time.Time) *Virtual {
-	return &Virtual{now: start, nowNs: start.UnixNano()}
+	ns := start.UnixNano()
+	return &Virtual{now: start, nowNs: ns, tick: ns >> tickBits}
 }
 
 // NewVirtualSingle returns a virtual clock for one goroutine: the traffic
@@ -105,7 +122,7 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	v.lock()
 	defer v.unlock()
 	t := &vtimer{v: v, f: f, pending: true}
-	v.push(d, slot{t: t})
+	v.push(d, job{t: t})
 	return t
 }
 
@@ -113,11 +130,11 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 // and without a way to stop it.
 func (v *Virtual) Schedule(d time.Duration, h Handler, arg int64) {
 	v.lock()
-	v.push(d, slot{h: h, arg: arg})
+	v.push(d, job{h: h, arg: arg})
 	v.unlock()
 }
 
-func (v *Virtual) push(d time.Duration, s slot) {
+func (v *Virtual) push(d time.Duration, j job) {
 	if d < 0 {
 		d = 0
 	}
@@ -125,101 +142,115 @@ func (v *Virtual) push(d time.Duration, s slot) {
 	if n := len(v.free); n > 0 {
 		i = v.free[n-1]
 		v.free = v.free[:n-1]
-		v.slots[i] = s
+		v.jobs[i] = j
 	} else {
-		i = uint32(len(v.slots))
-		v.slots = append(v.slots, s)
+		i = uint32(len(v.jobs))
+		v.jobs = append(v.jobs, j)
 	}
+	v.seq++
 	v.live++
-	due := v.nowNs + int64(d)
-	if due < v.last {
-		v.rebase(due)
-	}
-	v.add(entry{due: due, slot: i})
+	v.place(entry{due: v.nowNs + int64(d), seq: v.seq, job: i})
 }
 
-func (v *Virtual) add(e entry) {
-	b := v.bucket(e.due)
-	v.buckets[b] = append(v.buckets[b], e)
-	if b > 0 {
-		v.full |= 1 << (b - 1)
-	}
-}
-
-// lowest is the lowest bucket above 0 that holds entries, or 0.
-func (v *Virtual) lowest() int {
-	if v.full == 0 {
-		return 0
-	}
-	return bits.TrailingZeros64(v.full) + 1
-}
-
-// bucket is the bucket of a due time: the length of its difference from
-// last, as unsigned numbers in the order of the signed ones.
-func (v *Virtual) bucket(due int64) int {
-	return bits.Len64(uint64(due) ^ uint64(v.last))
-}
-
-// rebase lowers last to due. It is needed only when the clock stands
-// before last: after a Step that found nothing but stopped timers.
-func (v *Virtual) rebase(due int64) {
-	var all []entry
-	for b := range v.buckets {
-		from := 0
-		if b == 0 {
-			from = v.head0
+// place puts an entry where it waits: active for this tick or earlier,
+// a spoke within the wheel, else far.
+func (v *Virtual) place(e entry) {
+	t := e.due >> tickBits
+	switch {
+	case t <= v.tick:
+		// Usually the latest of active: look from the end.
+		k := len(v.active)
+		for k > v.head && before(&e, &v.active[k-1]) {
+			k--
 		}
-		all = append(all, v.buckets[b][from:]...)
-		v.buckets[b] = v.buckets[b][:0]
-	}
-	v.head0, v.last, v.full = 0, due, 0
-	for _, e := range all { // equal due times come from one bucket, in order
-		v.add(e)
-	}
-}
-
-// min returns the earliest due time queued, stopped timers included.
-func (v *Virtual) min() (int64, bool) {
-	if v.head0 < len(v.buckets[0]) {
-		return v.last, true
-	}
-	b := v.lowest()
-	if b == 0 {
-		return 0, false
-	}
-	es := v.buckets[b]
-	m := es[0].due
-	for _, e := range es[1:] {
-		m = min(m, e.due)
-	}
-	return m, true
-}
-
-// pop takes the first entry due at m, the value min just returned.
-func (v *Virtual) pop(m int64) entry {
-	if v.head0 == len(v.buckets[0]) {
-		v.buckets[0], v.head0 = v.buckets[0][:0], 0
-		b := v.lowest()
-		// Every bucket below b is empty, so the entries land in empty
-		// buckets in the order they had: schedule order holds.
-		v.last = m
-		v.full &^= 1 << (b - 1)
-		for _, e := range v.buckets[b] {
-			v.add(e)
+		v.active = append(v.active, entry{})
+		copy(v.active[k+1:], v.active[k:])
+		v.active[k] = e
+	case t < v.tick+wheelSize:
+		if v.spokes == nil {
+			v.spokes = make([][]entry, wheelSize)
+			v.full = make([]uint64, wheelSize/64)
 		}
-		v.buckets[b] = v.buckets[b][:0]
+		s := t & (wheelSize - 1)
+		v.spokes[s] = append(v.spokes[s], e)
+		v.full[s>>6] |= 1 << (s & 63)
+		v.nfull++
+	default:
+		v.far = append(v.far, e)
+		v.up(len(v.far) - 1)
 	}
-	e := v.buckets[0][v.head0]
-	v.head0++
-	return e
 }
 
-// take empties the slot of a popped entry and returns what it held.
-func (v *Virtual) take(e entry) slot {
-	s := v.slots[e.slot]
-	v.slots[e.slot] = slot{}
-	v.free = append(v.free, e.slot)
-	return s
+// next returns the earliest entry (stopped timers included) without
+// taking it, advancing the wheel to its tick if active is empty.
+func (v *Virtual) next() (*entry, bool) {
+	if v.head < len(v.active) {
+		return &v.active[v.head], true
+	}
+	v.active, v.head = v.active[:0], 0
+	t, ok := v.nextTick()
+	if !ok {
+		return nil, false
+	}
+	v.tick = t
+	// The wheel now reaches to t+wheelSize: bring in what far holds for it.
+	for len(v.far) > 0 && v.far[0].due>>tickBits < t+wheelSize {
+		v.place(v.popFar())
+	}
+	s := t & (wheelSize - 1)
+	if v.nfull > 0 && v.full[s>>6]&(1<<(s&63)) != 0 {
+		v.active = append(v.active, v.spokes[s]...)
+		v.nfull -= len(v.spokes[s])
+		v.spokes[s] = v.spokes[s][:0]
+		v.full[s>>6] &^= 1 << (s & 63)
+		// A tick holds a few timers, appended in schedule order except
+		// those brought in from far: an insertion sort.
+		a := v.active
+		for i := 1; i < len(a); i++ {
+			for k := i; k > 0 && before(&a[k], &a[k-1]); k-- {
+				a[k], a[k-1] = a[k-1], a[k]
+			}
+		}
+	}
+	return &v.active[0], true
+}
+
+// nextTick is the first tick after v.tick with timers: the next full
+// spoke, else far's earliest.
+func (v *Virtual) nextTick() (int64, bool) {
+	t, ok := int64(0), false
+	if v.nfull > 0 {
+		// Search the bit map from the spoke after v.tick, once around.
+		from := (v.tick + 1) & (wheelSize - 1)
+		w := from >> 6
+		word := v.full[w] &^ (1<<(from&63) - 1)
+		for n := 0; ; n++ {
+			if word != 0 {
+				s := w<<6 | int64(bits.TrailingZeros64(word))
+				t, ok = v.tick+1+(s-from)&(wheelSize-1), true
+				break
+			}
+			w = (w + 1) & (wheelSize/64 - 1)
+			word = v.full[w]
+			if n == wheelSize/64 {
+				panic("clock: the wheel's bit map lost its timers")
+			}
+		}
+	}
+	if !ok && len(v.far) > 0 { // far comes after every spoke
+		t, ok = v.far[0].due>>tickBits, true
+	}
+	return t, ok
+}
+
+// take removes the entry next returned and empties its job.
+func (v *Virtual) take() (entry, job) {
+	e := v.active[v.head]
+	v.head++
+	j := v.jobs[e.job]
+	v.jobs[e.job] = job{}
+	v.free = append(v.free, e.job)
+	return e, j
 }
 
 // Advance moves the clock forward by d, firing every timer due on the way in
@@ -248,25 +279,26 @@ func (v *Virtual) Step() bool { return v.fireNext(math.MaxInt64) }
 func (v *Virtual) Next() (time.Time, bool) {
 	v.lock()
 	defer v.unlock()
-	for b := range v.buckets {
-		from := 0
-		if b == 0 {
-			from = v.head0
-		}
-		found, m := false, int64(0)
-		for _, e := range v.buckets[b][from:] {
-			if t := v.slots[e.slot].t; t != nil && !t.pending {
+	found, m := false, int64(0)
+	see := func(es []entry) {
+		for _, e := range es {
+			if t := v.jobs[e.job].t; t != nil && !t.pending {
 				continue
 			}
 			if !found || e.due < m {
 				found, m = true, e.due
 			}
 		}
-		if found { // every due time of a bucket is below the next bucket's
-			return time.Unix(0, m).In(v.now.Location()), true
-		}
 	}
-	return time.Time{}, false
+	see(v.active[v.head:])
+	for _, s := range v.spokes {
+		see(s)
+	}
+	see(v.far)
+	if !found {
+		return time.Time{}, false
+	}
+	return time.Unix(0, m).In(v.now.Location()), true
 }
 
 // Pending returns the number of timers not yet fired or stopped.
@@ -279,29 +311,28 @@ func (v *Virtual) Pending() int {
 func (v *Virtual) fireNext(limit int64) bool {
 	v.lock()
 	for {
-		m, ok := v.min()
-		if !ok || m > limit {
+		n, ok := v.next()
+		if !ok || n.due > limit {
 			v.unlock()
 			return false
 		}
-		e := v.pop(m)
-		s := v.take(e)
-		if s.t != nil && !s.t.pending {
+		e, j := v.take()
+		if j.t != nil && !j.t.pending {
 			continue // stopped; removed lazily
 		}
 		if e.due > v.nowNs {
+			v.now = v.now.Add(time.Duration(e.due - v.nowNs))
 			v.nowNs = e.due
-			v.now = v.now.Add(time.Duration(e.due - v.now.UnixNano()))
 		}
 		v.live--
-		if s.t != nil {
-			s.t.pending = false
+		if j.t != nil {
+			j.t.pending = false
 		}
 		v.unlock()
-		if s.t != nil {
-			s.t.f()
+		if j.t != nil {
+			j.t.f()
 		} else {
-			s.h.Fire(s.arg)
+			j.h.Fire(j.arg)
 		}
 		return true
 	}
@@ -324,4 +355,52 @@ func (t *vtimer) Stop() bool {
 	t.pending = false
 	t.v.live--
 	return true
+}
+
+// far is 4-ary: half the depth of a binary heap; the four children of a
+// node sit next to each other.
+func (v *Virtual) up(i int) {
+	h := v.far
+	e := h[i]
+	for i > 0 {
+		p := (i - 1) / 4
+		if !before(&e, &h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+func (v *Virtual) popFar() entry {
+	h := v.far
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	v.far = h
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		for j := c + 1; j < c+4 && j < n; j++ {
+			if before(&h[j], &h[m]) {
+				m = j
+			}
+		}
+		if !before(&h[m], &last) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = last
+	return top
 }
