@@ -111,26 +111,26 @@ func (w *Workbench) hotline(v *vendor) string {
 func (w *Workbench) transfer(c *conv, via string) {
 	req := c.event(EvTransferRequest)
 	req.Reason = via
-	w.emit(&req)
+	w.emit(req)
 	v := c.vendor
 	if !v.cfg.WorkHours.InWorkHours(w.clock.Now(), v.loc) {
 		w.say(c, SenderBot, nil, fmt.Sprintf(BotOutsideHours, v.cfg.WorkHours.String(), w.hotline(v)))
 		e := c.event(EvUnserved)
 		e.Reason = ReasonOutsideHours
-		w.emit(&e)
+		w.emit(e)
 		return
 	}
 	if c.group.online == 0 {
 		w.say(c, SenderBot, nil, fmt.Sprintf(BotNobodyOnline, w.hotline(v)))
 		e := c.event(EvUnserved)
 		e.Reason = ReasonNobodyOnline
-		w.emit(&e)
+		w.emit(e)
 		return
 	}
 	c.state = StateQueued
 	c.group.pushBack(c)
 	w.say(c, SenderBot, nil, BotQueued)
-	w.emitConv(c, EvQueued)
+	w.emit(c.event(EvQueued))
 }
 
 var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

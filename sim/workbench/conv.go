@@ -110,8 +110,11 @@ func (c *conv) view() ConvView {
 	return v
 }
 
-func (c *conv) event(t EventType) Event {
-	e := Event{Type: t, Conv: c.id, Group: c.group.name, Customer: c.customer.ID, Test: c.customer.Test}
+// event starts an event of type t about c in the workbench's event buffer:
+// set what else it carries and emit it before building another.
+func (c *conv) event(t EventType) *Event {
+	e := &c.w.ev
+	*e = Event{Type: t, Conv: c.id, Group: c.group.name, Customer: c.customer.ID, Test: c.customer.Test}
 	if c.order != nil {
 		e.Order = c.order.ID
 	}
@@ -147,7 +150,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 		state: StateBot, createdAt: w.clock.Now(), w: w}
 	w.convs.Set(c.id, c)
 	v.group.nEntries++
-	w.emitConv(c, EvEntered)
+	w.emit(c.event(EvEntered))
 	if g := v.cfg.BotPage.Greeting; g != "" {
 		w.say(c, SenderBot, nil, g)
 	}
@@ -165,17 +168,15 @@ func (w *Workbench) conv(id string) (*conv, error) {
 // say appends a message and emits it; it returns the event's sequence number.
 func (w *Workbench) say(c *conv, s Sender, a *account, text string) int64 {
 	c.nmsgs++
-	m := Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Text: text}
 	e := c.event(EvMessage)
 	if a != nil {
-		m.Agent = a.login
 		e.Agent = a.login
 	}
 	if !w.opts.DiscardLog {
-		c.msgs = append(c.msgs, m)
+		c.msgs = append(c.msgs, Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Agent: e.Agent, Text: text})
 	}
-	e.Sender, e.MsgSeq, e.Text = s, m.Seq, text
-	return w.emit(&e)
+	e.Sender, e.MsgSeq, e.Text = s, c.nmsgs, text
+	return w.emit(e)
 }
 
 func checkText(text string) error {
@@ -236,7 +237,7 @@ func (w *Workbench) AgentSend(login, convID, text string) error {
 		c.responded = true
 		fr := c.event(EvFirstResponse)
 		fr.Ref = seq
-		w.emit(&fr)
+		w.emit(fr)
 	}
 	if !c.idleArmed {
 		w.startIdle(c)
@@ -291,12 +292,12 @@ func (w *Workbench) CustomerLeave(convID string) error {
 		return nil
 	case StateBot:
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
-		w.emitConv(c, EvEnded)
+		w.emit(c.event(EvEnded))
 		w.retire(c)
 	case StateQueued:
 		c.group.unlink(c)
 		c.state, c.endedAt, c.endReason = StateEnded, w.clock.Now(), ReasonCustomerLeft
-		w.emitConv(c, EvAbandoned)
+		w.emit(c.event(EvAbandoned))
 		w.retire(c)
 	case StateAssigned:
 		w.end(c, ReasonCustomerLeft)
@@ -319,7 +320,7 @@ func (w *Workbench) end(c *conv, reason string) {
 	a.open = slices.DeleteFunc(a.open, func(q *conv) bool { return q == c })
 	w.refresh(a)
 	c.state, c.endedAt, c.endReason, c.agent = StateEnded, w.clock.Now(), reason, nil
-	w.emit(&e)
+	w.emit(e)
 	w.retire(c)
 	if reason != ReasonAgentClosed {
 		w.notify(a, NotifyUserOffline, c)
@@ -346,7 +347,7 @@ func (w *Workbench) Rate(convID string, r Rating) error {
 	if n := len(c.handledBy); n > 0 {
 		e.Agent = c.handledBy[n-1]
 	}
-	w.emit(&e)
+	w.emit(e)
 	return nil
 }
 
@@ -398,7 +399,7 @@ func (c *conv) Fire(int64) {
 	if !c.idleWarned {
 		c.idleWarned = true
 		w.say(c, SenderSystem, nil, IdleWarningText)
-		w.emitConv(c, EvIdleWarning)
+		w.emit(c.event(EvIdleWarning))
 		w.idleAfter(c, IdleEndAfter-IdleWarnAfter)
 	} else {
 		w.end(c, ReasonIdleTimeout)
@@ -414,7 +415,7 @@ func (w *Workbench) notify(a *account, kind string, c *conv) {
 	}
 	e := c.event(EvNotification)
 	e.Agent, e.Reason, e.Desktop, e.Sound = a.login, kind, a.desktop, a.sound
-	w.emit(&e)
+	w.emit(e)
 }
 
 // Conversation returns a conversation for the customer side, who holds it by

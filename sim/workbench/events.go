@@ -82,10 +82,14 @@ const (
 )
 
 // emit stamps and records an event and returns its sequence number (not
-// the event: copying it back costs more than the callers need). The event
-// stays the caller's: it is copied once for OnEventRef, so it can live on
-// the caller's stack.
+// the event: copying it back costs more than the callers need). Events are
+// built in w.ev (conv.event) and handed to OnEventRef from there, without a
+// copy; one built elsewhere is copied in first.
 func (w *Workbench) emit(e *Event) int64 {
+	if e != &w.ev {
+		w.ev = *e
+		e = &w.ev
+	}
 	w.seq++
 	e.Seq = w.seq
 	e.Cmd = w.cmd
@@ -104,16 +108,9 @@ func (w *Workbench) emit(e *Event) int64 {
 		w.opts.OnEvent(*e)
 	}
 	if w.opts.OnEventRef != nil {
-		w.ref = *e
-		w.opts.OnEventRef(&w.ref)
+		w.opts.OnEventRef(e)
 	}
 	return e.Seq
-}
-
-// emitConv emits an event of type t about c.
-func (w *Workbench) emitConv(c *conv, t EventType) int64 {
-	e := c.event(t)
-	return w.emit(&e)
 }
 
 // Events returns the events after seq (0 for all). The slice is a copy.

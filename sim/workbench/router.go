@@ -170,7 +170,7 @@ func (w *Workbench) assign(c *conv, a *account) {
 	if again {
 		e.Reason = "reassigned"
 	}
-	w.emit(&e)
+	w.emit(e)
 	welcome := c.group.welcome
 	if welcome == "" {
 		welcome = a.welcome
@@ -195,6 +195,6 @@ func (w *Workbench) requeueAll(a *account) {
 		e.Reason = ReasonAgentOffline
 		c.state, c.agent = StateQueued, nil
 		c.group.pushFront(c)
-		w.emit(&e)
+		w.emit(e)
 	}
 }

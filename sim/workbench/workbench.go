@@ -44,7 +44,7 @@ type Workbench struct {
 	seq   int64
 	cmd   int64
 	log   []Event
-	ref   Event  // the event OnEventRef is looking at
+	ev    Event  // the event being built and emitted
 	dummy []byte // see dummyHash
 
 	vendors   map[string]*vendor // by vendor ID
