@@ -142,7 +142,8 @@ type Checker struct {
 	groups    map[string]*group
 	lastGroup *group
 	chats     *idmap.Map[chat]
-	last      *chat // the chat looked up last: a command's events are mostly about one chat
+	last      *chat   // the chat looked up last: a command's events are mostly about one chat
+	free      []*chat // dropped chats, for reuse
 	touched   []*group
 	block     []*chat  // chats re-queued by the current command, not yet placed
 	gone      []*agent // agents who went 离线 in the current command
@@ -285,10 +286,20 @@ func (c *Checker) chat(id string) *chat {
 	return c.last
 }
 
+func (c *Checker) newChat() *chat {
+	if n := len(c.free); n > 0 {
+		ch := c.free[n-1]
+		c.free = c.free[:n-1]
+		return ch
+	}
+	return new(chat)
+}
+
 // drop forgets a chat that ended or was abandoned.
 func (c *Checker) drop(ch *chat) {
 	c.chats.Delete(ch.id)
 	c.last = nil
+	c.free = append(c.free, ch) // nothing refers to it any more
 }
 
 func (c *Checker) touch(g *group) {
@@ -343,7 +354,8 @@ func (c *Checker) queued(e *wb.Event) {
 	g := c.group(e.Group)
 	ch := c.chat(e.Conv)
 	if ch == nil {
-		ch = &chat{id: e.Conv, group: g}
+		ch = c.newChat()
+		*ch = chat{id: e.Conv, group: g}
 		c.chats.Set(e.Conv, ch)
 		c.last = ch
 	}

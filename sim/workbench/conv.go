@@ -55,6 +55,7 @@ type conv struct {
 	state        ConvState
 	agent        *account
 	handledBy    []string
+	first        [1]string // handledBy's first array
 	msgs         []Message // the transcript; not kept with DiscardLog
 	nmsgs        int
 	createdAt    time.Time

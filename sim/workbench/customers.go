@@ -47,9 +47,17 @@ func (w *Workbench) CreateTestCustomer(by, name string) (Customer, error) {
 
 func (w *Workbench) newCustomer(name string, test bool) *Customer {
 	w.nextCustomer++
-	c := &Customer{ID: prefixed("u", w.nextCustomer), Name: name, Test: test}
-	if c.Name == "" {
-		c.Name = prefixed("顾客", w.nextCustomer)
+	c := &Customer{Name: name, Test: test}
+	if name != "" {
+		c.ID = prefixed("u", w.nextCustomer)
+	} else {
+		// "u12顾客12": the id and the name share one allocation.
+		var b [64]byte
+		buf := strconv.AppendInt(append(b[:0], 'u'), int64(w.nextCustomer), 10)
+		k := len(buf)
+		buf = strconv.AppendInt(append(buf, "顾客"...), int64(w.nextCustomer), 10)
+		both := string(buf)
+		c.ID, c.Name = both[:k], both[k:]
 	}
 	w.customers[c.ID] = c
 	return c
