@@ -175,8 +175,6 @@ type sim struct {
 	// inv is the streaming checker when Checker is one: called without
 	// the interface, it takes the event without a copy.
 	inv *invariant.Checker
-	// pipe, when set, takes the events to inv on another goroutine.
-	pipe *pipe
 	// cur is the chat whose step runs now (nil for the run's own timers):
 	// most events of a step are about it, which spares a map lookup.
 	cur *chat
@@ -337,9 +335,6 @@ func newSim(cfg Config) (*sim, error) {
 		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}, queueSpan: 1}
 	s.clock = clock.NewVirtualSingle(start)
 	s.inv, _ = cfg.Checker.(*invariant.Checker)
-	if s.inv != nil && usePipe() {
-		s.pipe = newPipe(s.inv)
-	}
 	// The KPIs come by whole hours of the transfer request, so the warm-up
 	// is whole hours too.
 	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
@@ -352,9 +347,6 @@ func newSim(cfg Config) (*sim, error) {
 	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
-		if s.pipe != nil {
-			s.pipe.close()
-		}
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)
 	}
 	return s, nil
@@ -429,9 +421,6 @@ func (s *sim) run() {
 	s.wb.Stream().ForgetAll()
 	s.drain(s.end.Add(time.Hour))
 	s.res.Events = s.events
-	if s.pipe != nil {
-		s.pipe.close()
-	}
 	if s.cfg.Checker != nil {
 		s.res.Violations = s.cfg.Checker.Violations()
 	}
@@ -663,9 +652,7 @@ func (s *sim) arrive() {
 // calls back into the workbench (it runs inside a command).
 func (s *sim) onEvent(e *wb.Event) {
 	s.events++
-	if s.pipe != nil {
-		s.pipe.observe(e)
-	} else if s.inv != nil {
+	if s.inv != nil {
 		s.inv.ObserveEvent(e) // a direct call, not through the interface
 	} else if s.cfg.Checker != nil {
 		s.cfg.Checker.Observe(*e)
