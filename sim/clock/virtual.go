@@ -199,9 +199,13 @@ func (v *Virtual) next() (*entry, bool) {
 	}
 	s := t & (wheelSize - 1)
 	if v.nfull > 0 && v.full[s>>6]&(1<<(s&63)) != 0 {
-		v.active = append(v.active, v.spokes[s]...)
 		v.nfull -= len(v.spokes[s])
-		v.spokes[s] = v.spokes[s][:0]
+		if len(v.active) == 0 { // trade the arrays: no copy
+			v.active, v.spokes[s] = v.spokes[s], v.active
+		} else {
+			v.active = append(v.active, v.spokes[s]...)
+			v.spokes[s] = v.spokes[s][:0]
+		}
 		v.full[s>>6] &^= 1 << (s & 63)
 		// A tick holds a few timers, appended in schedule order except
 		// those brought in from far: an insertion sort.

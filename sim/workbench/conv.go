@@ -115,7 +115,10 @@ func (c *conv) view() ConvView {
 // set what else it carries and emit it before building another.
 func (c *conv) event(t EventType) *Event {
 	e := &c.w.ev
-	*e = Event{Type: t, Conv: c.id, Group: c.group.name, Customer: c.customer.ID, Test: c.customer.Test}
+	// Cleared, then set field by field: a composite literal would be built
+	// aside and copied over.
+	*e = Event{}
+	e.Type, e.Conv, e.Group, e.Customer, e.Test = t, c.id, c.group.name, c.customer.ID, c.customer.Test
 	if c.order != nil {
 		e.Order = c.order.ID
 	}
