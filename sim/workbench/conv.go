@@ -70,6 +70,7 @@ type conv struct {
 	// time; when it fires it re-checks idleStart, so a customer message
 	// only disarms and an agent message only re-arms, neither schedules.
 	w           *Workbench
+	gen         int64 // bumped when the struct is reused: its old timers do nothing
 	idleArmed   bool
 	idleWarned  bool
 	idlePending bool
@@ -150,8 +151,9 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 		}
 	}
 	w.nextConv++
-	c := &conv{id: prefixed("c", w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
-		state: StateBot, createdAt: w.clock.Now(), w: w}
+	c := w.newConv()
+	c.id, c.vendor, c.group, c.customer, c.order = prefixed("c", w.nextConv), v, v.group, cust, ord
+	c.state, c.createdAt, c.w = StateBot, w.clock.Now(), w
 	w.convs.Set(c.id, c)
 	v.group.nEntries++
 	w.emit(c.event(EvEntered))
@@ -371,21 +373,25 @@ func (w *Workbench) stopIdle(c *conv) { c.idleArmed = false }
 func (w *Workbench) idleAfter(c *conv, d time.Duration) {
 	c.idlePending = true
 	if s, ok := w.clock.(clock.Scheduler); ok && w.opts.Guard == nil {
-		s.Schedule(d, c, 0)
+		s.Schedule(d, c, c.gen)
 		return
 	}
+	gen := c.gen
 	w.clock.AfterFunc(d, func() {
 		if w.opts.Guard != nil {
-			w.opts.Guard(func() { c.Fire(0) })
+			w.opts.Guard(func() { c.Fire(gen) })
 		} else {
-			c.Fire(0)
+			c.Fire(gen)
 		}
 	})
 }
 
 // Fire is the chat's idle timer. A timer of an idle period that has since
 // been disarmed, or re-armed later, does nothing or waits on.
-func (c *conv) Fire(int64) {
+func (c *conv) Fire(gen int64) {
+	if gen != c.gen {
+		return // set by the chat this struct held before
+	}
 	w := c.w
 	c.idlePending = false
 	if !c.idleArmed || c.state != StateAssigned {

@@ -61,6 +61,7 @@ type Workbench struct {
 	stream *KPIStream
 	ended  []*conv
 	endedN int
+	spare  []*conv // released chats, for reuse
 }
 
 // New returns an empty workbench on the given clock.
@@ -112,6 +113,21 @@ func (w *Workbench) retire(c *conv) {
 		delete(w.customers, old.customer.ID)
 	}
 	w.stream.Forget(old.id)
+	// Nothing refers to old now but its pending idle timer, which its
+	// generation disarms: reuse it for a later chat.
+	w.spare = append(w.spare, old)
+}
+
+// newConv returns a cleared chat struct, a released one if there is one.
+func (w *Workbench) newConv() *conv {
+	n := len(w.spare)
+	if n == 0 {
+		return new(conv)
+	}
+	c := w.spare[n-1]
+	w.spare = w.spare[:n-1]
+	*c = conv{gen: c.gen + 1}
+	return c
 }
 
 // Now is the workbench's time.
