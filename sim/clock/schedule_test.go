@@ -226,3 +226,26 @@ func TestOrderMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// A timer's time is the very value Add would give, location and monotonic
+// reading included, whether the clock started from a plain date or from
+// the wall clock.
+func TestFiringTimeEqualsAdd(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	for _, start := range []time.Time{t0, t0.In(shanghai), time.Now(), time.Now().In(shanghai)} {
+		v := NewVirtualSingle(start)
+		r := &recorder{v: v}
+		for _, d := range []time.Duration{0, time.Nanosecond, 1500 * time.Millisecond, 3 * time.Hour, 50 * time.Hour} {
+			v.Schedule(d, r, int64(d))
+		}
+		for v.Step() {
+			d := time.Duration(r.got[len(r.got)-1])
+			if got, want := v.Now(), start.Add(d); got != want || got.String() != want.String() {
+				t.Fatalf("fired at %v, want %v (start %v)", got, want, start)
+			}
+		}
+		if len(r.got) != 5 {
+			t.Fatalf("fired %d timers, want 5", len(r.got))
+		}
+	}
+}

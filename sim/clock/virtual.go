@@ -17,6 +17,8 @@ type Virtual struct {
 	single bool // one goroutine owns it: no locking
 	now    time.Time
 	nowNs  int64 // now as Unix nanoseconds
+	loc    *time.Location
+	plain  bool // now has no monotonic reading: it can be made from nowNs
 	seq    uint64
 	live   int // timers scheduled and neither fired nor stopped
 
@@ -41,9 +43,9 @@ type Virtual struct {
 }
 
 const (
-	tickBits  = 27 // 134 ms
-	wheelBits = 12
-	wheelSize = 1 << wheelBits // 4,096 ticks: 9 min 10 s
+	tickBits  = 29 // 537 ms
+	wheelBits = 10
+	wheelSize = 1 << wheelBits // 1,024 ticks: 9 min 10 s, spokes in 24 KiB
 )
 
 // Handler is a typed timer target: Schedule stores it with an argument
@@ -83,7 +85,7 @@ type job struct {
 // NewVirtual returns a virtual clock standing at start.
 func NewVirtual(start time.Time) *Virtual {
 	ns := start.UnixNano()
-	return &Virtual{now: start, nowNs: ns, tick: ns >> tickBits}
+	return &Virtual{now: start, nowNs: ns, tick: ns >> tickBits, loc: start.Location(), plain: start == start.Round(0)}
 }
 
 // NewVirtualSingle returns a virtual clock for one goroutine: the traffic
@@ -270,7 +272,7 @@ func (v *Virtual) RunUntil(t time.Time) {
 	}
 	v.lock()
 	if limit > v.nowNs {
-		v.now, v.nowNs = t, limit
+		v.now, v.nowNs, v.loc, v.plain = t, limit, t.Location(), t == t.Round(0)
 	}
 	v.unlock()
 }
@@ -325,7 +327,11 @@ func (v *Virtual) fireNext(limit int64) bool {
 			continue // stopped; removed lazily
 		}
 		if e.due > v.nowNs {
-			v.now = v.now.Add(time.Duration(e.due - v.nowNs))
+			if v.plain { // the same value, for less work than Add
+				v.now = time.Unix(0, e.due).In(v.loc)
+			} else {
+				v.now = v.now.Add(time.Duration(e.due - v.nowNs))
+			}
 			v.nowNs = e.due
 		}
 		v.live--
