@@ -200,6 +200,10 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 		c.placeBlock()
 	}
 	c.lastSeq, c.lastAt = e.Seq, e.At
+	if e.Type == wb.EvMessage { // most events: spare the switch
+		c.message(e)
+		return
+	}
 	switch e.Type {
 	case wb.EvAgentAdded:
 		c.agentAdded(e)
@@ -240,19 +244,23 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 			c.release(ch)
 			c.drop(ch)
 		}
-	case wb.EvMessage:
-		ch := c.chat(e.Conv)
-		if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
-			c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
-		}
-		if ch != nil {
-			ch.lastMsg, ch.lastSender = e.Seq, e.Sender
-			if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
-				ch.firstAgent = e.Seq
-			}
-		}
 	case wb.EvFirstResponse:
 		c.firstResponse(e)
+	}
+}
+
+// message: only the holder writes as the agent; remember the last
+// message and the first agent message since pickup (R-KPI-1).
+func (c *Checker) message(e *wb.Event) {
+	ch := c.chat(e.Conv)
+	if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
+		c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
+	}
+	if ch != nil {
+		ch.lastMsg, ch.lastSender = e.Seq, e.Sender
+		if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
+			ch.firstAgent = e.Seq
+		}
 	}
 }
 

@@ -689,7 +689,12 @@ func (s *sim) onEvent(e *wb.Event) {
 	} else if s.cfg.Checker != nil {
 		s.cfg.Checker.Observe(*e)
 	}
-	if e.Type == wb.EvAgentStatus {
+	switch {
+	case e.Type == wb.EvMessage: // most events: tested first
+		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
+			return
+		}
+	case e.Type == wb.EvAgentStatus:
 		if a := s.byLogin[e.Agent]; a != nil && (e.Status == wb.StatusOnline) != a.counted {
 			s.account()
 			a.counted = !a.counted
@@ -700,15 +705,14 @@ func (s *sim) onEvent(e *wb.Event) {
 			}
 		}
 		return
-	}
-	switch e.Type {
-	case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
-	case wb.EvMessage:
-		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
-			return
-		}
+	case e.Type == wb.EvNotification:
+		return
 	default:
-		return // nothing to schedule: spare the lookup
+		switch e.Type {
+		case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
+		default:
+			return // nothing to schedule: spare the lookup
+		}
 	}
 	c := s.cur
 	if c == nil || c.id != e.Conv {

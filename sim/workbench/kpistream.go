@@ -64,6 +64,9 @@ func (s *KPIStream) Observe(e Event) { s.observe(&e) }
 
 // observe is Observe without copying the event (emit calls it per event).
 func (s *KPIStream) observe(e *Event) {
+	if e.Type == EvMessage || e.Type == EvNotification {
+		return // most events: none of the cases below
+	}
 	switch e.Type {
 	case EvTransferRequest:
 		if old := s.open.Get(e.Conv); old != nil {
