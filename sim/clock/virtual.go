@@ -28,8 +28,9 @@ type Virtual struct {
 	// itself and any earlier are in active, sorted by (due, seq), taken from
 	// head. A timer costs an append to schedule and a short sort of its
 	// tick's few timers to fire, where a heap of all pending timers costs
-	// a descent through comparisons a CPU cannot predict; entries move only
-	// when a far one comes onto the wheel or a tick is sorted.
+	// a descent through comparisons a CPU cannot predict. Entries hold no
+	// pointers (no GC write barrier when they move, nothing to scan); what
+	// a timer runs waits in jobs, reused through free.
 	tick   int64
 	spokes [][]entry
 	full   []uint64 // bit s%wheelSize set: that spoke holds timers
@@ -37,6 +38,8 @@ type Virtual struct {
 	active []entry
 	head   int
 	far    []entry // a 4-ary heap by (due, seq)
+	jobs   []job
+	free   []uint32
 }
 
 const (
@@ -60,11 +63,11 @@ type Scheduler interface {
 }
 
 // entry is one pending timer: when it is due, its place in the schedule
-// order (the tie-break) and what it runs.
+// order (the tie-break) and its job.
 type entry struct {
 	due int64
 	seq uint64
-	job
+	job uint32
 }
 
 func before(a, b *entry) bool {
@@ -137,9 +140,18 @@ func (v *Virtual) push(d time.Duration, j job) {
 	if d < 0 {
 		d = 0
 	}
+	var i uint32
+	if n := len(v.free); n > 0 {
+		i = v.free[n-1]
+		v.free = v.free[:n-1]
+		v.jobs[i] = j
+	} else {
+		i = uint32(len(v.jobs))
+		v.jobs = append(v.jobs, j)
+	}
 	v.seq++
 	v.live++
-	v.place(entry{due: v.nowNs + int64(d), seq: v.seq, job: j})
+	v.place(entry{due: v.nowNs + int64(d), seq: v.seq, job: i})
 }
 
 // place puts an entry where it waits: active for this tick or earlier,
@@ -237,12 +249,14 @@ func (v *Virtual) nextTick() (int64, bool) {
 	return t, ok
 }
 
-// take removes the entry next returned; its place forgets what it ran.
-func (v *Virtual) take() entry {
+// take removes the entry next returned and empties its job.
+func (v *Virtual) take() (entry, job) {
 	e := v.active[v.head]
-	v.active[v.head].job = job{}
 	v.head++
-	return e
+	j := v.jobs[e.job]
+	v.jobs[e.job] = job{}
+	v.free = append(v.free, e.job)
+	return e, j
 }
 
 // Advance moves the clock forward by d, firing every timer due on the way in
@@ -274,7 +288,7 @@ func (v *Virtual) Next() (time.Time, bool) {
 	found, m := false, int64(0)
 	see := func(es []entry) {
 		for _, e := range es {
-			if t := e.t; t != nil && !t.pending {
+			if t := v.jobs[e.job].t; t != nil && !t.pending {
 				continue
 			}
 			if !found || e.due < m {
@@ -308,8 +322,7 @@ func (v *Virtual) fireNext(limit int64) bool {
 			v.unlock()
 			return false
 		}
-		e := v.take()
-		j := e.job
+		e, j := v.take()
 		if j.t != nil && !j.t.pending {
 			continue // stopped; removed lazily
 		}

@@ -51,8 +51,6 @@ type conv struct {
 	vendor       *vendor
 	group        *group
 	customer     *Customer
-	custID       string // customer.ID and .Test, read with every event:
-	custTest     bool   // kept here, in the chat's own cache lines
 	order        *Order
 	state        ConvState
 	agent        *account
@@ -121,7 +119,7 @@ func (c *conv) event(t EventType) *Event {
 	// Cleared, then set field by field: a composite literal would be built
 	// aside and copied over.
 	*e = Event{}
-	e.Type, e.Conv, e.Group, e.Customer, e.Test = t, c.id, c.group.name, c.custID, c.custTest
+	e.Type, e.Conv, e.Group, e.Customer, e.Test = t, c.id, c.group.name, c.customer.ID, c.customer.Test
 	if c.order != nil {
 		e.Order = c.order.ID
 	}
@@ -155,7 +153,6 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 	w.nextConv++
 	c := w.newConv()
 	c.id, c.vendor, c.group, c.customer, c.order = prefixed("c", w.nextConv), v, v.group, cust, ord
-	c.custID, c.custTest = cust.ID, cust.Test
 	c.state, c.createdAt, c.w = StateBot, w.clock.Now(), w
 	w.convs.Set(c.id, c)
 	v.group.nEntries++
