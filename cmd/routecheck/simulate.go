@@ -70,7 +70,7 @@ func newSimulateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.StringVar(&f.out, "out", "", "write report.html and result.json to this directory")
 	fs.BoolVar(&f.findStaffing, "find-staffing", false, "find the fewest agents per hour of the week meeting every threshold")
 	fs.IntVar(&f.maxRuns, "max-simulations", 8, "simulations the staffing search may take")
-	fs.BoolVar(&f.check, "check", false, "run the routing invariant checker on every event (keeps the event log: short runs)")
+	fs.BoolVar(&f.check, "check", false, "run the routing invariant checker on every event (it streams: months take seconds)")
 	fs.DurationVar(&f.warmup, "warmup", time.Hour, "simulated time left out of the figures at the start (queues start empty)")
 	completeVendor(cmd)
 	return cmd

@@ -1,6 +1,8 @@
 package clock
 
 import (
+	"math"
+	"math/bits"
 	"sync"
 	"time"
 )
@@ -14,11 +16,37 @@ type Virtual struct {
 	mu     sync.Mutex
 	single bool // one goroutine owns it: no locking
 	now    time.Time
-	nowNs  int64 // now as Unix nanoseconds, the heap's key
+	nowNs  int64 // now as Unix nanoseconds
+	loc    *time.Location
+	plain  bool // now has no monotonic reading: it can be made from nowNs
 	seq    uint64
 	live   int // timers scheduled and neither fired nor stopped
-	timers []entry
+
+	// The timers wait on a timing wheel: spoke s%wheelSize holds, unsorted,
+	// the timers due in tick s (a tick is 2^tickBits ns) for the wheelSize
+	// ticks from tick; later ones wait in the heap far. The timers of tick
+	// itself and any earlier are in active, sorted by (due, seq), taken from
+	// head. A timer costs an append to schedule and a short sort of its
+	// tick's few timers to fire, where a heap of all pending timers costs
+	// a descent through comparisons a CPU cannot predict. Entries hold no
+	// pointers (no GC write barrier when they move, nothing to scan); what
+	// a timer runs waits in jobs, reused through free.
+	tick   int64
+	spokes [][]entry
+	full   []uint64 // bit s%wheelSize set: that spoke holds timers
+	nfull  int      // timers on the spokes
+	active []entry
+	head   int
+	far    []entry // a 4-ary heap by (due, seq)
+	jobs   []job
+	free   []uint32
 }
+
+const (
+	tickBits  = 29 // 537 ms
+	wheelBits = 10
+	wheelSize = 1 << wheelBits // 1,024 ticks: 9 min 10 s, spokes in 24 KiB
+)
 
 // Handler is a typed timer target: Schedule stores it with an argument
 // instead of a closure, so a simulator that schedules millions of events
@@ -34,11 +62,21 @@ type Scheduler interface {
 	Schedule(d time.Duration, h Handler, arg int64)
 }
 
-// entry is one pending timer, held by value in the heap. Either t (an
-// AfterFunc timer, which may have been stopped) or h is set.
+// entry is one pending timer: when it is due, its place in the schedule
+// order (the tie-break) and its job.
 type entry struct {
 	due int64
 	seq uint64
+	job uint32
+}
+
+func before(a, b *entry) bool {
+	return a.due < b.due || (a.due == b.due && a.seq < b.seq)
+}
+
+// job is what a pending timer runs: t (an AfterFunc timer, which may have
+// been stopped) or h with arg.
+type job struct {
 	t   *vtimer
 	h   Handler
 	arg int64
@@ -46,7 +84,8 @@ type entry struct {
 
 // NewVirtual returns a virtual clock standing at start.
 func NewVirtual(start time.Time) *Virtual {
-	return &Virtual{now: start, nowNs: start.UnixNano()}
+	ns := start.UnixNano()
+	return &Virtual{now: start, nowNs: ns, tick: ns >> tickBits, loc: start.Location(), plain: start == start.Round(0)}
 }
 
 // NewVirtualSingle returns a virtual clock for one goroutine: the traffic
@@ -85,7 +124,7 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	v.lock()
 	defer v.unlock()
 	t := &vtimer{v: v, f: f, pending: true}
-	v.push(d, entry{t: t})
+	v.push(d, job{t: t})
 	return t
 }
 
@@ -93,19 +132,131 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 // and without a way to stop it.
 func (v *Virtual) Schedule(d time.Duration, h Handler, arg int64) {
 	v.lock()
-	v.push(d, entry{h: h, arg: arg})
+	v.push(d, job{h: h, arg: arg})
 	v.unlock()
 }
 
-func (v *Virtual) push(d time.Duration, e entry) {
+func (v *Virtual) push(d time.Duration, j job) {
 	if d < 0 {
 		d = 0
 	}
+	var i uint32
+	if n := len(v.free); n > 0 {
+		i = v.free[n-1]
+		v.free = v.free[:n-1]
+		v.jobs[i] = j
+	} else {
+		i = uint32(len(v.jobs))
+		v.jobs = append(v.jobs, j)
+	}
 	v.seq++
-	e.due, e.seq = v.nowNs+int64(d), v.seq
 	v.live++
-	v.timers = append(v.timers, e)
-	v.up(len(v.timers) - 1)
+	v.place(entry{due: v.nowNs + int64(d), seq: v.seq, job: i})
+}
+
+// place puts an entry where it waits: active for this tick or earlier,
+// a spoke within the wheel, else far.
+func (v *Virtual) place(e entry) {
+	t := e.due >> tickBits
+	switch {
+	case t <= v.tick:
+		// Usually the latest of active: look from the end.
+		k := len(v.active)
+		for k > v.head && before(&e, &v.active[k-1]) {
+			k--
+		}
+		v.active = append(v.active, entry{})
+		copy(v.active[k+1:], v.active[k:])
+		v.active[k] = e
+	case t < v.tick+wheelSize:
+		if v.spokes == nil {
+			v.spokes = make([][]entry, wheelSize)
+			v.full = make([]uint64, wheelSize/64)
+		}
+		s := t & (wheelSize - 1)
+		v.spokes[s] = append(v.spokes[s], e)
+		v.full[s>>6] |= 1 << (s & 63)
+		v.nfull++
+	default:
+		v.far = append(v.far, e)
+		v.up(len(v.far) - 1)
+	}
+}
+
+// next returns the earliest entry (stopped timers included) without
+// taking it, advancing the wheel to its tick if active is empty.
+func (v *Virtual) next() (*entry, bool) {
+	if v.head < len(v.active) {
+		return &v.active[v.head], true
+	}
+	v.active, v.head = v.active[:0], 0
+	t, ok := v.nextTick()
+	if !ok {
+		return nil, false
+	}
+	v.tick = t
+	// The wheel now reaches to t+wheelSize: bring in what far holds for it.
+	for len(v.far) > 0 && v.far[0].due>>tickBits < t+wheelSize {
+		v.place(v.popFar())
+	}
+	s := t & (wheelSize - 1)
+	if v.nfull > 0 && v.full[s>>6]&(1<<(s&63)) != 0 {
+		v.nfull -= len(v.spokes[s])
+		if len(v.active) == 0 { // trade the arrays: no copy
+			v.active, v.spokes[s] = v.spokes[s], v.active
+		} else {
+			v.active = append(v.active, v.spokes[s]...)
+			v.spokes[s] = v.spokes[s][:0]
+		}
+		v.full[s>>6] &^= 1 << (s & 63)
+		// A tick holds a few timers, appended in schedule order except
+		// those brought in from far: an insertion sort.
+		a := v.active
+		for i := 1; i < len(a); i++ {
+			for k := i; k > 0 && before(&a[k], &a[k-1]); k-- {
+				a[k], a[k-1] = a[k-1], a[k]
+			}
+		}
+	}
+	return &v.active[0], true
+}
+
+// nextTick is the first tick after v.tick with timers: the next full
+// spoke, else far's earliest.
+func (v *Virtual) nextTick() (int64, bool) {
+	t, ok := int64(0), false
+	if v.nfull > 0 {
+		// Search the bit map from the spoke after v.tick, once around.
+		from := (v.tick + 1) & (wheelSize - 1)
+		w := from >> 6
+		word := v.full[w] &^ (1<<(from&63) - 1)
+		for n := 0; ; n++ {
+			if word != 0 {
+				s := w<<6 | int64(bits.TrailingZeros64(word))
+				t, ok = v.tick+1+(s-from)&(wheelSize-1), true
+				break
+			}
+			w = (w + 1) & (wheelSize/64 - 1)
+			word = v.full[w]
+			if n == wheelSize/64 {
+				panic("clock: the wheel's bit map lost its timers")
+			}
+		}
+	}
+	if !ok && len(v.far) > 0 { // far comes after every spoke
+		t, ok = v.far[0].due>>tickBits, true
+	}
+	return t, ok
+}
+
+// take removes the entry next returned and empties its job.
+func (v *Virtual) take() (entry, job) {
+	e := v.active[v.head]
+	v.head++
+	j := v.jobs[e.job]
+	v.jobs[e.job] = job{}
+	v.free = append(v.free, e.job)
+	return e, j
 }
 
 // Advance moves the clock forward by d, firing every timer due on the way in
@@ -121,34 +272,39 @@ func (v *Virtual) RunUntil(t time.Time) {
 	}
 	v.lock()
 	if limit > v.nowNs {
-		v.now, v.nowNs = t, limit
+		v.now, v.nowNs, v.loc, v.plain = t, limit, t.Location(), t == t.Round(0)
 	}
 	v.unlock()
 }
 
 // Step jumps to the next due timer and fires that one timer. It reports
 // false when no timer is pending.
-func (v *Virtual) Step() bool {
-	v.lock()
-	v.dropStopped()
-	if len(v.timers) == 0 {
-		v.unlock()
-		return false
-	}
-	due := v.timers[0].due
-	v.unlock()
-	return v.fireNext(due)
-}
+func (v *Virtual) Step() bool { return v.fireNext(math.MaxInt64) }
 
 // Next returns the due time of the earliest pending timer.
 func (v *Virtual) Next() (time.Time, bool) {
 	v.lock()
 	defer v.unlock()
-	v.dropStopped()
-	if len(v.timers) == 0 {
+	found, m := false, int64(0)
+	see := func(es []entry) {
+		for _, e := range es {
+			if t := v.jobs[e.job].t; t != nil && !t.pending {
+				continue
+			}
+			if !found || e.due < m {
+				found, m = true, e.due
+			}
+		}
+	}
+	see(v.active[v.head:])
+	for _, s := range v.spokes {
+		see(s)
+	}
+	see(v.far)
+	if !found {
 		return time.Time{}, false
 	}
-	return time.Unix(0, v.timers[0].due).In(v.now.Location()), true
+	return time.Unix(0, m).In(v.now.Location()), true
 }
 
 // Pending returns the number of timers not yet fired or stopped.
@@ -158,37 +314,35 @@ func (v *Virtual) Pending() int {
 	return v.live
 }
 
-// dropStopped pops stopped timers off the top, so the top is live.
-func (v *Virtual) dropStopped() {
-	for len(v.timers) > 0 && v.timers[0].t != nil && !v.timers[0].t.pending {
-		v.pop()
-	}
-}
-
 func (v *Virtual) fireNext(limit int64) bool {
 	v.lock()
 	for {
-		if len(v.timers) == 0 || v.timers[0].due > limit {
+		n, ok := v.next()
+		if !ok || n.due > limit {
 			v.unlock()
 			return false
 		}
-		e := v.pop()
-		if e.t != nil && !e.t.pending {
+		e, j := v.take()
+		if j.t != nil && !j.t.pending {
 			continue // stopped; removed lazily
 		}
 		if e.due > v.nowNs {
+			if v.plain { // the same value, for less work than Add
+				v.now = time.Unix(0, e.due).In(v.loc)
+			} else {
+				v.now = v.now.Add(time.Duration(e.due - v.nowNs))
+			}
 			v.nowNs = e.due
-			v.now = v.now.Add(time.Duration(e.due - v.now.UnixNano()))
 		}
 		v.live--
-		if e.t != nil {
-			e.t.pending = false
+		if j.t != nil {
+			j.t.pending = false
 		}
 		v.unlock()
-		if e.t != nil {
-			e.t.f()
+		if j.t != nil {
+			j.t.f()
 		} else {
-			e.h.Fire(e.arg)
+			j.h.Fire(j.arg)
 		}
 		return true
 	}
@@ -200,9 +354,8 @@ type vtimer struct {
 	pending bool
 }
 
-// Stop cancels the timer. It stays in the heap until its time and is
-// skipped then: removal would need its index, kept up to date on every
-// swap, which costs more than a skipped entry.
+// Stop cancels the timer. It stays queued until its time and is skipped
+// then: removal would need its place, kept up to date on every move.
 func (t *vtimer) Stop() bool {
 	t.v.lock()
 	defer t.v.unlock()
@@ -214,10 +367,10 @@ func (t *vtimer) Stop() bool {
 	return true
 }
 
-// The heap is 4-ary: half the depth of a binary heap, so a pop moves
-// fewer entries; the four children of a node sit next to each other.
+// far is 4-ary: half the depth of a binary heap; the four children of a
+// node sit next to each other.
 func (v *Virtual) up(i int) {
-	h := v.timers
+	h := v.far
 	e := h[i]
 	for i > 0 {
 		p := (i - 1) / 4
@@ -230,18 +383,13 @@ func (v *Virtual) up(i int) {
 	h[i] = e
 }
 
-func before(a, b *entry) bool {
-	return a.due < b.due || (a.due == b.due && a.seq < b.seq)
-}
-
-func (v *Virtual) pop() entry {
-	h := v.timers
+func (v *Virtual) popFar() entry {
+	h := v.far
 	top := h[0]
 	n := len(h) - 1
 	last := h[n]
-	h[n] = entry{}
 	h = h[:n]
-	v.timers = h
+	v.far = h
 	if n == 0 {
 		return top
 	}

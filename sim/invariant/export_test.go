@@ -4,4 +4,4 @@ package invariant
 func (c *Checker) Steps() int { return c.steps }
 
 // LiveChats is how many chats the checker keeps state for.
-func (c *Checker) LiveChats() int { return len(c.chats) }
+func (c *Checker) LiveChats() int { return c.chats.Len() }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"routecheck/internal/idmap"
 	wb "routecheck/sim/workbench"
 )
 
@@ -137,11 +138,12 @@ type chat struct {
 
 // Checker judges a log event by event. The zero value is not ready: use New.
 type Checker struct {
-	agents    map[string]*agent
+	agents    *idmap.Map[agent]
 	groups    map[string]*group
 	lastGroup *group
-	chats     map[string]*chat
-	last      *chat // the chat looked up last: a command's events are mostly about one chat
+	chats     *idmap.Map[chat]
+	last      *chat   // the chat looked up last: a command's events are mostly about one chat
+	free      []*chat // dropped chats, for reuse
 	touched   []*group
 	block     []*chat  // chats re-queued by the current command, not yet placed
 	gone      []*agent // agents who went 离线 in the current command
@@ -158,7 +160,7 @@ type Checker struct {
 
 // New returns a Checker that has seen nothing.
 func New() *Checker {
-	return &Checker{agents: map[string]*agent{}, groups: map[string]*group{}, chats: map[string]*chat{}}
+	return &Checker{agents: idmap.New[agent](), groups: map[string]*group{}, chats: idmap.New[chat]()}
 }
 
 // Check runs every invariant over a whole log and returns the violations
@@ -194,10 +196,14 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 		c.endCommand()
 	}
 	c.started, c.cmd = true, e.Cmd
-	if e.Type != wb.EvRequeued {
+	if len(c.block) > 0 && e.Type != wb.EvRequeued {
 		c.placeBlock()
 	}
 	c.lastSeq, c.lastAt = e.Seq, e.At
+	if e.Type == wb.EvMessage { // most events: spare the switch
+		c.message(e)
+		return
+	}
 	switch e.Type {
 	case wb.EvAgentAdded:
 		c.agentAdded(e)
@@ -238,19 +244,23 @@ func (c *Checker) ObserveEvent(e *wb.Event) {
 			c.release(ch)
 			c.drop(ch)
 		}
-	case wb.EvMessage:
-		ch := c.chat(e.Conv)
-		if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
-			c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
-		}
-		if ch != nil {
-			ch.lastMsg, ch.lastSender = e.Seq, e.Sender
-			if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
-				ch.firstAgent = e.Seq
-			}
-		}
 	case wb.EvFirstResponse:
 		c.firstResponse(e)
+	}
+}
+
+// message: only the holder writes as the agent; remember the last
+// message and the first agent message since pickup (R-KPI-1).
+func (c *Checker) message(e *wb.Event) {
+	ch := c.chat(e.Conv)
+	if e.Sender == wb.SenderAgent && (ch == nil || ch.owner == nil || ch.owner.name != e.Agent) {
+		c.fail(SingleOwner, e.At, []int64{e.Seq}, "%s wrote in %s, which %s does not hold", e.Agent, e.Conv, e.Agent)
+	}
+	if ch != nil {
+		ch.lastMsg, ch.lastSender = e.Seq, e.Sender
+		if e.Sender == wb.SenderAgent && ch.owner != nil && ch.firstAgent == 0 {
+			ch.firstAgent = e.Seq
+		}
 	}
 }
 
@@ -280,14 +290,24 @@ func (c *Checker) chat(id string) *chat {
 	if ch := c.last; ch != nil && ch.id == id {
 		return ch
 	}
-	c.last = c.chats[id]
+	c.last = c.chats.Get(id)
 	return c.last
+}
+
+func (c *Checker) newChat() *chat {
+	if n := len(c.free); n > 0 {
+		ch := c.free[n-1]
+		c.free = c.free[:n-1]
+		return ch
+	}
+	return new(chat)
 }
 
 // drop forgets a chat that ended or was abandoned.
 func (c *Checker) drop(ch *chat) {
-	delete(c.chats, ch.id)
+	c.chats.Delete(ch.id)
 	c.last = nil
+	c.free = append(c.free, ch) // nothing refers to it any more
 }
 
 func (c *Checker) touch(g *group) {
@@ -298,7 +318,7 @@ func (c *Checker) touch(g *group) {
 }
 
 func (c *Checker) agentAdded(e *wb.Event) {
-	if _, ok := c.agents[e.Agent]; ok {
+	if c.agents.Get(e.Agent) != nil {
 		return
 	}
 	st := e.Status
@@ -306,7 +326,7 @@ func (c *Checker) agentAdded(e *wb.Event) {
 		st = wb.StatusOffline
 	}
 	a := &agent{name: e.Agent, group: c.group(e.Group), status: st, tenant: e.Tenant, capacity: e.Capacity}
-	c.agents[e.Agent] = a
+	c.agents.Set(e.Agent, a)
 	if a.free() {
 		a.group.free++
 		c.touch(a.group)
@@ -316,7 +336,7 @@ func (c *Checker) agentAdded(e *wb.Event) {
 // known returns the agent an event is about, or reports that the log never
 // introduced it: an invented agent would judge everything after it wrongly.
 func (c *Checker) known(e *wb.Event) *agent {
-	a, ok := c.agents[e.Agent]
+	a, ok := c.agents.Lookup(e.Agent)
 	if !ok {
 		c.fail(KnownAgent, e.At, []int64{e.Seq}, "%s event about agent %q, whom no agent_added event introduced", e.Type, e.Agent)
 		return nil
@@ -342,8 +362,9 @@ func (c *Checker) queued(e *wb.Event) {
 	g := c.group(e.Group)
 	ch := c.chat(e.Conv)
 	if ch == nil {
-		ch = &chat{id: e.Conv, group: g}
-		c.chats[e.Conv] = ch
+		ch = c.newChat()
+		*ch = chat{id: e.Conv, group: g}
+		c.chats.Set(e.Conv, ch)
 		c.last = ch
 	}
 	if ch.queued || ch.owner != nil {
@@ -491,7 +512,7 @@ func (c *Checker) endCommand() {
 // invariant is already broken, so its scan costs nothing on a clean log.
 func (c *Checker) someFree(g *group) string {
 	var best *agent
-	for _, a := range c.agents {
+	for _, a := range c.agents.All() {
 		if a.group == g && a.free() && (best == nil || a.name < best.name) {
 			best = a
 		}
@@ -506,7 +527,7 @@ func (c *Checker) someFree(g *group) string {
 // diagnosis; like someFree it runs only once an invariant is broken.
 func (c *Checker) held(a *agent) []int64 {
 	var seqs []int64
-	for _, ch := range c.chats {
+	for _, ch := range c.chats.All() {
 		if ch.owner == a {
 			seqs = append(seqs, ch.assignedSeq)
 		}

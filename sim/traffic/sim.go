@@ -177,7 +177,8 @@ type sim struct {
 	inv *invariant.Checker
 	// cur is the chat whose step runs now (nil for the run's own timers):
 	// most events of a step are about it, which spares a map lookup.
-	cur *chat
+	cur   *chat
+	spare []*chat // finished chats, for reuse
 }
 
 type simAgent struct {
@@ -194,6 +195,7 @@ type simAgent struct {
 // chat is one visitor's conversation as the simulator drives it.
 type chat struct {
 	s        *sim
+	gen      int64 // bumped on reuse: steps scheduled before do nothing
 	id       string
 	agent    string
 	queuedAt time.Time
@@ -208,7 +210,11 @@ type chat struct {
 
 // Fire runs the chat's next step. A step that no longer applies (the chat
 // ended, was picked up before the patience ran out) does nothing.
-func (c *chat) Fire(kind int64) {
+func (c *chat) Fire(arg int64) {
+	if arg>>8 != c.gen {
+		return // a step of the chat this struct held before
+	}
+	kind := arg & 0xff
 	s := c.s
 	s.cur = c
 	switch kind {
@@ -257,6 +263,31 @@ func (s *sim) done(c *chat) {
 	if s.cur == c {
 		s.cur = nil
 	}
+	// Only its pending steps refer to it now, and its generation disarms
+	// them: reuse it for a later visitor.
+	if reuseChats {
+		s.spare = append(s.spare, c)
+	}
+}
+
+// reuseChats is off only in a test that shows reuse changes nothing.
+var reuseChats = true
+
+// after schedules a step of c: its kind, tagged with c's generation.
+func (s *sim) after(d time.Duration, c *chat, kind int64) {
+	s.clock.Schedule(d, c, c.gen<<8|kind)
+}
+
+// newChat returns a cleared chat, a finished one if there is one.
+func (s *sim) newChat() *chat {
+	n := len(s.spare)
+	if n == 0 {
+		return new(chat)
+	}
+	c := s.spare[n-1]
+	s.spare = s.spare[:n-1]
+	*c = chat{gen: c.gen + 1}
+	return c
 }
 
 // ticker is the run's own timer target: arrivals, hour boundaries, queue
@@ -344,7 +375,7 @@ func newSim(cfg Config) (*sim, error) {
 	s.res.Start, s.res.End = s.measure, s.end
 	// Ratings come at the instant a chat ends, so few ended chats need to
 	// stay readable.
-	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEvent: s.onEvent})
+	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)
@@ -632,32 +663,38 @@ func (s *sim) arrive() {
 		s.err = fmt.Errorf("traffic: a visitor cannot enter the bot page: %w", err)
 		return
 	}
-	c := &chat{s: s, id: view.ID, measured: !s.clock.Now().Before(s.measure)}
+	c := s.newChat()
+	c.s, c.id, c.measured = s, view.ID, !s.clock.Now().Before(s.measure)
 	s.chats[c.id] = c
 	if c.measured {
 		s.res.Visitors++
 	}
 	if s.p.TransferShare >= 1 || s.rng.Float64() < s.p.TransferShare {
 		if d := s.p.BotTime.Sample(s.rng); d > 0 {
-			s.clock.Schedule(d, c, kTransfer)
+			s.after(d, c, kTransfer)
 		} else {
-			c.Fire(kTransfer)
+			c.Fire(c.gen<<8 | kTransfer)
 		}
 		return
 	}
-	s.clock.Schedule(s.p.BotTime.Sample(s.rng), c, kBotLeave)
+	s.after(s.p.BotTime.Sample(s.rng), c, kBotLeave)
 }
 
 // onEvent sees every core event; it only records and schedules, never
 // calls back into the workbench (it runs inside a command).
-func (s *sim) onEvent(e wb.Event) {
+func (s *sim) onEvent(e *wb.Event) {
 	s.events++
 	if s.inv != nil {
-		s.inv.ObserveEvent(&e) // a direct call: e stays on the stack
+		s.inv.ObserveEvent(e) // a direct call, not through the interface
 	} else if s.cfg.Checker != nil {
-		s.cfg.Checker.Observe(e)
+		s.cfg.Checker.Observe(*e)
 	}
-	if e.Type == wb.EvAgentStatus {
+	switch {
+	case e.Type == wb.EvMessage: // most events: tested first
+		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
+			return
+		}
+	case e.Type == wb.EvAgentStatus:
 		if a := s.byLogin[e.Agent]; a != nil && (e.Status == wb.StatusOnline) != a.counted {
 			s.account()
 			a.counted = !a.counted
@@ -668,15 +705,14 @@ func (s *sim) onEvent(e wb.Event) {
 			}
 		}
 		return
-	}
-	switch e.Type {
-	case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
-	case wb.EvMessage:
-		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
-			return
-		}
+	case e.Type == wb.EvNotification:
+		return
 	default:
-		return // nothing to schedule: spare the lookup
+		switch e.Type {
+		case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
+		default:
+			return // nothing to schedule: spare the lookup
+		}
 	}
 	c := s.cur
 	if c == nil || c.id != e.Conv {
@@ -688,9 +724,9 @@ func (s *sim) onEvent(e wb.Event) {
 	switch e.Type {
 	case wb.EvQueued:
 		c.queued, c.queuedAt = true, now
-		s.clock.Schedule(s.p.Patience.Sample(s.rng), c, kPatience)
+		s.after(s.p.Patience.Sample(s.rng), c, kPatience)
 	case wb.EvUnserved:
-		s.clock.Schedule(0, c, kLeave)
+		s.after(0, c, kLeave)
 	case wb.EvAbandoned:
 		c.queued = false
 		c.wait = now.Sub(c.queuedAt)
@@ -703,8 +739,8 @@ func (s *sim) onEvent(e wb.Event) {
 			c.picked = now
 			c.wait = now.Sub(c.queuedAt)
 			s.waitSeen(c)
-			s.clock.Schedule(s.p.FirstReply.Sample(s.rng), c, kFirstReply)
-			s.clock.Schedule(s.p.ChatDuration.Sample(s.rng), c, kClose)
+			s.after(s.p.FirstReply.Sample(s.rng), c, kFirstReply)
+			s.after(s.p.ChatDuration.Sample(s.rng), c, kClose)
 		}
 	case wb.EvRequeued:
 		s.account()
@@ -713,10 +749,10 @@ func (s *sim) onEvent(e wb.Event) {
 	case wb.EvMessage:
 		switch e.Sender {
 		case wb.SenderAgent:
-			s.clock.Schedule(s.p.CustomerReply.Sample(s.rng), c, kCustomerReply)
+			s.after(s.p.CustomerReply.Sample(s.rng), c, kCustomerReply)
 		case wb.SenderCustomer:
 			if c.agent != "" {
-				s.clock.Schedule(s.p.AgentReply.Sample(s.rng), c, kAgentReply)
+				s.after(s.p.AgentReply.Sample(s.rng), c, kAgentReply)
 			}
 		}
 	case wb.EvFirstResponse:
@@ -727,7 +763,7 @@ func (s *sim) onEvent(e wb.Event) {
 			s.account()
 			s.busy--
 			c.agent = ""
-			s.clock.Schedule(0, c, kRate)
+			s.after(0, c, kRate)
 		}
 	}
 }

@@ -197,3 +197,26 @@ func (r *recorder) Observe(e wb.Event) {
 	r.events = append(r.events, e)
 	r.Checker.Observe(e)
 }
+
+// A finished visitor's struct serves a later one; the steps still
+// scheduled for the first (a reply, the patience running out) must not act
+// on the second: runs with and without reuse are the same, queueing and
+// abandonment included.
+func TestReusedChatsIgnoreOldSteps(t *testing.T) {
+	busy, err := LoadProfile("../../fixtures/traffic/busy-month.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Vendor: demoVendor(), Profile: busy, Duration: 6 * time.Hour, Agents: 50, Capacity: 3, AlwaysOpen: true, Seed: 3}
+	reused := runChecked(t, cfg)
+	reuseChats = false
+	defer func() { reuseChats = true }()
+	fresh := runChecked(t, cfg)
+	if reused.Total.KPI.Abandoned == 0 || reused.Total.KPI.Ratings == 0 {
+		t.Fatalf("no abandonment or no rating in the run (%+v): it cannot show old steps acting", reused.Total.KPI)
+	}
+	reused.Violations, fresh.Violations = nil, nil
+	if !reflect.DeepEqual(reused, fresh) {
+		t.Errorf("reusing chats changed the run: %+v, fresh %+v", reused.Total.KPI, fresh.Total.KPI)
+	}
+}

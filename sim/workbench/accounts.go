@@ -94,7 +94,7 @@ func (a *account) eligible() bool {
 
 // Login checks a login name and password (R-WB-1).
 func (w *Workbench) Login(login, password string) (AccountView, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		// Spend the same work as a real check so timing tells nothing.
 		_ = bcrypt.CompareHashAndPassword(w.dummyHash(), []byte(password))
@@ -108,7 +108,7 @@ func (w *Workbench) Login(login, password string) (AccountView, error) {
 
 // Account returns an account by login.
 func (w *Workbench) Account(login string) (AccountView, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		return AccountView{}, ErrNotFound
 	}
@@ -130,7 +130,7 @@ func (w *Workbench) Agents(department string) []AccountView {
 }
 
 func (w *Workbench) agent(login string) (*account, error) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -168,7 +168,7 @@ func (w *Workbench) setStatus(a *account, s Status) {
 		a.idleSince = w.clock.Now()
 	}
 	w.refresh(a)
-	w.emit(Event{Type: EvAgentStatus, Agent: a.login, Group: a.group.name, Status: s, Tenant: a.tenant})
+	w.emit(&Event{Type: EvAgentStatus, Agent: a.login, Group: a.group.name, Status: s, Tenant: a.tenant})
 	if s == StatusOffline {
 		w.requeueAll(a)
 	}
@@ -194,7 +194,7 @@ func (w *Workbench) SwitchTenant(login, tenant string) error {
 	}
 	a.tenant = tenant
 	w.refresh(a)
-	w.emit(Event{Type: EvTenantSwitched, Agent: a.login, Group: a.group.name, Tenant: tenant})
+	w.emit(&Event{Type: EvTenantSwitched, Agent: a.login, Group: a.group.name, Tenant: tenant})
 	return nil
 }
 
@@ -203,7 +203,7 @@ func (w *Workbench) SwitchTenant(login, tenant string) error {
 func (w *Workbench) SetCapacity(by, login string, n int) (warning string, err error) {
 	w.begin()
 	defer w.settle()
-	op, ok := w.accounts[by]
+	op, ok := w.accounts.Lookup(by)
 	if !ok || op.role != RoleOperations {
 		return "", ruleErr(ErrForbidden, "R-CAP-1", "only operations staff may change the maximum concurrent chats; ask CCO operations")
 	}
@@ -219,7 +219,7 @@ func (w *Workbench) SetCapacity(by, login string, n int) (warning string, err er
 	}
 	a.capacity = n
 	w.refresh(a)
-	w.emit(Event{Type: EvCapacitySet, Agent: a.login, Group: a.group.name, Capacity: n, Reason: warning})
+	w.emit(&Event{Type: EvCapacitySet, Agent: a.login, Group: a.group.name, Capacity: n, Reason: warning})
 	return warning, nil
 }
 
@@ -248,7 +248,7 @@ func (w *Workbench) SetPersonalWelcome(login, welcome, closing string) error {
 		return ruleErr(ErrInvalid, "R-WEL-1", "welcome and closing are at most %d characters", MaxTextLen)
 	}
 	a.welcome, a.closing = welcome, closing
-	w.emit(Event{Type: EvWelcomeSet, Agent: login, Group: a.group.name, Text: welcome, Reason: "personal"})
+	w.emit(&Event{Type: EvWelcomeSet, Agent: login, Group: a.group.name, Text: welcome, Reason: "personal"})
 	return nil
 }
 
@@ -273,7 +273,7 @@ func (w *Workbench) AddQuickReply(login, text string) (QuickReply, error) {
 		return QuickReply{}, err
 	}
 	r := w.addReply(a, text)
-	w.emit(Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "add"})
+	w.emit(&Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "add"})
 	return r, nil
 }
 
@@ -303,7 +303,7 @@ func (w *Workbench) ImportQuickReplies(login string, texts []string) (added int,
 	for _, t := range todo {
 		w.addReply(a, t)
 	}
-	w.emit(Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "import"})
+	w.emit(&Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "import"})
 	return len(todo), nil
 }
 
@@ -320,7 +320,7 @@ func (w *Workbench) DeleteQuickReply(login, id string) error {
 		return ErrNotFound
 	}
 	a.replies = slices.Delete(a.replies, i, i+1)
-	w.emit(Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "delete"})
+	w.emit(&Event{Type: EvQuickReplies, Agent: login, Capacity: len(a.replies), Reason: "delete"})
 	return nil
 }
 

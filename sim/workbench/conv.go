@@ -55,6 +55,7 @@ type conv struct {
 	state        ConvState
 	agent        *account
 	handledBy    []string
+	first        [1]string // handledBy's first array
 	msgs         []Message // the transcript; not kept with DiscardLog
 	nmsgs        int
 	createdAt    time.Time
@@ -69,6 +70,7 @@ type conv struct {
 	// time; when it fires it re-checks idleStart, so a customer message
 	// only disarms and an agent message only re-arms, neither schedules.
 	w           *Workbench
+	gen         int64 // bumped when the struct is reused: its old timers do nothing
 	idleArmed   bool
 	idleWarned  bool
 	idlePending bool
@@ -110,8 +112,14 @@ func (c *conv) view() ConvView {
 	return v
 }
 
-func (c *conv) event(t EventType) Event {
-	e := Event{Type: t, Conv: c.id, Group: c.group.name, Customer: c.customer.ID, Test: c.customer.Test}
+// event starts an event of type t about c in the workbench's event buffer:
+// set what else it carries and emit it before building another.
+func (c *conv) event(t EventType) *Event {
+	e := &c.w.ev
+	// Cleared, then set field by field: a composite literal would be built
+	// aside and copied over.
+	*e = Event{}
+	e.Type, e.Conv, e.Group, e.Customer, e.Test = t, c.id, c.group.name, c.customer.ID, c.customer.Test
 	if c.order != nil {
 		e.Order = c.order.ID
 	}
@@ -132,8 +140,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 	}
 	var cust *Customer
 	if customerID == "" {
-		c := w.newCustomer("", false)
-		cust = w.customers[c.ID]
+		cust = w.newCustomer("", false)
 	} else if cust, ok = w.customers[customerID]; !ok {
 		return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "no customer %q", customerID)
 	}
@@ -144,9 +151,10 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 		}
 	}
 	w.nextConv++
-	c := &conv{id: "c" + itoa(w.nextConv), vendor: v, group: v.group, customer: cust, order: ord,
-		state: StateBot, createdAt: w.clock.Now(), w: w}
-	w.convs[c.id] = c
+	c := w.newConv()
+	c.id, c.vendor, c.group, c.customer, c.order = prefixed("c", w.nextConv), v, v.group, cust, ord
+	c.state, c.createdAt, c.w = StateBot, w.clock.Now(), w
+	w.convs.Set(c.id, c)
 	v.group.nEntries++
 	w.emit(c.event(EvEntered))
 	if g := v.cfg.BotPage.Greeting; g != "" {
@@ -156,7 +164,7 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 }
 
 func (w *Workbench) conv(id string) (*conv, error) {
-	c, ok := w.convs[id]
+	c, ok := w.convs.Lookup(id)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -166,16 +174,14 @@ func (w *Workbench) conv(id string) (*conv, error) {
 // say appends a message and emits it; it returns the event's sequence number.
 func (w *Workbench) say(c *conv, s Sender, a *account, text string) int64 {
 	c.nmsgs++
-	m := Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Text: text}
 	e := c.event(EvMessage)
 	if a != nil {
-		m.Agent = a.login
 		e.Agent = a.login
 	}
 	if !w.opts.DiscardLog {
-		c.msgs = append(c.msgs, m)
+		c.msgs = append(c.msgs, Message{Seq: c.nmsgs, At: w.clock.Now(), Sender: s, Agent: e.Agent, Text: text})
 	}
-	e.Sender, e.MsgSeq, e.Text = s, m.Seq, text
+	e.Sender, e.MsgSeq, e.Text = s, c.nmsgs, text
 	return w.emit(e)
 }
 
@@ -367,21 +373,25 @@ func (w *Workbench) stopIdle(c *conv) { c.idleArmed = false }
 func (w *Workbench) idleAfter(c *conv, d time.Duration) {
 	c.idlePending = true
 	if s, ok := w.clock.(clock.Scheduler); ok && w.opts.Guard == nil {
-		s.Schedule(d, c, 0)
+		s.Schedule(d, c, c.gen)
 		return
 	}
+	gen := c.gen
 	w.clock.AfterFunc(d, func() {
 		if w.opts.Guard != nil {
-			w.opts.Guard(func() { c.Fire(0) })
+			w.opts.Guard(func() { c.Fire(gen) })
 		} else {
-			c.Fire(0)
+			c.Fire(gen)
 		}
 	})
 }
 
 // Fire is the chat's idle timer. A timer of an idle period that has since
 // been disarmed, or re-armed later, does nothing or waits on.
-func (c *conv) Fire(int64) {
+func (c *conv) Fire(gen int64) {
+	if gen != c.gen {
+		return // set by the chat this struct held before
+	}
 	w := c.w
 	c.idlePending = false
 	if !c.idleArmed || c.state != StateAssigned {
@@ -432,7 +442,7 @@ func (w *Workbench) Conversation(id string) (ConvView, error) {
 // the department's admin, or an agent of that department who handled it
 // (R-KPI-2, R-TEN-1).
 func (w *Workbench) ConversationFor(viewer, id string) (ConvView, error) {
-	a, ok := w.accounts[viewer]
+	a, ok := w.accounts.Lookup(viewer)
 	if !ok {
 		return ConvView{}, ErrForbidden
 	}

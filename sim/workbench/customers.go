@@ -21,8 +21,14 @@ type Order struct {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// prefixed is prefix+itoa(n) in one allocation (ids are made per chat).
+func prefixed(prefix string, n int) string {
+	var b [40]byte
+	return string(strconv.AppendInt(append(b[:0], prefix...), int64(n), 10))
+}
+
 func (w *Workbench) operations(by string) error {
-	a, ok := w.accounts[by]
+	a, ok := w.accounts.Lookup(by)
 	if !ok || a.role != RoleOperations {
 		return ruleErr(ErrForbidden, "R-RT-1", "only operations staff create test accounts and orders")
 	}
@@ -36,17 +42,25 @@ func (w *Workbench) CreateTestCustomer(by, name string) (Customer, error) {
 	if err := w.operations(by); err != nil {
 		return Customer{}, err
 	}
-	return w.newCustomer(name, true), nil
+	return *w.newCustomer(name, true), nil
 }
 
-func (w *Workbench) newCustomer(name string, test bool) Customer {
+func (w *Workbench) newCustomer(name string, test bool) *Customer {
 	w.nextCustomer++
-	c := &Customer{ID: "u" + itoa(w.nextCustomer), Name: name, Test: test}
-	if c.Name == "" {
-		c.Name = "顾客" + itoa(w.nextCustomer)
+	c := &Customer{Name: name, Test: test}
+	if name != "" {
+		c.ID = prefixed("u", w.nextCustomer)
+	} else {
+		// "u12顾客12": the id and the name share one allocation.
+		var b [64]byte
+		buf := strconv.AppendInt(append(b[:0], 'u'), int64(w.nextCustomer), 10)
+		k := len(buf)
+		buf = strconv.AppendInt(append(buf, "顾客"...), int64(w.nextCustomer), 10)
+		both := string(buf)
+		c.ID, c.Name = both[:k], both[k:]
 	}
 	w.customers[c.ID] = c
-	return *c
+	return c
 }
 
 // CreateTestOrder makes a test order for a test customer (R-RT-1).

@@ -82,8 +82,14 @@ const (
 )
 
 // emit stamps and records an event and returns its sequence number (not
-// the event: copying it back costs more than the callers need).
-func (w *Workbench) emit(e Event) int64 {
+// the event: copying it back costs more than the callers need). Events are
+// built in w.ev (conv.event) and handed to OnEventRef from there, without a
+// copy; one built elsewhere is copied in first.
+func (w *Workbench) emit(e *Event) int64 {
+	if e != &w.ev {
+		w.ev = *e
+		e = &w.ev
+	}
 	w.seq++
 	e.Seq = w.seq
 	e.Cmd = w.cmd
@@ -94,12 +100,15 @@ func (w *Workbench) emit(e Event) int64 {
 			// the log stays within 1/8 of its limit.
 			w.log = append(make([]Event, 0, n+n/8+1), w.log[len(w.log)-n:]...)
 		}
-		w.log = append(w.log, e)
+		w.log = append(w.log, *e)
 	} else {
-		w.stream.observe(&e)
+		w.stream.observe(e)
 	}
 	if w.opts.OnEvent != nil {
-		w.opts.OnEvent(e)
+		w.opts.OnEvent(*e)
+	}
+	if w.opts.OnEventRef != nil {
+		w.opts.OnEventRef(e)
 	}
 	return e.Seq
 }

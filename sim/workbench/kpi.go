@@ -192,7 +192,7 @@ type Insight struct {
 // DiscardLog the figures come from the KPI stream, by whole hours of the
 // transfer requests.
 func (w *Workbench) ServiceInsight(viewer, department string, from, to time.Time) (Insight, error) {
-	a, ok := w.accounts[viewer]
+	a, ok := w.accounts.Lookup(viewer)
 	if !ok {
 		return Insight{}, ErrForbidden
 	}

@@ -3,6 +3,8 @@ package workbench
 import (
 	"sort"
 	"time"
+
+	"routecheck/internal/idmap"
 )
 
 // KPIStream computes the R-KPI-1 figures of ComputeKPIs as events arrive,
@@ -13,9 +15,10 @@ import (
 // per conversation lives from its transfer request until Forget, so memory
 // follows open chats, not total chats.
 type KPIStream struct {
-	open map[string]*streamReq
+	open *idmap.Map[streamReq]
 	bins map[binKey]*KPIBin
-	last *KPIBin // the bin of the previous request: most requests share it
+	last *KPIBin      // the bin of the previous request: most requests share it
+	free []*streamReq // forgotten requests, for reuse
 }
 
 type binKey struct {
@@ -52,7 +55,7 @@ type streamReq struct {
 
 // NewKPIStream returns an empty stream.
 func NewKPIStream() *KPIStream {
-	return &KPIStream{open: map[string]*streamReq{}, bins: map[binKey]*KPIBin{}}
+	return &KPIStream{open: idmap.New[streamReq](), bins: map[binKey]*KPIBin{}}
 }
 
 // Observe takes one event, in log order. It follows ComputeKPIs rule for
@@ -61,21 +64,25 @@ func (s *KPIStream) Observe(e Event) { s.observe(&e) }
 
 // observe is Observe without copying the event (emit calls it per event).
 func (s *KPIStream) observe(e *Event) {
+	if e.Type == EvMessage || e.Type == EvNotification {
+		return // most events: none of the cases below
+	}
 	switch e.Type {
 	case EvTransferRequest:
-		if old := s.open[e.Conv]; old != nil {
+		if old := s.open.Get(e.Conv); old != nil {
 			old.bin.refs--
 		}
-		r := &streamReq{bin: s.bin(e), queuedAt: e.At}
-		s.open[e.Conv] = r
+		r := s.newReq()
+		*r = streamReq{bin: s.bin(e), queuedAt: e.At}
+		s.open.Set(e.Conv, r)
 		r.bin.Requests++
 		r.bin.refs++
 	case EvQueued:
-		if r := s.open[e.Conv]; r != nil && !r.resolved {
+		if r := s.open.Get(e.Conv); r != nil && !r.resolved {
 			r.queuedAt = e.At
 		}
 	case EvUnserved, EvAbandoned:
-		if r := s.open[e.Conv]; r != nil && !r.resolved {
+		if r := s.open.Get(e.Conv); r != nil && !r.resolved {
 			r.resolved = true
 			r.bin.Abandoned++
 			r.bin.Resolved++
@@ -84,25 +91,25 @@ func (s *KPIStream) observe(e *Event) {
 			}
 		}
 	case EvAssigned:
-		if r := s.open[e.Conv]; r != nil && !r.picked {
+		if r := s.open.Get(e.Conv); r != nil && !r.picked {
 			r.picked, r.resolved, r.pickedAt = true, true, e.At
 			r.bin.PickedUp++
 			r.bin.Resolved++
 			r.bin.WaitSum += e.At.Sub(r.queuedAt)
 		}
 	case EvFirstResponse:
-		if r := s.open[e.Conv]; r != nil && r.picked && !r.replied {
+		if r := s.open.Get(e.Conv); r != nil && r.picked && !r.replied {
 			r.replied = true
 			r.bin.Responded++
 			r.bin.RespSum += e.At.Sub(r.pickedAt)
 		}
 	case EvEnded:
-		if r := s.open[e.Conv]; r != nil && r.picked {
+		if r := s.open.Get(e.Conv); r != nil && r.picked {
 			r.bin.Ended++
 			r.bin.ServSum += e.At.Sub(r.pickedAt)
 		}
 	case EvRated:
-		if r := s.open[e.Conv]; r != nil {
+		if r := s.open.Get(e.Conv); r != nil {
 			r.bin.Ratings++
 			if e.Rating.Satisfied() {
 				r.bin.Satisfied++
@@ -130,15 +137,25 @@ func (s *KPIStream) bin(e *Event) *KPIBin {
 // bins. Call it once nothing more can happen to the request (it ended and
 // was rated or can no longer be).
 func (s *KPIStream) Forget(conv string) {
-	if r := s.open[conv]; r != nil {
+	if r := s.open.Get(conv); r != nil {
 		r.bin.refs--
-		delete(s.open, conv)
+		s.open.Delete(conv)
+		s.free = append(s.free, r)
 	}
+}
+
+func (s *KPIStream) newReq() *streamReq {
+	if n := len(s.free); n > 0 {
+		r := s.free[n-1]
+		s.free = s.free[:n-1]
+		return r
+	}
+	return new(streamReq)
 }
 
 // ForgetAll forgets every request, e.g. at the end of a simulation.
 func (s *KPIStream) ForgetAll() {
-	for c := range s.open {
+	for c := range s.open.All() {
 		s.Forget(c)
 	}
 }
@@ -160,7 +177,7 @@ func (s *KPIStream) Drain(before time.Time, f func(KPIBin)) {
 }
 
 // Open is the number of requests the stream still follows.
-func (s *KPIStream) Open() int { return len(s.open) }
+func (s *KPIStream) Open() int { return s.open.Len() }
 
 // Bins returns the bins in time order, then department, live before test.
 func (s *KPIStream) Bins() []KPIBin {
@@ -191,7 +208,7 @@ func (s *KPIStream) KPIs(f KPIFilter) KPIs {
 		}
 	}
 	k := sum.KPIs()
-	for _, r := range s.open {
+	for _, r := range s.open.All() {
 		if !r.resolved && f.match(Event{Group: r.bin.Department, Test: r.bin.Test, At: r.bin.Hour}) {
 			k.Waiting++
 		}

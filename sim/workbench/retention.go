@@ -9,7 +9,7 @@ import (
 // PasswordHash returns an account's bcrypt hash, so the owner can compare
 // a password outside its lock (bcrypt is slow on purpose).
 func (w *Workbench) PasswordHash(login string) ([]byte, bool) {
-	a, ok := w.accounts[login]
+	a, ok := w.accounts.Lookup(login)
 	if !ok {
 		return nil, false
 	}
@@ -40,7 +40,7 @@ func (w *Workbench) Release(convID string) error {
 	if c.state != StateEnded {
 		return ruleErr(ErrConflict, "", "conversation %s is still open", convID)
 	}
-	delete(w.convs, convID)
+	w.convs.Delete(convID)
 	if !c.customer.Test {
 		delete(w.customers, c.customer.ID)
 	}

@@ -161,6 +161,9 @@ func (w *Workbench) assign(c *conv, a *account) {
 		c.pickedAt = now
 	}
 	if !slices.Contains(c.handledBy, a.login) {
+		if c.handledBy == nil {
+			c.handledBy = c.first[:0] // most chats have one agent: no allocation
+		}
 		c.handledBy = append(c.handledBy, a.login)
 	}
 	a.open = append(a.open, c)

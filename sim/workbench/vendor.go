@@ -57,7 +57,7 @@ func (w *Workbench) AddVendor(cfg VendorConfig) ([]string, error) {
 	var warnings []string
 	seen := map[string]bool{}
 	for _, a := range cfg.Accounts {
-		if a.Login == "" || seen[a.Login] || w.accounts[a.Login] != nil {
+		if a.Login == "" || seen[a.Login] || w.accounts.Get(a.Login) != nil {
 			return nil, ruleErr(ErrInvalid, "R-VEN-3", "account login %q is empty or taken", a.Login)
 		}
 		seen[a.Login] = true
@@ -120,11 +120,11 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 	if acc.role == "" {
 		acc.role = RoleAgent
 	}
-	w.accounts[a.Login] = acc
+	w.accounts.Set(a.Login, acc)
 	if acc.role != RoleOperations {
 		g.agents = append(g.agents, acc)
 		w.refresh(acc)
-		w.emit(Event{Type: EvAgentAdded, Agent: acc.login, Group: g.name, Tenant: acc.tenant, Capacity: acc.capacity, Status: acc.status, Reason: string(acc.role)})
+		w.emit(&Event{Type: EvAgentAdded, Agent: acc.login, Group: g.name, Tenant: acc.tenant, Capacity: acc.capacity, Status: acc.status, Reason: string(acc.role)})
 	}
 	return nil
 }
@@ -207,12 +207,12 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 	if !ok {
 		return ErrNotFound
 	}
-	a, ok := w.accounts[by]
+	a, ok := w.accounts.Lookup(by)
 	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
 	}
 	g.welcome, g.closing = welcome, closing
-	w.emit(Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
+	w.emit(&Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
 	return nil
 }
 

@@ -3,6 +3,7 @@ package workbench
 import (
 	"time"
 
+	"routecheck/internal/idmap"
 	"routecheck/sim/clock"
 )
 
@@ -16,6 +17,11 @@ type Options struct {
 	Guard func(func())
 	// OnEvent, if set, sees every event as it is emitted.
 	OnEvent func(Event)
+	// OnEventRef, if set, sees every event as it is emitted, without a
+	// copy per call: *e is valid only until it returns and must not be
+	// changed (the traffic simulator and its checker read 30 million
+	// events a month).
+	OnEventRef func(e *Event)
 	// DiscardLog keeps no log and no transcripts in memory (long
 	// simulations use OnEvent). Ended chats and their anonymous customers
 	// are then released after the RetainEnded most recent ones, so memory
@@ -38,15 +44,16 @@ type Workbench struct {
 	seq   int64
 	cmd   int64
 	log   []Event
+	ev    Event  // the event being built and emitted
 	dummy []byte // see dummyHash
 
 	vendors   map[string]*vendor // by vendor ID
 	groups    map[string]*group  // by department name
 	groupList []*group           // sorted by name
-	accounts  map[string]*account
+	accounts  *idmap.Map[account]
 	customers map[string]*Customer
 	orders    map[string]*Order
-	convs     map[string]*conv
+	convs     *idmap.Map[conv]
 
 	nextCustomer, nextOrder, nextConv, nextReply int
 
@@ -54,6 +61,7 @@ type Workbench struct {
 	stream *KPIStream
 	ended  []*conv
 	endedN int
+	spare  []*conv // released chats, for reuse
 }
 
 // New returns an empty workbench on the given clock.
@@ -63,10 +71,10 @@ func New(c clock.Clock, opts Options) *Workbench {
 		opts:      opts,
 		vendors:   map[string]*vendor{},
 		groups:    map[string]*group{},
-		accounts:  map[string]*account{},
+		accounts:  idmap.New[account](),
 		customers: map[string]*Customer{},
 		orders:    map[string]*Order{},
-		convs:     map[string]*conv{},
+		convs:     idmap.New[conv](),
 		stream:    streamIf(opts.DiscardLog),
 	}
 }
@@ -100,11 +108,26 @@ func (w *Workbench) retire(c *conv) {
 	old := w.ended[i]
 	w.ended[i] = c
 	w.endedN++
-	delete(w.convs, old.id)
+	w.convs.Delete(old.id)
 	if !old.customer.Test && old.order == nil {
 		delete(w.customers, old.customer.ID)
 	}
 	w.stream.Forget(old.id)
+	// Nothing refers to old now but its pending idle timer, which its
+	// generation disarms: reuse it for a later chat.
+	w.spare = append(w.spare, old)
+}
+
+// newConv returns a cleared chat struct, a released one if there is one.
+func (w *Workbench) newConv() *conv {
+	n := len(w.spare)
+	if n == 0 {
+		return new(conv)
+	}
+	c := w.spare[n-1]
+	w.spare = w.spare[:n-1]
+	*c = conv{gen: c.gen + 1}
+	return c
 }
 
 // Now is the workbench's time.
