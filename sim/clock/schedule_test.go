@@ -249,3 +249,34 @@ func TestFiringTimeEqualsAdd(t *testing.T) {
 		}
 	}
 }
+
+type nop struct{}
+
+func (nop) Fire(int64) {}
+
+// The wheel's memory follows the timers pending, not the length of the run
+// (BenchmarkSimulateHeap in sim/traffic): over many turns of the wheel,
+// with a burst of timers now and then, it never holds more slots than the
+// most timers pending at once.
+func TestWheelMemoryFollowsPendingTimers(t *testing.T) {
+	v := NewVirtualSingle(t0)
+	rng := rand.New(rand.NewPCG(7, 7))
+	peak := 0
+	for range 100_000 { // a second each: about 180 turns of the wheel
+		n := 1
+		if rng.IntN(200) == 0 {
+			n = 60
+		}
+		for range n {
+			v.Schedule(time.Duration(rng.Int64N(int64(4*time.Minute))), nop{}, 0)
+		}
+		peak = max(peak, v.Pending())
+		v.Advance(time.Second)
+	}
+	if peak > 1000 {
+		t.Fatalf("%d timers pending at most: the test meant a steady few hundred", peak)
+	}
+	if len(v.slots) > peak {
+		t.Errorf("the wheel holds %d slots; at most %d timers were ever pending", len(v.slots), peak)
+	}
+}

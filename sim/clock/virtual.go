@@ -24,7 +24,10 @@ type Virtual struct {
 
 	// The timers wait on a timing wheel: spoke s%wheelSize holds, unsorted,
 	// the timers due in tick s (a tick is 2^tickBits ns) for the wheelSize
-	// ticks from tick; later ones wait in the heap far. The timers of tick
+	// ticks from tick; later ones wait in the heap far. A spoke is a list
+	// through slots, one array for the whole wheel, so memory follows the
+	// timers pending: an array per spoke would keep the largest burst each
+	// spoke ever held, and grow with the length of the run. The timers of tick
 	// itself and any earlier are in active, sorted by (due, seq), taken from
 	// head. A timer costs an append to schedule and a short sort of its
 	// tick's few timers to fire, where a heap of all pending timers costs
@@ -32,7 +35,10 @@ type Virtual struct {
 	// pointers (no GC write barrier when they move, nothing to scan); what
 	// a timer runs waits in jobs, reused through free.
 	tick   int64
-	spokes [][]entry
+	first  []int32 // per spoke: its first slot + 1; 0 when empty
+	last   []int32 // per spoke: its last slot + 1
+	slots  []entry
+	spare  int32    // a free slot + 1, the rest linked through next; 0: none
 	full   []uint64 // bit s%wheelSize set: that spoke holds timers
 	nfull  int      // timers on the spokes
 	active []entry
@@ -65,9 +71,10 @@ type Scheduler interface {
 // entry is one pending timer: when it is due, its place in the schedule
 // order (the tie-break) and its job.
 type entry struct {
-	due int64
-	seq uint64
-	job uint32
+	due  int64
+	seq  uint64
+	job  uint32
+	next int32 // on the wheel: the next slot + 1 of its spoke (or of the spare list); fills padding
 }
 
 func before(a, b *entry) bool {
@@ -169,12 +176,26 @@ func (v *Virtual) place(e entry) {
 		copy(v.active[k+1:], v.active[k:])
 		v.active[k] = e
 	case t < v.tick+wheelSize:
-		if v.spokes == nil {
-			v.spokes = make([][]entry, wheelSize)
+		if v.first == nil {
+			v.first, v.last = make([]int32, wheelSize), make([]int32, wheelSize)
 			v.full = make([]uint64, wheelSize/64)
 		}
+		i := v.spare
+		if i == 0 {
+			v.slots = append(v.slots, entry{})
+			i = int32(len(v.slots))
+		} else {
+			v.spare = v.slots[i-1].next
+		}
+		e.next = 0
+		v.slots[i-1] = e
 		s := t & (wheelSize - 1)
-		v.spokes[s] = append(v.spokes[s], e)
+		if v.last[s] == 0 {
+			v.first[s] = i
+		} else {
+			v.slots[v.last[s]-1].next = i
+		}
+		v.last[s] = i
 		v.full[s>>6] |= 1 << (s & 63)
 		v.nfull++
 	default:
@@ -201,13 +222,15 @@ func (v *Virtual) next() (*entry, bool) {
 	}
 	s := t & (wheelSize - 1)
 	if v.nfull > 0 && v.full[s>>6]&(1<<(s&63)) != 0 {
-		v.nfull -= len(v.spokes[s])
-		if len(v.active) == 0 { // trade the arrays: no copy
-			v.active, v.spokes[s] = v.spokes[s], v.active
-		} else {
-			v.active = append(v.active, v.spokes[s]...)
-			v.spokes[s] = v.spokes[s][:0]
+		for i := v.first[s]; i != 0; {
+			sl := &v.slots[i-1]
+			v.active = append(v.active, *sl)
+			next := sl.next
+			sl.next, v.spare = v.spare, i
+			i = next
+			v.nfull--
 		}
+		v.first[s], v.last[s] = 0, 0
 		v.full[s>>6] &^= 1 << (s & 63)
 		// A tick holds a few timers, appended in schedule order except
 		// those brought in from far: an insertion sort.
@@ -286,21 +309,25 @@ func (v *Virtual) Next() (time.Time, bool) {
 	v.lock()
 	defer v.unlock()
 	found, m := false, int64(0)
-	see := func(es []entry) {
-		for _, e := range es {
-			if t := v.jobs[e.job].t; t != nil && !t.pending {
-				continue
-			}
-			if !found || e.due < m {
-				found, m = true, e.due
-			}
+	see := func(e *entry) {
+		if t := v.jobs[e.job].t; t != nil && !t.pending {
+			return
+		}
+		if !found || e.due < m {
+			found, m = true, e.due
 		}
 	}
-	see(v.active[v.head:])
-	for _, s := range v.spokes {
-		see(s)
+	for i := range v.active[v.head:] {
+		see(&v.active[v.head+i])
 	}
-	see(v.far)
+	for _, i := range v.first {
+		for ; i != 0; i = v.slots[i-1].next {
+			see(&v.slots[i-1])
+		}
+	}
+	for i := range v.far {
+		see(&v.far[i])
+	}
 	if !found {
 		return time.Time{}, false
 	}
