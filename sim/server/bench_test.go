@@ -64,7 +64,7 @@ func pings(b *testing.B, c *actors.Customer, n int) []time.Duration {
 // in worker processes (Options.HashProcess); PING_HASH_IN_PROCESS=1
 // measures hashing on a thread of the server's own instead.
 func BenchmarkPingUnderLogins(b *testing.B) {
-	const pingBlocks, perBlock = 4, 250
+	const pingBlocks, perBlock = 8, 500
 	_, base := benchServer(b, server.Options{HashCost: bcrypt.DefaultCost, HashProcess: os.Getenv("PING_HASH_IN_PROCESS") == "",
 		Limits: server.Limits{LoginsPerAddress: 1e9, LoginFailures: 1e9, FramesPerSecond: 1e6, FrameBurst: 1e6}})
 	ops := actors.NewOps(base, "ops")
