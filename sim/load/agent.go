@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"routecheck/sim/actors"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 type agent struct {
 	r     *runner
 	login string
-	http  *httpc
+	http  *actors.HTTP
 	pend  pending
 	slow  time.Duration // slow-reader fault: pause per frame
 	// reloaded: the slow reader was cut off (1013) and reloaded the page:
@@ -41,7 +42,7 @@ type agent struct {
 
 func (a *agent) start(ctx context.Context) error {
 	a.convs, a.seen, a.ready = map[string]int64{}, map[string]int64{}, make(chan struct{})
-	if err := a.http.login(ctx, a.login, a.r.cfg.AgentPassword); err != nil {
+	if err := a.http.SignIn(ctx, a.login, a.r.cfg.AgentPassword); err != nil {
 		return err
 	}
 	return a.connect(ctx, "/ws/agent")
@@ -52,7 +53,7 @@ func (a *agent) connect(ctx context.Context, path string) error {
 	if a.slow > 0 {
 		d = slowDialer
 	}
-	s, err := dialWith(ctx, d, a.r.ws(path), a.http.cookies())
+	s, err := dialWith(ctx, d, a.r.ws(path), a.http.Cookies())
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func ExportArtillery(cfg Config, dir string) (string, error) {
 	defer cancel()
 	r := &runner{cfg: cfg, ctx: ctx}
 	ops := newHTTPC(cfg.Target, http.DefaultTransport)
-	if err := ops.login(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
+	if err := ops.SignIn(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
 		return "", fmt.Errorf("%w: operations login %s on %s: %v", ErrHarness, cfg.OpsLogin, cfg.Target, err)
 	}
 	if err := r.makeCustomers(ctx, ops); err != nil {

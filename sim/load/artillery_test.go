@@ -249,11 +249,11 @@ func checkWorkbenchLog(t *testing.T, base string, agents, customers, sent int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ops := newHTTPC(base, http.DefaultTransport)
-	if err := ops.login(ctx, DefaultOpsLogin, DefaultLoadPassword); err != nil {
+	if err := ops.SignIn(ctx, DefaultOpsLogin, DefaultLoadPassword); err != nil {
 		t.Fatal(err)
 	}
 	var evs []wb.Event
-	if err := ops.do(ctx, http.MethodGet, "/api/events?after=0", nil, &evs); err != nil {
+	if err := ops.Do(ctx, http.MethodGet, "/api/events?after=0", nil, &evs); err != nil {
 		t.Fatal(err)
 	}
 	online := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"routecheck/sim/actors"
 	"routecheck/sim/invariant"
 	wb "routecheck/sim/workbench"
 )
@@ -16,7 +17,7 @@ import (
 // event goes through the streaming invariant checker and KPI aggregator at
 // once; nothing keeps the whole log, so memory follows open chats.
 type eventStream struct {
-	ops   *httpc
+	ops   *actors.HTTP
 	mu    sync.Mutex
 	chk   *invariant.Checker
 	kpis  *wb.KPIStream
@@ -26,7 +27,7 @@ type eventStream struct {
 	onErr func(error) // e.g. 410 gone: the log moved on before it was read
 }
 
-func newEventStream(ops *httpc, onErr func(error)) *eventStream {
+func newEventStream(ops *actors.HTTP, onErr func(error)) *eventStream {
 	return &eventStream{ops: ops, onErr: onErr, chk: invariant.New(), kpis: wb.NewKPIStream()}
 }
 
@@ -50,7 +51,7 @@ func (s *eventStream) poll(ctx context.Context) {
 		s.mu.Lock()
 		after := s.after
 		s.mu.Unlock()
-		if err := s.ops.do(ctx, http.MethodGet, "/api/events?after="+strconv.FormatInt(after, 10), nil, &page); err != nil {
+		if err := s.ops.Do(ctx, http.MethodGet, "/api/events?after="+strconv.FormatInt(after, 10), nil, &page); err != nil {
 			s.mu.Lock()
 			s.errs++
 			s.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"routecheck/sim/actors"
 	"routecheck/sim/server"
 )
 
@@ -193,7 +194,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Operations: entry links for every customer, and the event stream.
 	ops := newHTTPC(cfg.TargetOr(base), r.tr)
-	if err := ops.login(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
+	if err := ops.SignIn(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
 		return nil, harness("operations login %s: %v (the target must serve the load vendor, e.g. routecheck load --serve-bundled, or name its accounts with --ops-login and --agent-login)", cfg.OpsLogin, err)
 	}
 	if err := r.makeCustomers(ctx, ops); err != nil {
@@ -281,20 +282,20 @@ func (c Config) TargetOr(base string) string {
 
 // makeCustomers creates a test customer and an entry link for each (R-RT-1:
 // load traffic is test traffic), eight requests at a time.
-func (r *runner) makeCustomers(ctx context.Context, ops *httpc) error {
+func (r *runner) makeCustomers(ctx context.Context, ops *actors.HTTP) error {
 	r.customers = make([]*customer, r.cfg.Customers)
 	return parallel(ctx, len(r.customers), 8, func(i int) error {
 		name := fmt.Sprintf("load-c%d", i+1)
 		var cu struct {
 			ID string `json:"id"`
 		}
-		if err := ops.do(ctx, http.MethodPost, "/api/test-customers", map[string]string{"name": name}, &cu); err != nil {
+		if err := ops.Do(ctx, http.MethodPost, "/api/test-customers", map[string]string{"name": name}, &cu); err != nil {
 			return err
 		}
 		var ent struct {
 			Token string `json:"token"`
 		}
-		if err := ops.do(ctx, http.MethodPost, "/api/entry", map[string]string{"vendor": r.cfg.Vendor, "customer": cu.ID}, &ent); err != nil {
+		if err := ops.Do(ctx, http.MethodPost, "/api/entry", map[string]string{"vendor": r.cfg.Vendor, "customer": cu.ID}, &ent); err != nil {
 			return err
 		}
 		r.customers[i] = &customer{r: r, name: fmt.Sprintf("c%d", i+1), token: ent.Token}
