@@ -22,7 +22,7 @@ import (
 type loadFlags struct {
 	customers, agents, capacity int
 	duration, ramp, hold        time.Duration
-	think, reply                time.Duration
+	think, reply, drain         time.Duration
 	rate                        string
 	target, faults, out         string
 	seed                        int64
@@ -74,6 +74,7 @@ func newLoadCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.DurationVar(&f.hold, "hold", 0, "how long each customer chats once assigned (0: until the end)")
 	fs.DurationVar(&f.think, "think", 2*time.Second, "a customer's pause between messages (±50%)")
 	fs.DurationVar(&f.reply, "reply", 300*time.Millisecond, "an agent's pause before replying (±50%)")
+	fs.DurationVar(&f.drain, "drain", 10*time.Second, "after the load, how long to wait at most for messages on their way")
 	fs.StringVar(&f.target, "target", "", "base URL of a workbench serving the load vendor (default: start the bundled one on loopback)")
 	fs.StringVar(&f.faults, "faults", "", "faults to inject, e.g. agent-drop:5%,customer-reconnect:10%,slow-reader:1%,net-delay:50ms±20ms,net-reset:2%,shutdown:50%")
 	fs.Int64Var(&f.seed, "seed", 1, "seed for arrivals, pauses and fault choices")
@@ -129,7 +130,7 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 		console = stderr
 	}
 	cfg := load.Config{Target: f.target, Customers: f.customers, Agents: f.agents, Capacity: f.capacity,
-		Duration: f.duration, Ramp: f.ramp, Rate: rate, Hold: f.hold, Think: f.think, Reply: f.reply,
+		Duration: f.duration, Ramp: f.ramp, Rate: rate, Hold: f.hold, Think: f.think, Reply: f.reply, Drain: f.drain,
 		Seed: f.seed, Faults: faults, Progress: stderr, Vendor: f.vendor, OpsLogin: f.opsLogin, OpsPassword: f.opsPass,
 		AgentLogin: f.agentLogin, AgentPassword: f.agentPass}
 	if strings.Count(f.agentLogin, "%d") != 1 || strings.Count(f.agentLogin, "%") != 1 {

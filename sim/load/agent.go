@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"routecheck/sim/actors"
 	"sort"
@@ -14,7 +15,8 @@ import (
 )
 
 // agent is one agent at X-Space: it logs in, goes 在线 and answers every
-// customer message after Reply. It resumes its chats after a drop.
+// customer message after Reply, once, in the chats it holds. It resumes
+// its chats after a drop.
 type agent struct {
 	r     *runner
 	login string
@@ -24,31 +26,46 @@ type agent struct {
 	// reloaded: the slow reader was cut off (1013) and reloaded the page:
 	// a fresh hello with every open chat, and no more slowness.
 	reloaded atomic.Bool
+	slowed   atomic.Bool   // the slow reader paused at least once
 	dropNext atomic.Bool   // agent-drop: cut the connection after the next reply
 	away     time.Duration // agent-drop fault: time away
+	dropBy   time.Time     // agent-drop: no cut after this, so the return falls in the load
 
 	smu sync.Mutex // serialises send and resume
 
-	mu      sync.Mutex
-	sock    *wsock
-	live    *wsock           // the socket sends go to: set by its hello
-	convs   map[string]int64 // open chats -> last cseq
-	seen    map[string]int64 // every chat seen -> last cseq (resume)
-	ready   chan struct{}
-	isReady bool
-	dropped bool
-	retries int
+	mu       sync.Mutex
+	sock     *wsock
+	live     *wsock          // the socket sends go to: set by its hello
+	held     map[string]hold // chats it holds, or whose end it awaits (D-LOAD-5)
+	asked    []string        // chats named in the resume of the current socket
+	answered map[string]bool // customer messages it has answered (or will)
+	order    *chatOrder      // reader goroutine (one socket at a time)
+	ready    chan struct{}
+	isReady  bool
+	dropped  bool
+	retries  int
 }
 
+// hold is how far an agent may see a chat (D-LOAD-5).
+type hold uint8
+
+const (
+	notHeld hold = iota
+	holding      // assigned to it: every frame of the chat for agents
+	ending       // ended: the user_offline notification that follows
+)
+
+func (a *agent) who() string { return "agent " + a.login }
+
 func (a *agent) start(ctx context.Context) error {
-	a.convs, a.seen, a.ready = map[string]int64{}, map[string]int64{}, make(chan struct{})
+	a.held, a.answered, a.order, a.ready = map[string]hold{}, map[string]bool{}, newChatOrder(), make(chan struct{})
 	if err := a.http.SignIn(ctx, a.login, a.r.cfg.AgentPassword); err != nil {
 		return err
 	}
-	return a.connect(ctx, "/ws/agent")
+	return a.connect(ctx, "/ws/agent", nil)
 }
 
-func (a *agent) connect(ctx context.Context, path string) error {
+func (a *agent) connect(ctx context.Context, path string, asked []string) error {
 	d := dialer
 	if a.slow > 0 {
 		d = slowDialer
@@ -57,8 +74,9 @@ func (a *agent) connect(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	a.r.netDelayed()
 	a.mu.Lock()
-	a.sock = s
+	a.sock, a.asked = s, asked
 	a.mu.Unlock()
 	go s.readLoop(a.pause, func(f *frame) { a.onFrame(s, f) }, func(err error) { a.onEnd(s, err) })
 	return nil
@@ -68,47 +86,29 @@ func (a *agent) connect(ctx context.Context, path string) error {
 // it catches up (a slow browser, not a dead one).
 func (a *agent) pause() time.Duration {
 	if a.slow > 0 && !a.reloaded.Load() && time.Now().Before(a.r.end()) {
+		if a.slowed.CompareAndSwap(false, true) {
+			a.r.inject(FaultSlowReader)
+		}
 		return a.slow
 	}
 	return 0
 }
 
+func (a *agent) holds(conv string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.held[conv] == holding
+}
+
 func (a *agent) onFrame(s *wsock, f *frame) {
 	now := time.Now()
 	conv := f.convID()
-	if f.CSeq > 0 && conv != "" {
-		a.mu.Lock()
-		a.seen[conv] = max(a.seen[conv], f.CSeq)
-		a.mu.Unlock()
+	if f.Type != "hello" && conv != "" && f.CSeq > 0 && !a.chatFrame(f, conv, now) {
+		return
 	}
 	switch f.Type {
 	case "hello":
-		a.mu.Lock()
-		a.retries = 0
-		a.mu.Unlock()
-		var acc struct {
-			Status string `json:"status"`
-		}
-		_ = json.Unmarshal(f.Agent, &acc)
-		a.mu.Lock()
-		for _, c := range f.Conversations {
-			a.convs[c.ID] = c.CSeq
-			if !c.Resumed {
-				// A snapshot: up to date at its cseq. A resumed chat's
-				// cseq counts only as its replayed frames arrive.
-				a.seen[c.ID] = max(a.seen[c.ID], c.CSeq)
-			}
-		}
-		a.mu.Unlock()
-		for _, c := range f.Conversations {
-			a.history(c.Messages, now)
-		}
-		a.resume(s)
-		if acc.Status != "在线" {
-			a.send(map[string]any{"type": "status", "status": "在线"}, time.Time{})
-		} else {
-			a.markReady()
-		}
+		a.hello(s, f, now)
 	case "status":
 		var acc struct {
 			Status string `json:"status"`
@@ -119,40 +119,129 @@ func (a *agent) onFrame(s *wsock, f *frame) {
 	case "assigned":
 		var c convView
 		_ = json.Unmarshal(f.Conv, &c)
-		a.mu.Lock()
-		a.convs[c.ID] = f.CSeq
-		a.mu.Unlock()
-		a.history(c.Messages, now)
-	case "message":
-		if f.Sender == "customer" && isLoadText(f.Text) {
-			a.r.delivered(f.Text, a.login, true, now)
-			if a.slow > 0 {
-				a.r.slowLag(f.Text, now)
-			}
-			reply := strings.Replace(f.Text, " m", " r", 1)
-			a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
-				a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))
-			})
+		a.order.snapshot(conv, 0, msgSeqs(c.Messages))
+		for _, m := range c.Messages {
+			a.line(m, conv, false, now)
 		}
-	case "requeued", "ended":
+	case "requeued":
 		a.mu.Lock()
-		delete(a.convs, conv)
+		delete(a.held, conv)
+		a.mu.Unlock()
+	case "ended":
+		a.mu.Lock()
+		a.held[conv] = ending
 		a.mu.Unlock()
 	case "ack", "error":
-		a.r.answered(&a.pend, f)
+		a.r.answer(&a.pend, f, a.who(), a.holds, a.again)
 	case "undecodable":
 		a.r.fail(errUndecodable)
 	}
 }
 
-// history counts the customer messages of a chat's history as delivered
-// (a snapshot: never a duplicate).
-func (a *agent) history(msgs []chatLine, now time.Time) {
-	for _, m := range msgs {
-		if m.Sender == "customer" && isLoadText(m.Text) {
-			a.r.delivered(m.Text, a.login, false, now)
+// hello takes the chats the agent holds now (D-LOAD-5): those listed, and
+// those it resumed that were taken away meanwhile, until the replay brings
+// their requeued or ended frame.
+func (a *agent) hello(s *wsock, f *frame, now time.Time) {
+	var acc struct {
+		Status string `json:"status"`
+	}
+	_ = json.Unmarshal(f.Agent, &acc)
+	a.mu.Lock()
+	a.retries = 0
+	held := map[string]hold{}
+	for _, id := range a.asked {
+		if h := a.held[id]; h != notHeld {
+			held[id] = h
 		}
 	}
+	for _, c := range f.Conversations {
+		held[c.ID] = holding
+	}
+	a.held, a.asked = held, nil
+	a.mu.Unlock()
+	for _, c := range f.Conversations {
+		if c.Resumed {
+			continue // its cseq counts only as its replayed frames arrive
+		}
+		a.order.snapshot(c.ID, c.CSeq, msgSeqs(c.Messages))
+		for _, m := range c.Messages {
+			a.line(m, c.ID, false, now)
+		}
+	}
+	a.resume(s)
+	if acc.Status != "在线" {
+		a.send(map[string]any{"type": "status", "status": "在线"}, time.Time{})
+	} else {
+		a.markReady()
+	}
+}
+
+// chatFrame checks a live chat frame (D-LOAD-5, D-LOAD-8): only chats the
+// agent holds (an assigned frame starts holding one; after its ended frame,
+// the user_offline notification that follows it), in cseq order,
+// messages without a hole. It reports whether the frame is for this agent
+// and new.
+func (a *agent) chatFrame(f *frame, conv string, now time.Time) bool {
+	a.mu.Lock()
+	if f.Type == "assigned" {
+		a.held[conv] = holding
+	}
+	h := a.held[conv]
+	held := h == holding || (h == ending && f.Type == "notification" && f.Kind == "user_offline")
+	if h == ending && held {
+		delete(a.held, conv) // its last frame
+	}
+	a.mu.Unlock()
+	if !held {
+		a.r.frames.add("misdelivered", fmt.Sprintf("%s got %s cseq %d of chat %s, which it does not hold", a.who(), f.Type, f.CSeq, conv))
+		if f.Type == "message" && isLoadText(f.Text) {
+			a.r.audit.Misdelivered(f.Text, a.who(), conv)
+		}
+		return false
+	}
+	fresh := a.r.frames.judge(a.order, a.who(), f, conv)
+	if f.Type == "message" {
+		a.line(chatLine{Sender: f.Sender, Text: f.Text}, conv, true, now)
+		if fresh && f.Sender == "customer" && isLoadText(f.Text) {
+			a.reply(conv, f.Text, now)
+		}
+	}
+	return fresh
+}
+
+// line takes one message of a chat the agent holds, live or in a history.
+func (a *agent) line(m chatLine, conv string, live bool, now time.Time) {
+	if !isLoadText(m.Text) {
+		return
+	}
+	switch m.Sender {
+	case "customer":
+		a.r.delivered(m.Text, a.who(), conv, live, now)
+		if live && a.slow > 0 {
+			a.r.slowLag(m.Text, now)
+		}
+	case "agent":
+		a.r.audit.Echoed(m.Text, a.who(), conv)
+	}
+}
+
+// reply answers a customer message once, after Reply, if the agent still
+// holds the chat then: a message delivered twice gets one answer, so a
+// server duplicate is counted once.
+func (a *agent) reply(conv, text string, now time.Time) {
+	a.mu.Lock()
+	done := a.answered[text]
+	a.answered[text] = true
+	a.mu.Unlock()
+	if done {
+		return
+	}
+	reply := strings.Replace(text, " m", " r", 1)
+	a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
+		if a.holds(conv) {
+			a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))
+		}
+	})
 }
 
 func (a *agent) markReady() {
@@ -166,8 +255,21 @@ func (a *agent) markReady() {
 
 // send writes a state-changing frame with a client id; as the customer's,
 // sends and resumes are serialised so the audit follows the wire.
-func (a *agent) send(f map[string]any, at time.Time) {
+func (a *agent) send(f map[string]any, at time.Time) { a.write(f, at, 0) }
+
+// again sends a frame once more after a limit refusal (D-LOAD-6).
+func (a *agent) again(f map[string]any, tries int) {
+	delete(f, "id")
+	delete(f, "seq")
+	a.write(f, time.Now(), tries)
+}
+
+func (a *agent) write(f map[string]any, at time.Time, tries int) {
+	text, _ := f["text"].(string)
 	if !a.r.beginSend() {
+		if tries > 0 && isLoadText(text) {
+			a.r.audit.Refused(text, codeLimit, true) // the load ended before the advised wait
+		}
 		return // the load is over: nothing new goes out (D-LOAD-3)
 	}
 	defer a.r.endSend()
@@ -176,17 +278,23 @@ func (a *agent) send(f map[string]any, at time.Time) {
 	}
 	a.smu.Lock()
 	defer a.smu.Unlock()
-	a.pend.add("a"+a.login, f)
+	a.pend.add("a"+a.login, f, tries)
 	a.mu.Lock()
 	s := a.live
 	a.mu.Unlock()
-	if text, _ := f["text"].(string); isLoadText(text) {
+	load := isLoadText(text)
+	if load && tries > 0 {
+		a.r.audit.Again(text)
+	} else if load {
 		conv, _ := f["conv"].(string)
-		a.r.audit.Sent(text, conv+">customer", at)
+		a.r.audit.Sent(text, conv, a.who(), false, at)
 	}
 	if s != nil {
 		_ = s.write(f, nil)
-		if f["type"] == "send" && a.dropNext.CompareAndSwap(true, false) {
+		if load {
+			a.r.audit.Written(text, time.Now())
+		}
+		if f["type"] == "send" && time.Now().Before(a.dropBy) && a.dropNext.CompareAndSwap(true, false) {
 			a.cut(s)
 		}
 	}
@@ -202,6 +310,9 @@ func (a *agent) resume(s *wsock) {
 	a.mu.Unlock()
 	for _, f := range a.pend.unanswered() {
 		_ = s.write(f, nil)
+		if text, _ := f["text"].(string); isLoadText(text) {
+			a.r.audit.Written(text, time.Now())
+		}
 	}
 }
 
@@ -210,7 +321,10 @@ func (a *agent) resume(s *wsock) {
 // none, at once. onEnd comes back after a.away and resumes.
 func (a *agent) drop(time.Time) {
 	a.mu.Lock()
-	busy := len(a.convs) > 0
+	busy := false
+	for _, h := range a.held {
+		busy = busy || h == holding
+	}
 	s := a.sock
 	a.mu.Unlock()
 	if busy {
@@ -228,7 +342,7 @@ func (a *agent) cut(s *wsock) {
 	}
 	a.mu.Unlock()
 	if ok {
-		a.r.faultsDone.Add(1)
+		a.r.inject(FaultAgentDrop)
 		s.drop()
 	}
 }
@@ -238,9 +352,9 @@ func (a *agent) onEnd(s *wsock, err error) {
 	planned := a.dropped
 	a.dropped = false
 	a.sock, a.live = nil, nil
-	var resume []string
-	for id, n := range a.seen {
-		resume = append(resume, id+":"+strconv.FormatInt(n, 10))
+	var asked []string
+	for id := range a.held {
+		asked = append(asked, id)
 	}
 	a.retries++
 	again := a.retries <= 20
@@ -255,40 +369,45 @@ func (a *agent) onEnd(s *wsock, err error) {
 	}
 	if !planned {
 		a.r.fail("agent socket: " + closeKind(err))
+		a.r.netReset()
 	}
 	if !again {
 		return
 	}
-	sort.Strings(resume)
-	if len(resume) > 64 {
-		resume = resume[len(resume)-64:] // the server takes at most 64
-	}
-	path := "/ws/agent"
+	// Resume the chats it holds from the last cseq seen (at most 64, as the
+	// server takes; an agent holds at most its capacity, 20).
+	sort.Strings(asked)
+	asked = asked[:min(len(asked), 64)]
 	if isSlowReaderClose(err) {
 		// A reload: a backlog as big as the send queue would not fit in
 		// the replay of a resume either (the server queues a replay like
 		// live frames), so the page starts again from a snapshot.
 		a.reloaded.Store(true)
-		resume = nil
+		asked = nil
 	}
-	if len(resume) > 0 {
+	path := "/ws/agent"
+	if len(asked) > 0 {
+		resume := make([]string, len(asked))
+		for i, id := range asked {
+			resume[i] = id + ":" + strconv.FormatInt(a.order.last(id), 10)
+		}
 		path += "?resume=" + url.QueryEscape(strings.Join(resume, ","))
 	}
 	wait := 200 * time.Millisecond
 	if planned && a.away > 0 {
 		wait = a.away
 	}
-	a.r.sched.after(wait, func(time.Time) { a.redial(path) })
+	a.r.sched.after(wait, func(time.Time) { a.redial(path, asked) })
 }
 
 // redial connects again, retrying a failed dial (20 tries in all).
-func (a *agent) redial(path string) {
+func (a *agent) redial(path string, asked []string) {
 	if a.r.stopping.Load() || a.r.shutdown.Load() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(a.r.ctx, 15*time.Second)
 	defer cancel()
-	err := a.connect(ctx, path)
+	err := a.connect(ctx, path, asked)
 	if err == nil {
 		return
 	}
@@ -298,7 +417,7 @@ func (a *agent) redial(path string) {
 	again := a.retries <= 20
 	a.mu.Unlock()
 	if again {
-		a.r.sched.after(200*time.Millisecond, func(time.Time) { a.redial(path) })
+		a.r.sched.after(200*time.Millisecond, func(time.Time) { a.redial(path, asked) })
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -21,9 +20,8 @@ func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 	if cfg.Agents < 1 || cfg.Agents > 20_000 {
 		return fmt.Errorf("%w: --agents must be 1..20000, got %d", ErrInput, cfg.Agents)
 	}
-	r := &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
-		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
-		allDone: make(chan struct{}), base: strings.TrimRight(cfg.Target, "/")}
+	r := newRunner(ctx, cfg)
+	r.base = strings.TrimRight(cfg.Target, "/")
 	r.tr = &http.Transport{MaxIdleConnsPerHost: 64}
 	defer r.tr.CloseIdleConnections()
 	r.sched = newSched(16)
@@ -41,7 +39,7 @@ func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 	for _, a := range r.agents {
 		a.close()
 	}
-	m := r.audit.Result(false)
-	fmt.Fprintf(w, "agents sent %d replies (%d accepted)\n", m.Sent, m.Sent-m.Refused)
+	m := r.audit.Result(time.Now(), 0)
+	fmt.Fprintf(w, "agents sent %d replies (%d refused)\n", m.Sent, m.Refused+m.RefusedUnexpected)
 	return nil
 }

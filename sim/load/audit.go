@@ -8,7 +8,10 @@ import (
 )
 
 // Audit follows every chat message the actors send to the party that
-// should receive it. A message's key is its text, which is unique per run.
+// should receive it. A message's key is its text, which is unique per run;
+// it knows the chat it was written in, so a delivery into another chat is
+// seen whatever the frame claims (D-LOAD-5). It judges from what the actors
+// recorded only, never from the workbench's code or state.
 type Audit struct {
 	mu      sync.Mutex
 	msgs    map[string]*sentMsg
@@ -17,12 +20,19 @@ type Audit struct {
 	dups    int64
 	ooo     int64
 	foreign int64
+	misdel  int64
+	refused map[string]int64 // expected refusals by code (D-LOAD-6)
+	badRef  int64            // refusals no rule expects
+	samples map[string][]string
 }
 
 type sentMsg struct {
-	stream    string
+	stream    string // chat and direction: "c7>agent", "c7>customer"
+	conv      string
+	sender    string
 	ord       int64
-	at        time.Time // sent, or intended (CO correction)
+	at        time.Time // sent, or intended (CO correction): latency counts from it
+	wire      time.Time // last written to a socket; zero: never on the wire
 	answer    answer
 	delivered int
 	by        []string // receivers so far (one, or a few after a re-queue)
@@ -36,56 +46,111 @@ const (
 	refused
 )
 
+// sampleMax bounds each list of examples kept for people.
+const sampleMax = 20
+
 // NewAudit returns an empty audit.
 func NewAudit() *Audit {
-	return &Audit{msgs: map[string]*sentMsg{}, ords: map[string]int64{}, last: map[string]int64{}}
+	return &Audit{msgs: map[string]*sentMsg{}, ords: map[string]int64{}, last: map[string]int64{},
+		refused: map[string]int64{}, samples: map[string][]string{}}
 }
 
-// Sent records a message as it is written to the socket; stream is the
-// chat and direction, so ordinals follow the order on the wire.
-func (a *Audit) Sent(key, stream string, at time.Time) {
+// stream names a chat and direction: toAgent for a customer's message.
+func stream(conv string, toAgent bool) string {
+	if toAgent {
+		return conv + ">agent"
+	}
+	return conv + ">customer"
+}
+
+// Sent records a message as it is handed to the socket: written in chat
+// conv by sender. Ordinals follow the order on the wire per stream; a
+// resend of the same message keeps its place.
+func (a *Audit) Sent(key, conv, sender string, toAgent bool, at time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.msgs[key]; ok {
-		return // a resend of the same message
+		return
 	}
-	a.ords[stream]++
-	a.msgs[key] = &sentMsg{stream: stream, ord: a.ords[stream], at: at}
+	s := stream(conv, toAgent)
+	a.ords[s]++
+	a.msgs[key] = &sentMsg{stream: s, conv: conv, sender: sender, ord: a.ords[s], at: at}
 }
 
-// Answered records the server's answer to the frame that carried key.
-func (a *Audit) Answered(key string, ok bool) {
+// Written records that the frame carrying key went onto a socket now.
+func (a *Audit) Written(key string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if m := a.msgs[key]; m != nil {
+		m.wire = now
+	}
+}
+
+// Again records a message sent again after a `limit` refusal: it is a new
+// send, after the ones that went out meanwhile, and waits for a new answer.
+func (a *Audit) Again(key string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if m := a.msgs[key]; m != nil {
+		a.ords[m.stream]++
+		m.ord = a.ords[m.stream]
+		m.answer = unanswered
+	}
+}
+
+// Acked records the workbench's ack of the frame that carried key.
+func (a *Audit) Acked(key string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if m := a.msgs[key]; m != nil && m.answer == unanswered {
+		m.answer = acked
+	}
+}
+
+// Refused records an error answer with its code; expected says whether a
+// documented rule explains it (the sender no longer held the chat, D-LOAD-6).
+// Any other refusal fails the run.
+func (a *Audit) Refused(key, code string, expected bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	m := a.msgs[key]
 	if m == nil || m.answer != unanswered {
 		return
 	}
-	if ok {
-		m.answer = acked
-	} else {
-		m.answer = refused
+	m.answer = refused
+	if expected {
+		a.refused[code]++
+		return
 	}
+	a.badRef++
+	a.sample("refused", fmt.Sprintf("%q in chat %s from %s: error %q", key, m.conv, m.sender, code))
 }
 
-// Delivered records that receiver (a customer, or one agent) got key:
-// live as a message frame, or not live inside a history (hello,
-// assigned), which is a snapshot and never a duplicate. A chat re-queued
-// to another agent has two receivers on the agent side; each must get a
-// message at most once live, in order. It returns the delivery latency of
-// the message's first live delivery, else false.
-func (a *Audit) Delivered(key, receiver string, live bool, at time.Time) (time.Duration, bool) {
+// Delivered records that receiver got key in a frame of chat conv: live as
+// a message frame, or not live inside a history (hello, assigned), which is
+// a snapshot and never a duplicate. The receiver has already checked that
+// it may see conv (misdelivered otherwise); here the message itself must
+// belong to conv. A chat re-queued to another agent has two receivers on
+// the agent side; each must get a message at most once live, in order. It
+// returns the delivery latency of the message's first live delivery.
+func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (time.Duration, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	m := a.msgs[key]
 	if m == nil {
 		a.foreign++
+		a.sample("foreign", fmt.Sprintf("%q reached %s in chat %s: nobody sent it", key, receiver, conv))
+		return 0, false
+	}
+	if m.conv != conv {
+		a.misdelivered(key, m, receiver, conv)
 		return 0, false
 	}
 	first := m.delivered == 0
 	if slices.Contains(m.by, receiver) {
 		if live {
 			a.dups++
+			a.sample("duplicated", fmt.Sprintf("%q in chat %s reached %s again", key, m.conv, receiver))
 		}
 		return 0, false
 	}
@@ -97,6 +162,7 @@ func (a *Audit) Delivered(key, receiver string, live bool, at time.Time) (time.D
 	lane := m.stream + "|" + receiver
 	if m.ord < a.last[lane] {
 		a.ooo++
+		a.sample("out_of_order", fmt.Sprintf("%q in chat %s reached %s after a later message", key, m.conv, receiver))
 	} else {
 		a.last[lane] = m.ord
 	}
@@ -106,37 +172,100 @@ func (a *Audit) Delivered(key, receiver string, live bool, at time.Time) (time.D
 	return at.Sub(m.at), true
 }
 
-// Messages is the audit's account of every message sent.
-type Messages struct {
-	Sent        int64 `json:"sent"`
-	Delivered   int64 `json:"delivered"`
-	Lost        int64 `json:"lost"`
-	Duplicated  int64 `json:"duplicated"`
-	OutOfOrder  int64 `json:"out_of_order"`
-	Refused     int64 `json:"refused"`     // answered with an error (e.g. the chat had ended): not expected to arrive
-	Unconfirmed int64 `json:"unconfirmed"` // no answer when the server shut down: it may never have had them
-}
-
-// Result counts the messages. Without a shutdown a message that was never
-// answered and never delivered is lost; after a shutdown it is
-// unconfirmed, since the server may have closed before reading it.
-func (a *Audit) Result(shutdown bool) Messages {
+// Echoed checks a sender's own message coming back to it (its echo, or
+// its history): it must be one of the run's, in the chat it was written in.
+func (a *Audit) Echoed(key, receiver, conv string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	r := Messages{Sent: int64(len(a.msgs)), Duplicated: a.dups, OutOfOrder: a.ooo}
+	m := a.msgs[key]
+	switch {
+	case m == nil:
+		a.foreign++
+		a.sample("foreign", fmt.Sprintf("%q reached %s in chat %s: nobody sent it", key, receiver, conv))
+	case m.conv != conv:
+		a.misdelivered(key, m, receiver, conv)
+	}
+}
+
+// Misdelivered records that receiver got key in chat conv, a chat it may
+// not see (another customer's, or one the agent does not hold).
+func (a *Audit) Misdelivered(key, receiver, conv string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m := a.msgs[key]
+	if m == nil {
+		a.foreign++
+		a.sample("foreign", fmt.Sprintf("%q reached %s in chat %s: nobody sent it", key, receiver, conv))
+		return
+	}
+	a.misdelivered(key, m, receiver, conv)
+}
+
+func (a *Audit) misdelivered(key string, m *sentMsg, receiver, conv string) {
+	a.misdel++
+	a.sample("misdelivered", fmt.Sprintf("%q of chat %s from %s reached %s (frame of chat %s)", key, m.conv, m.sender, receiver, conv))
+}
+
+// sample keeps a few examples per kind (under mu).
+func (a *Audit) sample(kind, s string) {
+	if len(a.samples[kind]) < sampleMax {
+		a.samples[kind] = append(a.samples[kind], s)
+	}
+}
+
+// Messages is the audit's account of every message sent.
+type Messages struct {
+	Sent       int64 `json:"sent"`
+	Delivered  int64 `json:"delivered"`
+	Lost       int64 `json:"lost"`
+	Duplicated int64 `json:"duplicated"`
+	OutOfOrder int64 `json:"out_of_order"`
+	// Misdelivered: received by a party that may not see the chat, or in a
+	// frame of another chat (D-LOAD-5). Foreign: texts in the run's format
+	// that no actor sent.
+	Misdelivered int64 `json:"misdelivered"`
+	Foreign      int64 `json:"foreign"`
+	// Refused: answered with an error a documented rule expects (the chat
+	// had ended or was taken away), by code in RefusedBy (D-LOAD-6).
+	// RefusedUnexpected: any other error answer; each fails the run.
+	Refused           int64            `json:"refused"`
+	RefusedBy         map[string]int64 `json:"refused_by_code"`
+	RefusedUnexpected int64            `json:"refused_unexpected"`
+	// Unconfirmed: never answered, and last written within the window
+	// before the shutdown or the end (or never written at all): the
+	// workbench may never have read them (D-LOAD-7). Older unanswered
+	// messages are lost.
+	Unconfirmed int64   `json:"unconfirmed"`
+	WindowS     float64 `json:"unconfirmed_window_s"`
+}
+
+// Result counts the messages. cutoff is when the sockets stopped (the
+// shutdown, or the end of the drain); window is D-LOAD-7's.
+func (a *Audit) Result(cutoff time.Time, window time.Duration) Messages {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := Messages{Sent: int64(len(a.msgs)), Duplicated: a.dups, OutOfOrder: a.ooo, Misdelivered: a.misdel,
+		Foreign: a.foreign, RefusedUnexpected: a.badRef, RefusedBy: map[string]int64{}, WindowS: window.Seconds()}
+	for code, n := range a.refused {
+		r.RefusedBy[code] = n
+		r.Refused += n
+	}
 	for _, m := range a.msgs {
 		switch {
 		case m.delivered > 0:
 			r.Delivered++
 		case m.answer == refused:
-			r.Refused++
-		case m.answer == unanswered && shutdown:
+		case a.unconfirmed(m, cutoff, window):
 			r.Unconfirmed++
 		default:
 			r.Lost++
 		}
 	}
 	return r
+}
+
+func (a *Audit) unconfirmed(m *sentMsg, cutoff time.Time, window time.Duration) bool {
+	return m.answer == unanswered && (m.wire.IsZero() || !m.wire.Before(cutoff.Add(-window)))
 }
 
 // Outstanding counts messages still on their way: accepted (or not yet
@@ -153,25 +282,48 @@ func (a *Audit) Outstanding() int {
 	return n
 }
 
+// Oldest is the send time of the oldest message still on its way (zero if
+// none): a stalled second shows its age, not an empty interval.
+func (a *Audit) Oldest() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var old time.Time
+	for _, m := range a.msgs {
+		if m.delivered == 0 && m.answer != refused && (old.IsZero() || m.at.Before(old)) {
+			old = m.at
+		}
+	}
+	return old
+}
+
 // Lost lists up to n lost messages with what became of them, for people
 // chasing one.
-func (a *Audit) Lost(n int, shutdown bool) []string {
+func (a *Audit) Lost(n int, cutoff time.Time, window time.Duration) []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var out []string
 	for k, m := range a.msgs {
-		if len(out) >= n {
-			break
+		if m.delivered > 0 || m.answer == refused || a.unconfirmed(m, cutoff, window) {
+			continue
 		}
-		if m.delivered == 0 && m.answer != refused && (m.answer == acked || !shutdown) {
-			state := "accepted (ack)"
-			if m.answer == unanswered {
-				state = "never answered"
-			}
-			out = append(out, fmt.Sprintf("%q in %s: %s, not delivered (sent %s)", k, m.stream, state, m.at.Format("15:04:05.000")))
+		state := "accepted (ack)"
+		if m.answer == unanswered {
+			state = "never answered"
 		}
+		out = append(out, fmt.Sprintf("%q in chat %s from %s: %s, not delivered (sent %s)", k, m.conv, m.sender, state, m.at.Format("15:04:05.000")))
 	}
 	slices.Sort(out)
+	return out[:min(n, len(out))]
+}
+
+// Samples are a few examples of each failure kind, sorted.
+func (a *Audit) Samples() map[string][]string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string][]string{}
+	for k, v := range a.samples {
+		out[k] = slices.Sorted(slices.Values(v))
+	}
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -14,53 +15,97 @@ import (
 func TestAuditCountsEveryOutcome(t *testing.T) {
 	a := NewAudit()
 	t0 := time.Unix(1000, 0)
-	for _, k := range []string{"a1", "a2", "a3", "a4", "a5", "a6"} {
-		a.Sent(k, "c1>agent", t0)
+	for _, k := range []string{"a1", "a2", "a3", "a4", "a5", "a6", "a7"} {
+		a.Sent(k, "c1", "customer c1", true, t0)
+		a.Written(k, t0)
 	}
-	a.Sent("a1", "c1>agent", t0) // a resend is the same message
+	a.Sent("a1", "c1", "customer c1", true, t0) // a resend is the same message
 	for _, k := range []string{"a1", "a2", "a3", "a4", "a5"} {
-		a.Answered(k, true)
+		a.Acked(k)
 	}
-	a.Answered("a6", false)
-	if d, ok := a.Delivered("a1", "x", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
+	a.Refused("a6", codeNotAllowed, true)
+	a.Refused("a7", "internal", false)
+	if d, ok := a.Delivered("a1", "x", "c1", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
 		t.Fatalf("first live delivery: latency %v %v, want 5ms", d, ok)
 	}
-	a.Delivered("a3", "x", true, t0)  // a2 not yet: fine, a3 is later
-	a.Delivered("a2", "x", true, t0)  // after a3: out of order
-	a.Delivered("a3", "x", true, t0)  // again live: duplicate
-	a.Delivered("a1", "x", false, t0) // in a history: a snapshot, not a duplicate
-	a.Delivered("zz", "x", true, t0)  // not ours
-	// a4 acked, never delivered: lost. a5 the same. a6 refused.
-	got := a.Result(false)
-	want := Messages{Sent: 6, Delivered: 3, Lost: 2, Duplicated: 1, OutOfOrder: 1, Refused: 1}
-	if got != want {
+	a.Delivered("a3", "x", "c1", true, t0)  // a2 not yet: fine, a3 is later
+	a.Delivered("a2", "x", "c1", true, t0)  // after a3: out of order
+	a.Delivered("a3", "x", "c1", true, t0)  // again live: duplicate
+	a.Delivered("a1", "x", "c1", false, t0) // in a history: a snapshot, not a duplicate
+	a.Delivered("zz", "x", "c1", true, t0)  // nobody sent it: foreign
+	a.Delivered("a4", "y", "c2", true, t0)  // in a frame of another chat: misdelivered, not delivered
+	// a4 acked, never delivered (only misdelivered): lost. a5 the same.
+	got := a.Result(t0.Add(time.Hour), 2*time.Second)
+	want := Messages{Sent: 7, Delivered: 3, Lost: 2, Duplicated: 1, OutOfOrder: 1, Misdelivered: 1, Foreign: 1,
+		Refused: 1, RefusedBy: map[string]int64{codeNotAllowed: 1}, RefusedUnexpected: 1, WindowS: 2}
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("audit %+v, want %+v", got, want)
 	}
 }
 
-func TestAuditUnansweredIsUnconfirmedOnlyAfterShutdown(t *testing.T) {
+// D-LOAD-7: a message never answered is unconfirmed only if it went out
+// within the window before the cutoff (or never went out); an older one
+// is lost, shutdown or not. An acked one never delivered is always lost.
+func TestAuditUnansweredIsUnconfirmedOnlyWithinTheWindow(t *testing.T) {
 	a := NewAudit()
-	a.Sent("m1", "s", time.Now())
-	a.Sent("m2", "s", time.Now())
-	a.Answered("m2", true)
-	if r := a.Result(false); r.Lost != 2 || r.Unconfirmed != 0 {
-		t.Fatalf("without shutdown: %+v, want 2 lost", r)
+	cut := time.Unix(2000, 0)
+	for k, at := range map[string]time.Duration{"old": 5 * time.Second, "edge": 2 * time.Second, "late": time.Second, "acked": time.Second} {
+		a.Sent(k, "c1", "customer c1", true, cut.Add(-at))
+		a.Written(k, cut.Add(-at))
 	}
-	if r := a.Result(true); r.Lost != 1 || r.Unconfirmed != 1 {
-		t.Fatalf("after shutdown: %+v, want m2 lost (acked) and m1 unconfirmed", r)
+	a.Acked("acked")
+	a.Sent("never-written", "c1", "customer c1", true, cut.Add(-time.Minute))
+	r := a.Result(cut, 2*time.Second)
+	if r.Lost != 2 || r.Unconfirmed != 3 {
+		t.Fatalf("%+v: want old and acked lost; edge, late and never-written unconfirmed", r)
+	}
+	if lost := a.Lost(10, cut, 2*time.Second); len(lost) != 2 || !strings.Contains(lost[0], "acked") || !strings.Contains(lost[1], "old") {
+		t.Fatalf("lost sample %q", lost)
 	}
 }
 
 func TestAuditHistoryDeliveryIsNotLatencyNorOrder(t *testing.T) {
 	a := NewAudit()
-	a.Sent("m1", "s", time.Now())
-	a.Sent("m2", "s", time.Now())
-	if _, ok := a.Delivered("m2", "x", false, time.Now()); ok {
+	a.Sent("m1", "c1", "s", true, time.Now())
+	a.Sent("m2", "c1", "s", true, time.Now())
+	if _, ok := a.Delivered("m2", "x", "c1", false, time.Now()); ok {
 		t.Fatal("a history delivery gave a latency")
 	}
-	a.Delivered("m1", "x", true, time.Now())
-	if r := a.Result(false); r.OutOfOrder != 0 || r.Delivered != 2 {
+	a.Delivered("m1", "x", "c1", true, time.Now())
+	if r := a.Result(time.Now(), 0); r.OutOfOrder != 0 || r.Delivered != 2 {
 		t.Fatalf("%+v: a live message after a history is in order", r)
+	}
+}
+
+// A message sent again after a limit is a new send: the ones written
+// meanwhile are before it, so their arriving first is in order.
+func TestAuditLimitResendTakesANewPlace(t *testing.T) {
+	a := NewAudit()
+	a.Sent("m1", "c1", "s", true, time.Now())
+	a.Sent("m2", "c1", "s", true, time.Now())
+	a.Again("m1")
+	a.Delivered("m2", "x", "c1", true, time.Now())
+	a.Delivered("m1", "x", "c1", true, time.Now())
+	if r := a.Result(time.Now(), 0); r.OutOfOrder != 0 {
+		t.Fatalf("%+v: m1 resent after m2 arrives after it in order", r)
+	}
+}
+
+func TestAuditEchoMustBelongToItsChat(t *testing.T) {
+	a := NewAudit()
+	a.Sent("m1", "c1", "s", true, time.Now())
+	a.Echoed("m1", "customer c1", "c1")
+	if r := a.Result(time.Now(), 0); r.Misdelivered != 0 || r.Foreign != 0 {
+		t.Fatalf("%+v: its own echo in its own chat is fine", r)
+	}
+	a.Echoed("m1", "customer c2", "c2")
+	a.Echoed("nobody", "customer c2", "c2")
+	a.Misdelivered("m1", "agent b", "c1")
+	if r := a.Result(time.Now(), 0); r.Misdelivered != 2 || r.Foreign != 1 {
+		t.Fatalf("%+v: want 2 misdelivered, 1 foreign", r)
+	}
+	if s := a.Samples()["misdelivered"]; len(s) != 2 || !strings.Contains(s[0], "agent b") || !strings.Contains(s[0], "from s") {
+		t.Fatalf("misdelivered samples %q: want the chat, the sender and the receiver", s)
 	}
 }
 
@@ -102,18 +147,18 @@ func TestSchedRunsInTimeOrder(t *testing.T) {
 
 func TestAuditCountsEachReceiverOnItsOwn(t *testing.T) {
 	a := NewAudit()
-	a.Sent("m1", "s", time.Now())
-	a.Sent("m2", "s", time.Now())
-	a.Delivered("m1", "agent-a", true, time.Now())
-	a.Delivered("m2", "agent-a", true, time.Now())
+	a.Sent("m1", "c1", "s", true, time.Now())
+	a.Sent("m2", "c1", "s", true, time.Now())
+	a.Delivered("m1", "agent-a", "c1", true, time.Now())
+	a.Delivered("m2", "agent-a", "c1", true, time.Now())
 	// Re-queued: the second agent gets both again, live, in order.
-	a.Delivered("m1", "agent-b", true, time.Now())
-	a.Delivered("m2", "agent-b", true, time.Now())
-	if r := a.Result(false); r.Duplicated != 0 || r.OutOfOrder != 0 || r.Delivered != 2 {
+	a.Delivered("m1", "agent-b", "c1", true, time.Now())
+	a.Delivered("m2", "agent-b", "c1", true, time.Now())
+	if r := a.Result(time.Now(), 0); r.Duplicated != 0 || r.OutOfOrder != 0 || r.Delivered != 2 {
 		t.Fatalf("%+v: two receivers each once in order", r)
 	}
-	a.Delivered("m1", "agent-b", true, time.Now())
-	if r := a.Result(false); r.Duplicated != 1 {
+	a.Delivered("m1", "agent-b", "c1", true, time.Now())
+	if r := a.Result(time.Now(), 0); r.Duplicated != 1 {
 		t.Fatalf("%+v: agent-b got m1 twice", r)
 	}
 }

@@ -90,6 +90,32 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// span is how long the load lasts from the first arrival to the end (when
+// customers leave): the ramp or the fixed rate's arrivals, then Duration
+// (or Hold after the last arrival under a fixed rate).
+func (c Config) span() time.Duration {
+	arrivals := c.Ramp
+	if c.Rate > 0 {
+		arrivals = time.Duration(float64(max(c.Customers-1, 0)) / c.Rate * float64(time.Second))
+		if c.Hold > 0 {
+			return arrivals + c.Hold
+		}
+	}
+	return arrivals + c.Duration
+}
+
+// unconfirmedWindow is how long before the shutdown or the end a message
+// may go unanswered without being lost (D-LOAD-7): the workbench may not
+// have read it yet. Two seconds for a busy machine, plus a round trip of
+// net-delay.
+func (c Config) unconfirmedWindow() time.Duration {
+	w := 2 * time.Second
+	if f, ok := c.fault(FaultNetDelay); ok {
+		w += 2 * (f.Delay + f.Jitter)
+	}
+	return w
+}
+
 // ErrInput marks a configuration a person must fix (exit 2).
 var ErrInput = errors.New("bad input")
 
@@ -115,6 +141,11 @@ func (c Config) Validate() error {
 	for _, f := range c.Faults {
 		if f.Kind == FaultShutdown && c.Target != "" {
 			return bad("--faults shutdown needs the bundled workbench (no --target): only it can be shut down from here")
+		}
+		if f.Kind == FaultAgentDrop {
+			if err := c.dropFits(f); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,13 +26,14 @@ type customer struct {
 	sock       *wsock // the current socket
 	live       *wsock // the socket sends go to: set by its hello
 	conv       string
-	cseq       int64
+	order      *chatOrder // reader goroutine (one socket at a time)
 	transferAt time.Time
 	assigned   bool
 	endAt      time.Time
 	next       int
 	leaving    bool
 	done       bool
+	ended      bool        // the chat ended (state ended)
 	dropPlan   bool        // a customer-reconnect fault is planned
 	dropNext   atomic.Bool // cut the connection after the next message
 	dropped    bool        // the planned drop happened; reconnect
@@ -69,6 +71,7 @@ func (c *customer) connect(u string, due time.Time) {
 		}
 		return
 	}
+	c.r.netDelayed()
 	c.mu.Lock()
 	c.sock = s
 	if c.transferAt.IsZero() {
@@ -81,24 +84,24 @@ func (c *customer) connect(u string, due time.Time) {
 
 func (c *customer) onFrame(s *wsock, f *frame) {
 	now := time.Now()
-	// A resumed hello's cseq is where the replay ends: it counts only once
-	// the replayed frames arrive (docs/protocol.md, Resume).
-	if f.CSeq > 0 && (f.Type != "hello" || !f.Resumed) {
-		c.mu.Lock()
-		c.cseq = max(c.cseq, f.CSeq)
-		c.mu.Unlock()
+	conv := f.convID()
+	if f.Type != "hello" && conv != "" && f.CSeq > 0 && !c.chatFrame(f, conv, now) {
+		return
 	}
 	switch f.Type {
 	case "hello":
 		c.mu.Lock()
 		c.retries = 0
 		first := c.conv == ""
-		c.conv = f.convID()
+		c.conv = conv
 		c.mu.Unlock()
+		if !f.Resumed {
+			// A snapshot: up to date at its cseq. A resumed hello's cseq
+			// counts only once the replayed frames arrive (docs/protocol.md).
+			c.order.snapshot(conv, f.CSeq, msgSeqs(f.Messages))
+		}
 		for _, m := range f.Messages {
-			if m.Sender == "agent" && isLoadText(m.Text) {
-				c.r.delivered(m.Text, c.name, false, now)
-			}
+			c.line(m, conv, false, now)
 		}
 		c.resume(s)
 		if first {
@@ -107,14 +110,51 @@ func (c *customer) onFrame(s *wsock, f *frame) {
 		}
 	case "state":
 		c.onState(f, now)
-	case "message":
-		if f.Sender == "agent" && isLoadText(f.Text) {
-			c.r.delivered(f.Text, c.name, true, now)
-		}
 	case "ack", "error":
-		c.r.answered(&c.pend, f)
+		c.r.answer(&c.pend, f, "customer "+c.name, func(string) bool {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			return !c.ended
+		}, c.again)
 	case "undecodable":
 		c.r.fail(errUndecodable)
+	}
+}
+
+// chatFrame checks a live chat frame (D-LOAD-5, D-LOAD-8): only this
+// customer's chat, in cseq order, messages without a hole. It reports
+// whether the frame is for this customer and new.
+func (c *customer) chatFrame(f *frame, conv string, now time.Time) bool {
+	c.mu.Lock()
+	own := c.conv
+	c.mu.Unlock()
+	who := "customer " + c.name
+	if conv != own {
+		c.r.frames.add("misdelivered", fmt.Sprintf("%s (chat %s) got %s cseq %d of chat %s", who, own, f.Type, f.CSeq, conv))
+		if f.Type == "message" && isLoadText(f.Text) {
+			c.r.audit.Misdelivered(f.Text, who, conv)
+		}
+		return false
+	}
+	fresh := c.r.frames.judge(c.order, who, f, conv)
+	if f.Type == "message" {
+		c.line(chatLine{Sender: f.Sender, Text: f.Text}, conv, true, now)
+	}
+	return fresh
+}
+
+// line takes one message of the chat, live or in a history: an agent's
+// reply is delivered to this customer; its own message is only checked to
+// belong to the chat.
+func (c *customer) line(m chatLine, conv string, live bool, now time.Time) {
+	if !isLoadText(m.Text) {
+		return
+	}
+	switch m.Sender {
+	case "agent":
+		c.r.delivered(m.Text, "customer "+c.name, conv, live, now)
+	case "customer":
+		c.r.audit.Echoed(m.Text, "customer "+c.name, conv)
 	}
 }
 
@@ -158,6 +198,9 @@ func (c *customer) onState(f *frame, now time.Time) {
 			c.r.sched.after(500*time.Millisecond, func(time.Time) { c.send(map[string]any{"type": "say", "text": "转人工"}, time.Time{}) })
 		}
 	case "ended":
+		c.mu.Lock()
+		c.ended = true
+		c.mu.Unlock()
 		c.finish()
 	}
 }
@@ -196,8 +239,21 @@ func (c *customer) leave(time.Time) {
 // send writes a state-changing frame with a client id. A chat message
 // enters the audit here, under smu: sends and resends are serialised, so
 // the order of the audit is the order on the wire.
-func (c *customer) send(f map[string]any, at time.Time) {
+func (c *customer) send(f map[string]any, at time.Time) { c.write(f, at, 0) }
+
+// again sends a frame once more after a limit refusal (D-LOAD-6).
+func (c *customer) again(f map[string]any, tries int) {
+	delete(f, "id")
+	delete(f, "seq")
+	c.write(f, time.Now(), tries)
+}
+
+func (c *customer) write(f map[string]any, at time.Time, tries int) {
+	text, _ := f["text"].(string)
 	if !c.r.beginSend() {
+		if tries > 0 && isLoadText(text) {
+			c.r.audit.Refused(text, codeLimit, true) // the load ended before the advised wait
+		}
 		return // the load is over: nothing new goes out (D-LOAD-3)
 	}
 	defer c.r.endSend()
@@ -206,15 +262,21 @@ func (c *customer) send(f map[string]any, at time.Time) {
 	}
 	c.smu.Lock()
 	defer c.smu.Unlock()
-	c.pend.add("c"+c.name, f)
+	c.pend.add("c"+c.name, f, tries)
 	c.mu.Lock()
 	s, conv := c.live, c.conv
 	c.mu.Unlock()
-	if text, _ := f["text"].(string); isLoadText(text) {
-		c.r.audit.Sent(text, conv+">agent", at)
+	load := isLoadText(text)
+	if load && tries > 0 {
+		c.r.audit.Again(text)
+	} else if load {
+		c.r.audit.Sent(text, conv, "customer "+c.name, true, at)
 	}
 	if s != nil {
 		_ = s.write(f, nil)
+		if load {
+			c.r.audit.Written(text, time.Now())
+		}
 		if f["type"] == "say" && c.dropNext.CompareAndSwap(true, false) {
 			c.cut(s)
 		}
@@ -231,6 +293,9 @@ func (c *customer) resume(s *wsock) {
 	c.mu.Unlock()
 	for _, f := range c.pend.unanswered() {
 		_ = s.write(f, nil)
+		if text, _ := f["text"].(string); isLoadText(text) {
+			c.r.audit.Written(text, time.Now())
+		}
 	}
 }
 
@@ -249,7 +314,7 @@ func (c *customer) cut(s *wsock) {
 	}
 	c.mu.Unlock()
 	if ok {
-		c.r.faultsDone.Add(1)
+		c.r.inject(FaultCustomerReconnect)
 		s.drop()
 	}
 }
@@ -273,11 +338,12 @@ func (c *customer) onEnd(s *wsock, err error) {
 	}
 	if !planned {
 		c.r.fail("customer socket: " + closeKind(err))
+		c.r.netReset()
 	}
 	// Resume from the last cseq seen: the missed frames follow the hello.
 	c.mu.Lock()
 	c.retries++
-	u := c.r.ws("/ws/customer" + c.query() + "&conv=" + url.QueryEscape(c.conv) + "&after=" + strconv.FormatInt(c.cseq, 10))
+	u := c.r.ws("/ws/customer" + c.query() + "&conv=" + url.QueryEscape(c.conv) + "&after=" + strconv.FormatInt(c.order.last(c.conv), 10))
 	again := c.retries <= 20
 	c.mu.Unlock()
 	if !again {

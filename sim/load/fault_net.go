@@ -15,8 +15,9 @@ import (
 // the actors and the workbench, so latency and connection loss happen on
 // the wire and not in the actors' code.
 type netPath struct {
-	proxy *toxiproxy.Proxy
-	reset func() error
+	proxy   *toxiproxy.Proxy
+	reset   func() error
+	delayed bool
 }
 
 // startNetFaults puts the proxy in the path when net-delay or net-reset is
@@ -46,6 +47,7 @@ func (r *runner) startNetFaults() (*netPath, error) {
 		return err
 	}
 	if hasDelay {
+		np.delayed = true
 		// Each direction gets the delay, so a round trip takes about twice it.
 		for _, stream := range []string{"downstream", "upstream"} {
 			if err := add(fmt.Sprintf(`{"name":"delay_%s","type":"latency","stream":"%s","toxicity":1,"attributes":{"latency":%d,"jitter":%d}}`,
@@ -77,6 +79,20 @@ func (r *runner) startResets() error {
 	if r.net == nil || r.net.reset == nil {
 		return nil
 	}
-	r.faultsDone.Add(1)
 	return r.net.reset()
+}
+
+// netReset counts a socket the path cut (an end the actor did not plan,
+// outside a shutdown) while net-reset is on: what the fault did.
+func (r *runner) netReset() {
+	if r.net != nil && r.net.reset != nil {
+		r.inject(FaultNetReset)
+	}
+}
+
+// netDelayed counts a socket opened through the delayed path.
+func (r *runner) netDelayed() {
+	if r.net != nil && r.net.delayed {
+		r.inject(FaultNetDelay)
+	}
 }

@@ -20,7 +20,7 @@ func (r *runner) planShutdown(start time.Time) {
 	r.sched.at(at, func(time.Time) {
 		r.shutdownAt = time.Now()
 		r.shutdown.Store(true)
-		r.faultsDone.Add(1)
+		r.inject(FaultShutdown)
 		_ = r.srv.Close()
 	})
 }

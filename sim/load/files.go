@@ -107,11 +107,12 @@ var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 th{text-align:left}.pass{color:#070}.fail{color:#b00}svg{background:#fafafa;border:1px solid #ddd}</style></head><body>
 <h1 id="verdict">routecheck load: {{if .Pass}}<span class="pass">passed</span>{{else}}<span class="fail">failed</span>{{end}}</h1>
 <p>{{.Customers}} customers, {{.Agents}} agents (capacity {{.Capacity}}){{if .RatePerS}}, {{.RatePerS}} arrivals/s{{end}}, seed {{.Seed}}, {{printf "%.1f" .DurationS}} s{{if .Target}}, target {{.Target}}{{else}}, bundled workbench{{end}}.
-{{if .Faults.Spec}}Faults: {{range .Faults.Spec}}{{.}} {{end}}({{.Faults.Injected}} injected).{{end}}</p>
+{{if .Faults.Spec}}Faults: {{range .Faults.Spec}}{{.}} {{end}}({{.Faults.Injected}} injected{{range $k, $n := .Faults.InjectedBy}}, {{$k}} {{$n}}{{end}}).{{end}}</p>
 {{if .Failures}}<ul id="failures">{{range .Failures}}<li class="fail">{{.}}</li>{{end}}</ul>{{end}}
 <h2 id="audit">Message audit</h2>
-<table><tr><th>sent</th><th>delivered</th><th>lost</th><th>duplicated</th><th>out of order</th><th>refused</th><th>unconfirmed</th></tr>
-<tr><td>{{.Messages.Sent}}</td><td>{{.Messages.Delivered}}</td><td>{{.Messages.Lost}}</td><td>{{.Messages.Duplicated}}</td><td>{{.Messages.OutOfOrder}}</td><td>{{.Messages.Refused}}</td><td>{{.Messages.Unconfirmed}}</td></tr></table>
+<table><tr><th>sent</th><th>delivered</th><th>lost</th><th>duplicated</th><th>out of order</th><th>misdelivered</th><th>foreign</th><th>refused (expected)</th><th>refused (unexpected)</th><th>unconfirmed</th></tr>
+<tr><td>{{.Messages.Sent}}</td><td>{{.Messages.Delivered}}</td><td>{{.Messages.Lost}}</td><td>{{.Messages.Duplicated}}</td><td>{{.Messages.OutOfOrder}}</td><td>{{.Messages.Misdelivered}}</td><td>{{.Messages.Foreign}}</td><td>{{.Messages.Refused}}{{range $k, $n := .Messages.RefusedBy}} ({{$k}}: {{$n}}){{end}}</td><td>{{.Messages.RefusedUnexpected}}</td><td>{{.Messages.Unconfirmed}} (within {{.Messages.WindowS}} s)</td></tr></table>
+<p>Chat frames checked by the actors: {{.Frames.Checked}}; out of cseq order {{.Frames.OutOfOrder}}, message gaps {{.Frames.Gaps}}, misdelivered frames {{.Frames.Misdelivered}}.</p>
 <h2 id="latency">Latency (ms){{if .CorrectedForCO}}, from scheduled times (coordinated omission corrected){{end}}</h2>
 <table><tr><th></th><th>count</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>
 <tr><th>assignment</th><td>{{.LatencyMS.Assign.Count}}</td><td>{{printf "%.2f" .LatencyMS.Assign.P50}}</td><td>{{printf "%.2f" .LatencyMS.Assign.P95}}</td><td>{{printf "%.2f" .LatencyMS.Assign.P99}}</td><td>{{printf "%.2f" .LatencyMS.Assign.Max}}</td></tr>
@@ -162,30 +163,47 @@ func svgSeries(s []Sample, which string) template.HTML {
 		return "<p>no samples</p>"
 	}
 	const w, h = 640, 160
-	lines := map[string]func(Sample) float64{}
+	// A value is nil for a second with nothing to show: the line breaks
+	// there instead of dropping to 0.
+	lines := map[string]func(Sample) *float64{}
 	colors := map[string]string{}
 	if which == "queue" {
-		lines["queue"] = func(x Sample) float64 { return float64(x.Queue) }
+		lines["queue"] = func(x Sample) *float64 { v := float64(x.Queue); return &v }
 		colors["queue"] = "#c60"
 	} else {
-		lines["assign p99"] = func(x Sample) float64 { return x.AssignP99 }
-		lines["deliver p99"] = func(x Sample) float64 { return x.DeliverP99 }
+		lines["assign p99"] = func(x Sample) *float64 { return x.AssignP99 }
+		lines["deliver p99"] = func(x Sample) *float64 { return x.DeliverP99 }
 		colors["assign p99"], colors["deliver p99"] = "#c33", "#36c"
 	}
 	maxV, maxT := 1e-9, s[len(s)-1].AtS
 	for _, f := range lines {
 		for _, x := range s {
-			maxV = max(maxV, f(x))
+			if v := f(x); v != nil {
+				maxV = max(maxV, *v)
+			}
 		}
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg width="%d" height="%d" role="img">`, w, h+20)
 	for name, f := range lines {
+		var runs [][]string
 		var pts []string
 		for _, x := range s {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x.AtS/max(maxT, 1)*w, h-f(x)/maxV*h))
+			v := f(x)
+			if v == nil {
+				if len(pts) > 0 {
+					runs, pts = append(runs, pts), nil
+				}
+				continue
+			}
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x.AtS/max(maxT, 1)*w, h-*v/maxV*h))
 		}
-		fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"><title>%s</title></polyline>`, colors[name], strings.Join(pts, " "), name)
+		if len(pts) > 0 {
+			runs = append(runs, pts)
+		}
+		for _, run := range runs {
+			fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"><title>%s</title></polyline>`, colors[name], strings.Join(run, " "), name)
+		}
 	}
 	fmt.Fprintf(&sb, `<text x="2" y="10" font-size="10">max %.1f</text><text x="%d" y="%d" font-size="10" text-anchor="end">%.0f s</text></svg>`, maxV, w, h+14, maxT)
 	return template.HTML(sb.String())

@@ -102,7 +102,7 @@ func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
 		<-proceed
 	}
 	t.Cleanup(func() { beforeWrite = nil })
-	r := &runner{audit: NewAudit()}
+	r := newRunner(context.Background(), Config{})
 	a := &agent{r: r, login: "a1"}
 	sent := make(chan struct{})
 	go func() {
@@ -129,7 +129,7 @@ func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
 	}
 	beforeWrite = nil
 	a.send(map[string]any{"type": "send", "conv": "c1", "text": "load c1 r2"}, time.Now())
-	if m := r.audit.Result(false); m.Sent != 1 {
+	if m := r.audit.Result(time.Now(), 0); m.Sent != 1 {
 		t.Fatalf("audit %+v after quieten: a new send must not go out", m)
 	}
 }

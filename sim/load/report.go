@@ -33,6 +33,16 @@ type Report struct {
 	CorrectedForCO bool     `json:"corrected_for_coordinated_omission"`
 	Messages       Messages `json:"messages"`
 	LostSample     []string `json:"lost_sample,omitempty"` // up to 20 lost messages
+	// Samples: up to 20 examples of each other failure of the audit
+	// (misdelivered, foreign, duplicated, out_of_order, refused).
+	Samples map[string][]string `json:"samples,omitempty"`
+	// Frames is what the actors found in the chat frames themselves: cseq
+	// order, message gaps, frames of chats they may not see (D-LOAD-8).
+	Frames FrameChecks `json:"frames"`
+	// Refusals: error answers no rule expects to frames that are not chat
+	// messages (status, transfer request, leave), by frame type and code.
+	Refusals      map[string]int64 `json:"refusals_unexpected"`
+	RefusalSample []string         `json:"refusal_sample,omitempty"`
 	// Conversations is how many chats an agent took.
 	Conversations int64            `json:"conversations"`
 	Unassigned    int64            `json:"unassigned"` // customers who connected and never got an agent
@@ -74,9 +84,14 @@ type InvariantResult struct {
 
 // FaultResult says which faults ran and what they did.
 type FaultResult struct {
-	Spec        []string `json:"spec"`
-	Injected    int64    `json:"injected"`
-	SlowReaders []string `json:"slow_readers,omitempty"`
+	Spec []string `json:"spec"`
+	// Injected counts what the faults did, not that they were on:
+	// connections cut (agent-drop, customer-reconnect, net-reset), readers
+	// that paused (slow-reader), sockets through the delayed path
+	// (net-delay), the shutdown; InjectedBy by kind.
+	Injected    int64            `json:"injected"`
+	InjectedBy  map[string]int64 `json:"injected_by_kind"`
+	SlowReaders []string         `json:"slow_readers,omitempty"`
 	// SlowDeliverMS: customer messages to the slow readers, send to the
 	// moment the slow reader got to them (its lag).
 	SlowDeliverMS *Quantiles `json:"slow_deliver_ms,omitempty"`
@@ -90,12 +105,16 @@ func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak
 		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
 	rep.LatencyMS.Assign = r.assign.quantiles()
 	rep.LatencyMS.Deliver = r.deliver.quantiles()
-	rep.Messages = r.audit.Result(r.shutdown.Load())
-	rep.LostSample = r.audit.Lost(20, r.shutdown.Load())
+	window := r.cfg.unconfirmedWindow()
+	rep.Messages = r.audit.Result(r.cutoff, window)
+	rep.LostSample = r.audit.Lost(sampleMax, r.cutoff, window)
+	rep.Samples = r.audit.Samples()
+	rep.Frames = r.frames.result()
 	rep.Conversations = r.assignedN.Load()
 	rep.Requeued = r.requeued.Load()
 	r.emu.Lock()
 	rep.Errors = r.errors
+	rep.Refusals, rep.RefusalSample = r.refusals, r.refusalSample
 	r.emu.Unlock()
 	for _, c := range r.customers {
 		c.mu.Lock()
@@ -130,7 +149,13 @@ func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak
 	for _, f := range r.cfg.Faults {
 		rep.Faults.Spec = append(rep.Faults.Spec, f.String())
 	}
-	rep.Faults.Injected = r.faultsDone.Load()
+	r.imu.Lock()
+	rep.Faults.InjectedBy = map[string]int64{}
+	for k, n := range r.injected {
+		rep.Faults.InjectedBy[k] = n
+		rep.Faults.Injected += n
+	}
+	r.imu.Unlock()
 	for _, a := range r.agents {
 		if a.slow > 0 {
 			rep.Faults.SlowReaders = append(rep.Faults.SlowReaders, a.login)
@@ -170,10 +195,23 @@ type Property struct {
 // failed.
 func (rep *Report) Properties(shutdown bool) []Property {
 	m := rep.Messages
+	fr := rep.Frames
+	var refusals int64
+	for _, n := range rep.Refusals {
+		refusals += n
+	}
 	ps := []Property{
-		{"messages.lost", m.Lost == 0, fmt.Sprintf("%d of %d messages sent were neither delivered nor refused: a message the workbench accepted must reach the other party", m.Lost, m.Sent)},
-		{"messages.duplicated", m.Duplicated == 0, fmt.Sprintf("%d messages arrived twice at the same party: resends must carry the same client id and the workbench must answer them without applying them again", m.Duplicated)},
-		{"messages.out_of_order", m.OutOfOrder == 0, fmt.Sprintf("%d messages arrived after a later one of the same chat and direction: frames of a chat must be delivered in cseq order", m.OutOfOrder)},
+		{"messages.lost", m.Lost == 0, fmt.Sprintf("%d of %d messages sent were neither delivered nor refused, nor sent within %gs of the %s (unconfirmed): a message the workbench accepted, or was given long enough before, must reach the other party; e.g. %s",
+			m.Lost, m.Sent, m.WindowS, cutoffName(shutdown), first(rep.LostSample))},
+		{"messages.duplicated", m.Duplicated == 0, fmt.Sprintf("%d messages arrived twice at the same party: resends must carry the same client id and the workbench must answer them without applying them again; e.g. %s", m.Duplicated, first(rep.Samples["duplicated"]))},
+		{"messages.out_of_order", m.OutOfOrder == 0, fmt.Sprintf("%d messages arrived after a later one of the same chat and direction: the workbench must deliver a chat's messages in the order they were sent; e.g. %s", m.OutOfOrder, first(rep.Samples["out_of_order"]))},
+		{"messages.misdelivered", m.Misdelivered == 0 && fr.Misdelivered == 0, fmt.Sprintf("%d messages and %d frames reached a party that may not see their chat (a customer gets only its own chat, an agent only chats it holds, D-LOAD-5); e.g. %s",
+			m.Misdelivered, fr.Misdelivered, first(append(rep.Samples["misdelivered"], fr.Samples["misdelivered"]...)))},
+		{"messages.foreign", m.Foreign == 0, fmt.Sprintf("%d messages in the run's format reached a party though no actor sent them; e.g. %s", m.Foreign, first(rep.Samples["foreign"]))},
+		{"refusals.unexpected", m.RefusedUnexpected == 0 && refusals == 0, fmt.Sprintf("%d chat messages and %d other frames were refused with an error no rule expects (only %q once the chat had ended or was taken away, and %q, sent again, are expected, D-LOAD-6); e.g. %s",
+			m.RefusedUnexpected, refusals, codeNotAllowed, codeLimit, first(append(rep.Samples["refused"], rep.RefusalSample...)))},
+		{"frames.cseq_order", fr.OutOfOrder == 0, fmt.Sprintf("%d chat frames came with a cseq not above the last one of their chat at that party: each party must get a chat's frames in cseq order, every frame with its own cseq (D-LOAD-8); e.g. %s", fr.OutOfOrder, first(fr.Samples["out_of_order"]))},
+		{"frames.gaps", fr.Gaps == 0, fmt.Sprintf("%d times a party got a chat message with an earlier one of the chat missing (msg_seq skipped): a party must get every message of a chat while it may see it (D-LOAD-8); e.g. %s", fr.Gaps, first(fr.Samples["gap"]))},
 		{"messages.sent", m.Sent > 0 || shutdown, "no chat message was sent: the load never reached the chats (see errors)"},
 		{"routing.invariants", len(rep.Invariants.Violations) == 0, violationText(rep.Invariants.Violations)},
 	}
@@ -185,6 +223,21 @@ func (rep *Report) Properties(shutdown bool) []Property {
 			fmt.Sprintf("%d sockets lost their connection at the shutdown without a close frame (1001): every client must be told", rep.Faults.Untold)})
 	}
 	return ps
+}
+
+func cutoffName(shutdown bool) string {
+	if shutdown {
+		return "shutdown"
+	}
+	return "end"
+}
+
+// first is the first example, or "-".
+func first(s []string) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	return s[0]
 }
 
 func violationText(v []invariant.Violation) string {

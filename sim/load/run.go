@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
+
 	"routecheck/sim/actors"
 	"routecheck/sim/server"
 )
@@ -38,10 +40,17 @@ type runner struct {
 	rmu sync.Mutex
 	rng *rand.Rand
 
-	emu    sync.Mutex
-	errors map[string]int64
+	emu           sync.Mutex
+	errors        map[string]int64
+	refusals      map[string]int64 // unexpected error answers to frames other than chat messages
+	refusalSample []string
+	frames        frameTally // what the actors found in the chat frames
+
+	imu      sync.Mutex
+	injected map[string]int64 // what each fault did (connections cut, readers slowed…)
 
 	endNano  atomic.Int64 // when the load ends (customers leave)
+	cutoff   time.Time    // when the sockets stopped: the shutdown, or the end of the drain
 	stopping atomic.Bool  // sockets are closing: no reconnect
 	// gate ends the sending before the drain (D-LOAD-3): a send holds it
 	// shared from its check of quiet until its frame is written, so once
@@ -51,9 +60,9 @@ type runner struct {
 	shutdown   atomic.Bool
 	shutdownAt time.Time
 
-	arrived, connected, waiting, assignedN, doneN, faultsDone atomic.Int64
-	delivered_, told, untold, requeued                        atomic.Int64
-	allDone                                                   chan struct{}
+	arrived, connected, waiting, assignedN, doneN atomic.Int64
+	delivered_, told, untold, requeued            atomic.Int64
+	allDone                                       chan struct{}
 
 	customers []*customer
 	agents    []*agent
@@ -97,31 +106,83 @@ func (r *runner) recordAssign(d time.Duration) {
 	r.assignI.record(d)
 }
 
-func (r *runner) delivered(key, receiver string, live bool, at time.Time) {
-	if d, ok := r.audit.Delivered(key, receiver, live, at); ok {
+// inject counts one thing a fault did.
+func (r *runner) inject(kind string) {
+	r.imu.Lock()
+	r.injected[kind]++
+	r.imu.Unlock()
+}
+
+func (r *runner) delivered(key, receiver, conv string, live bool, at time.Time) {
+	if d, ok := r.audit.Delivered(key, receiver, conv, live, at); ok {
 		r.deliver.record(d)
 		r.deliverI.record(d)
 		r.delivered_.Add(1)
 	}
 }
 
-// answered matches an ack or error frame to a pending frame by client id.
-func (r *runner) answered(p *pending, f *frame) {
+// Refusal codes the actors expect at documented moments (D-LOAD-6).
+const (
+	codeNotAllowed = "not allowed in the current state" // the chat had ended or was taken away
+	codeLimit      = "limit"                            // sent again after limitWait
+)
+
+// limitWait is how long an actor waits before sending a frame again that
+// a `limit` refused (a frame-rate limit refills within a second), and
+// limitTries how often it does (D-LOAD-6).
+const (
+	limitWait  = time.Second
+	limitTries = 5
+)
+
+// answer matches an ack or error frame to an actor's pending frame by
+// client id and judges it (D-LOAD-6): an ack confirms; `limit` sends the
+// frame again after limitWait; `not allowed in the current state` is
+// expected only once the actor no longer holds the chat (held says, at the
+// moment the error arrives: the ended or requeued frame comes first); any
+// other error is unexpected and fails the run.
+func (r *runner) answer(p *pending, f *frame, who string, held func(conv string) bool, again func(map[string]any, int)) {
 	if f.ID == "" {
 		if f.Type == "error" {
-			r.fail("error frame: " + f.Code)
+			r.refusal(who, "frame without id", f.Code)
 		}
 		return
 	}
-	sent := p.done(f.ID)
+	sent, tries := p.done(f.ID)
 	if sent == nil {
 		return
 	}
-	if text, _ := sent["text"].(string); isLoadText(text) {
-		// A refused chat message (the chat had ended) is in the audit.
-		r.audit.Answered(text, f.Type == "ack")
-	} else if f.Type == "error" {
-		r.fail("error frame: " + f.Code)
+	text, _ := sent["text"].(string)
+	load := isLoadText(text)
+	if f.Type == "ack" {
+		if load {
+			r.audit.Acked(text)
+		}
+		return
+	}
+	if f.Code == codeLimit && tries < limitTries {
+		r.sched.after(limitWait, func(time.Time) { again(sent, tries+1) })
+		return
+	}
+	conv, _ := sent["conv"].(string)
+	expected := f.Code == codeNotAllowed && !held(conv)
+	switch {
+	case load:
+		r.audit.Refused(text, f.Code, expected)
+	case !expected:
+		typ, _ := sent["type"].(string)
+		r.refusal(who, typ, f.Code)
+	}
+}
+
+// refusal counts an error answer no rule expects for a frame that is not
+// a chat message (a status, a transfer request, a leave).
+func (r *runner) refusal(who, what, code string) {
+	r.emu.Lock()
+	defer r.emu.Unlock()
+	r.refusals[what+": "+code]++
+	if len(r.refusalSample) < sampleMax {
+		r.refusalSample = append(r.refusalSample, who+" "+what+": error "+code)
 	}
 }
 
@@ -155,6 +216,12 @@ func (r *runner) customerDone() {
 	}
 }
 
+func newRunner(ctx context.Context, cfg Config) *runner {
+	return &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
+		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
+		refusals: map[string]int64{}, injected: map[string]int64{}, allDone: make(chan struct{})}
+}
+
 // Run drives one load run and returns its report. An error wraps
 // ErrInput (fix the flags) or ErrHarness (the run could not be made).
 func Run(ctx context.Context, cfg Config) (*Report, error) {
@@ -162,9 +229,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
-		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
-		allDone: make(chan struct{})}
+	r := newRunner(ctx, cfg)
 	harness := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrHarness, fmt.Sprintf(format, args...))
 	}
@@ -214,15 +279,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Arrivals: evenly over the ramp, or at the fixed rate.
 	start := time.Now().Add(50 * time.Millisecond)
-	last := start.Add(cfg.Ramp)
-	if cfg.Rate > 0 {
-		last = start.Add(time.Duration(float64(len(r.customers)-1) / cfg.Rate * float64(time.Second)))
-	}
-	end := last.Add(cfg.Duration)
-	if cfg.Rate > 0 && cfg.Hold > 0 {
-		end = last.Add(cfg.Hold)
-	}
-	r.endNano.Store(end.UnixNano())
+	r.endNano.Store(start.Add(cfg.span()).UnixNano())
 	r.planFaults(start)
 	for i, c := range r.customers {
 		at := start
@@ -244,6 +301,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// reader catching up, a resume) within the drain, then stop (D-LOAD-3).
 	r.quieten()
 	r.settle(ctx)
+	r.cutoff = time.Now()
+	if r.shutdown.Load() {
+		r.cutoff = r.shutdownAt
+	}
 	r.stopping.Store(true)
 	for _, a := range r.agents {
 		a.close()
@@ -298,7 +359,7 @@ func (r *runner) makeCustomers(ctx context.Context, ops *actors.HTTP) error {
 		if err := ops.Do(ctx, http.MethodPost, "/api/entry", map[string]string{"vendor": r.cfg.Vendor, "customer": cu.ID}, &ent); err != nil {
 			return err
 		}
-		r.customers[i] = &customer{r: r, name: fmt.Sprintf("c%d", i+1), token: ent.Token}
+		r.customers[i] = &customer{r: r, name: fmt.Sprintf("c%d", i+1), token: ent.Token, order: newChatOrder()}
 		return nil
 	})
 }
@@ -358,14 +419,17 @@ func parallel(ctx context.Context, n, k int, f func(int) error) error {
 
 // Sample is one point of the time series.
 type Sample struct {
-	AtS        float64 `json:"at_s"`
-	Connected  int64   `json:"connected"`
-	Queue      int64   `json:"queue"` // customers waiting for an agent
-	Assigned   int64   `json:"assigned"`
-	AssignP99  float64 `json:"assign_p99_ms"`
-	DeliverP99 float64 `json:"deliver_p99_ms"`
-	Delivered  int64   `json:"delivered_per_s"`
-	HeapMB     float64 `json:"heap_mb"`
+	AtS       float64 `json:"at_s"`
+	Connected int64   `json:"connected"`
+	Queue     int64   `json:"queue"` // customers waiting for an agent
+	Assigned  int64   `json:"assigned"`
+	// AssignP99 and DeliverP99: the second's p99, and at least the age of
+	// the oldest transfer or message still waiting, so a stalled second
+	// shows its stall; null when nothing completed and nothing waited.
+	AssignP99  *float64 `json:"assign_p99_ms"`
+	DeliverP99 *float64 `json:"deliver_p99_ms"`
+	Delivered  int64    `json:"delivered_per_s"`
+	HeapMB     float64  `json:"heap_mb"`
 }
 
 // watch samples once a second until every customer is done or the end and
@@ -394,17 +458,55 @@ func (r *runner) watch(ctx context.Context, start time.Time) ([]Sample, uint64) 
 			peak = max(peak, ms.HeapInuse)
 			d := r.delivered_.Load()
 			s := Sample{AtS: now.Sub(start).Seconds(), Connected: r.connected.Load(), Queue: r.waiting.Load(),
-				Assigned: r.assignedN.Load(), AssignP99: quantilesOf(r.assignI.swap()).P99,
-				DeliverP99: quantilesOf(r.deliverI.swap()).P99, Delivered: d - lastDelivered, HeapMB: float64(ms.HeapInuse) / (1 << 20)}
+				Assigned: r.assignedN.Load(), AssignP99: secondP99(r.assignI.swap(), r.oldestWaiting(), now),
+				DeliverP99: secondP99(r.deliverI.swap(), r.audit.Oldest(), now), Delivered: d - lastDelivered, HeapMB: float64(ms.HeapInuse) / (1 << 20)}
 			lastDelivered = d
 			series = append(series, s)
 			if r.cfg.Progress != nil && now.Sub(lastPrint) >= r.cfg.ProgressEvery {
 				lastPrint = now
-				fmt.Fprintf(r.cfg.Progress, "load %5.0fs  customers %d/%d connected %d queued %d assigned %d  delivered %d/s  p99 assign %.1f ms deliver %.1f ms\n",
-					s.AtS, r.arrived.Load(), len(r.customers), s.Connected, s.Queue, s.Assigned, s.Delivered, s.AssignP99, s.DeliverP99)
+				fmt.Fprintf(r.cfg.Progress, "load %5.0fs  customers %d/%d connected %d queued %d assigned %d  delivered %d/s  p99 assign %s ms deliver %s ms\n",
+					s.AtS, r.arrived.Load(), len(r.customers), s.Connected, s.Queue, s.Assigned, s.Delivered, msText(s.AssignP99), msText(s.DeliverP99))
 			}
 		}
 	}
+}
+
+// secondP99 is one second's p99 in ms: of what completed, and at least the
+// age of the oldest still waiting (zero time: none); nil when neither.
+func secondP99(h *hdrhistogram.Histogram, oldest, now time.Time) *float64 {
+	var v float64
+	have := h.TotalCount() > 0
+	if have {
+		v = quantilesOf(h).P99
+	}
+	if !oldest.IsZero() {
+		v, have = max(v, float64(now.Sub(oldest).Microseconds())/1000), true
+	}
+	if !have {
+		return nil
+	}
+	return &v
+}
+
+func msText(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *v)
+}
+
+// oldestWaiting is when the longest-waiting customer asked for a human
+// (zero if nobody waits).
+func (r *runner) oldestWaiting() time.Time {
+	var old time.Time
+	for _, c := range r.customers {
+		c.mu.Lock()
+		if c.conv != "" && !c.assigned && !c.done && !c.transferAt.IsZero() && (old.IsZero() || c.transferAt.Before(old)) {
+			old = c.transferAt
+		}
+		c.mu.Unlock()
+	}
+	return old
 }
 
 // shorten keeps error kinds countable: the first line, at most 120 bytes.

@@ -22,9 +22,11 @@ type frame struct {
 	Message       string          `json:"message"`
 	Conv          json.RawMessage `json:"conv"`
 	CSeq          int64           `json:"cseq"`
+	MsgSeq        int64           `json:"msg_seq"`
 	Sender        string          `json:"sender"`
 	Text          string          `json:"text"`
 	State         string          `json:"state"`
+	Kind          string          `json:"kind"`
 	Reason        string          `json:"reason"`
 	Resumed       bool            `json:"resumed"`
 	Messages      []chatLine      `json:"messages"`
@@ -33,8 +35,18 @@ type frame struct {
 }
 
 type chatLine struct {
+	Seq    int64  `json:"seq"`
 	Sender string `json:"sender"`
 	Text   string `json:"text"`
+}
+
+// msgSeqs are the message numbers of a history.
+func msgSeqs(ms []chatLine) []int64 {
+	out := make([]int64, len(ms))
+	for i, m := range ms {
+		out[i] = m.Seq
+	}
+	return out
 }
 
 type convView struct {
@@ -186,29 +198,36 @@ type pending struct {
 	n     int
 	order []string
 	m     map[string]map[string]any
+	tries map[string]int // sends after a limit refusal, by id
 }
 
-func (p *pending) add(prefix string, f map[string]any) string {
+// add gives f a new client id; tries counts the sends after limit
+// refusals that came before (D-LOAD-6).
+func (p *pending) add(prefix string, f map[string]any, tries int) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m == nil {
-		p.m = map[string]map[string]any{}
+		p.m, p.tries = map[string]map[string]any{}, map[string]int{}
 	}
 	p.n++
 	id := prefix + "-" + strconv.Itoa(p.n)
 	f["id"] = id
 	p.m[id] = f
+	if tries > 0 {
+		p.tries[id] = tries
+	}
 	p.order = append(p.order, id)
 	return id
 }
 
-// done drops id and returns its frame.
-func (p *pending) done(id string) map[string]any {
+// done drops id and returns its frame and its tries.
+func (p *pending) done(id string) (map[string]any, int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	f := p.m[id]
+	f, n := p.m[id], p.tries[id]
 	delete(p.m, id)
-	return f
+	delete(p.tries, id)
+	return f, n
 }
 
 func (p *pending) unanswered() []map[string]any {
