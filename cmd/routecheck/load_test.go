@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"routecheck/sim/load"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
 	}
 	var rep struct {
 		Latency map[string]map[string]*float64 `json:"latency_ms"`
-		Msgs    map[string]*int64              `json:"messages"`
+		Msgs    map[string]json.RawMessage     `json:"messages"`
 		Convs   *int64                         `json:"conversations"`
 		Errors  map[string]int64               `json:"errors"`
 	}
@@ -42,7 +43,7 @@ func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"sent", "delivered", "lost", "duplicated", "out_of_order"} {
+	for _, k := range []string{"sent", "delivered", "lost", "duplicated", "out_of_order", "misdelivered", "foreign", "refused", "refused_unexpected", "unconfirmed"} {
 		if rep.Msgs[k] == nil {
 			t.Errorf("messages.%s missing", k)
 		}
@@ -65,7 +66,8 @@ func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
 	for _, c := range ju.Cases {
 		names[c.Name] = true
 	}
-	for _, want := range []string{"messages.lost", "messages.duplicated", "messages.out_of_order", "routing.invariants"} {
+	for _, want := range []string{"messages.lost", "messages.duplicated", "messages.out_of_order", "messages.misdelivered", "messages.foreign",
+		"refusals.unexpected", "frames.cseq_order", "frames.gaps", "routing.invariants"} {
 		if !names[want] {
 			t.Errorf("junit.xml has no case %s: %+v", want, ju.Cases)
 		}
@@ -92,6 +94,8 @@ func TestLoadBadInputExits2(t *testing.T) {
 		"shutdown":  func(f *loadFlags) { f.faults = "shutdown:50%"; f.target = "http://127.0.0.1:1" },
 		"export":    func(f *loadFlags) { f.export = "jmeter" },
 		"agents":    func(f *loadFlags) { f.agentLogin = "agent-%s" },
+		// D-LOAD-9: agents away 40 s cannot come back inside a 1.8 s load.
+		"agent-drop away": func(f *loadFlags) { f.faults = "agent-drop:10%:40s" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := smallLoad(t.TempDir())
@@ -103,6 +107,31 @@ func TestLoadBadInputExits2(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q: want exit 2 and one line", code, errb.String())
 			}
 		})
+	}
+}
+
+// D-LOAD-9: with the default ramp and duration (25 s of load) agents away
+// 40 s would return after the end; the run is refused before it starts,
+// saying what would fit, and a time away that fits is accepted.
+func TestLoadAgentDropBeyondTheLoadRefused(t *testing.T) {
+	f := smallLoad(t.TempDir())
+	f.duration, f.ramp, f.faults = 20*time.Second, 5*time.Second, "agent-drop:10%:40s"
+	var out, errb bytes.Buffer
+	if code := runLoad(context.Background(), f, &out, &errb); code != exitInput {
+		t.Fatalf("exit %d, want 2: %s", code, errb.String())
+	}
+	for _, want := range []string{"agents away 40s would come back after the load ends", "--duration at least 50s", "time away at most 17.7s"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr %q lacks %q", errb.String(), want)
+		}
+	}
+	faults, err := load.ParseFaults("agent-drop:10%:17s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := load.Config{Customers: 1, Agents: 1, Duration: 20 * time.Second, Ramp: 5 * time.Second, Faults: faults}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("17 s away in a 25 s load fits: %v", err)
 	}
 }
 

@@ -97,6 +97,12 @@ var _ = Describe("the load audit's own mutation test", Label("faults", "load", "
 		failed(rep, "messages.duplicated")
 	}, SpecTimeout(time.Minute))
 
+	It("a customer's message delivered twice to its agent is one duplicate, answered once", func(ctx SpecContext) {
+		rep := defect(ctx, "duplicate-to-agent")
+		Expect(rep.Messages.Duplicated).To(BeEquivalentTo(1), "a second answer would count a second duplicate at the customer")
+		failed(rep, "messages.duplicated")
+	}, SpecTimeout(time.Minute))
+
 	It("two replies swapped in one lane are out of order", func(ctx SpecContext) {
 		rep := defect(ctx, "swap-lane")
 		Expect(rep.Messages.OutOfOrder).To(BeEquivalentTo(1))

@@ -317,8 +317,9 @@ func (a *agent) resume(s *wsock) {
 }
 
 // drop arms the agent-drop fault: with chats open, the connection is cut
-// right after the next reply goes out (its ack lost on the way); with
-// none, at once. onEnd comes back after a.away and resumes.
+// right after the next reply goes out (its ack lost on the way), or at
+// dropBy if none went out by then; with none, at once. onEnd comes back
+// after a.away and resumes.
 func (a *agent) drop(time.Time) {
 	a.mu.Lock()
 	busy := false
@@ -327,9 +328,20 @@ func (a *agent) drop(time.Time) {
 	}
 	s := a.sock
 	a.mu.Unlock()
-	if busy {
+	switch {
+	case busy:
 		a.dropNext.Store(true)
-	} else if s != nil {
+		// No reply by the last moment (D-LOAD-9): cut then, with nothing
+		// in flight.
+		a.r.sched.at(a.dropBy, func(time.Time) {
+			a.mu.Lock()
+			s := a.sock
+			a.mu.Unlock()
+			if s != nil && a.dropNext.CompareAndSwap(true, false) {
+				a.cut(s)
+			}
+		})
+	case s != nil:
 		a.cut(s)
 	}
 }

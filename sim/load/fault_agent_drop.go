@@ -47,8 +47,9 @@ func (c Config) dropFits(f Fault) error {
 	if span/4+away+dropReturn <= span {
 		return nil
 	}
-	need := (away + dropReturn) * 4 / 3
+	need := (away+dropReturn)*4/3 - (span - c.Duration) // the duration that fits, before rounding up
+	need = (need + time.Second - 1).Truncate(time.Second)
 	return fmt.Errorf("%w: --faults %s: agents away %s would come back after the load ends (drops start a quarter into the %s load, and must be back %s before its end); "+
 		"make --duration at least %s or the time away at most %s (D-LOAD-9)", ErrInput, f, away, span, dropReturn,
-		(need-(span-c.Duration)).Round(time.Second)+time.Second, (span*3/4 - dropReturn).Truncate(100*time.Millisecond))
+		need, (span*3/4 - dropReturn).Truncate(100*time.Millisecond))
 }

@@ -63,6 +63,7 @@ func (o *chatOrder) frame(conv string, cseq int64, ident string, msgSeq int64) v
 	c := o.chat(conv)
 	switch {
 	case cseq < c.cseq || (cseq == c.cseq && ident != c.ident):
+		c.msg = max(c.msg, msgSeq) // late, but it came
 		return stepBack
 	case cseq == c.cseq:
 		return again

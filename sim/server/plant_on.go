@@ -41,7 +41,7 @@ type heldFrame struct {
 
 // plantTimes are the defects and how often each strikes.
 var plantTimes = map[string]int{
-	"drop": 1, "duplicate": 1, "swap-lane": 1, "swap-types": 1, "misdeliver-chat": 1, "misdeliver-agent": 1,
+	"drop": 1, "duplicate": 1, "duplicate-to-agent": 1, "swap-lane": 1, "swap-types": 1, "misdeliver-chat": 1, "misdeliver-agent": 1,
 	"cseq-reuse": 1, "error": 1, "swallow": 3, "replay-skip": 1,
 }
 
@@ -95,6 +95,10 @@ func plantChat(s *Server, in intent) bool {
 		data := logChat(s, in, false)
 		sendTo(s, in, data, func(c *conn) { c.push(data); c.push(data) }, true, false)
 		sendTo(s, in, data, nil, false, true)
+	case loadMessage(in, "customer") && in.agent != "" && strike("duplicate-to-agent"):
+		data := logChat(s, in, false)
+		sendTo(s, in, data, func(c *conn) { c.push(data); c.push(data) }, false, true)
+		sendTo(s, in, data, nil, true, false)
 	case loadMessage(in, "agent") && strike("swap-lane"):
 		// Held back from the customer until the chat's next agent message.
 		data := logChat(s, in, false)
