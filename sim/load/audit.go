@@ -23,6 +23,7 @@ type Audit struct {
 	misdel  int64
 	refused map[string]int64 // expected refusals by code (D-LOAD-6)
 	badRef  int64            // refusals no rule expects
+	again   int64            // sends after a limit refusal
 	samples map[string][]string
 }
 
@@ -95,6 +96,7 @@ func (a *Audit) Again(key string) {
 		a.ords[m.stream]++
 		m.ord = a.ords[m.stream]
 		m.answer = unanswered
+		a.again++
 	}
 }
 
@@ -229,6 +231,7 @@ type Messages struct {
 	// had ended or was taken away), by code in RefusedBy (D-LOAD-6).
 	// RefusedUnexpected: any other error answer; each fails the run.
 	Refused           int64            `json:"refused"`
+	ResentAfterLimit  int64            `json:"resent_after_limit"` // sends again after a `limit` refusal
 	RefusedBy         map[string]int64 `json:"refused_by_code"`
 	RefusedUnexpected int64            `json:"refused_unexpected"`
 	// Unconfirmed: never answered, and last written within the window
@@ -245,7 +248,7 @@ func (a *Audit) Result(cutoff time.Time, window time.Duration) Messages {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	r := Messages{Sent: int64(len(a.msgs)), Duplicated: a.dups, OutOfOrder: a.ooo, Misdelivered: a.misdel,
-		Foreign: a.foreign, RefusedUnexpected: a.badRef, RefusedBy: map[string]int64{}, WindowS: window.Seconds()}
+		Foreign: a.foreign, RefusedUnexpected: a.badRef, ResentAfterLimit: a.again, RefusedBy: map[string]int64{}, WindowS: window.Seconds()}
 	for code, n := range a.refused {
 		r.RefusedBy[code] = n
 		r.Refused += n

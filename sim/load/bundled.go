@@ -48,6 +48,9 @@ func startBundled(cfg Config, addr string) (*server.Server, string, error) {
 	if cfg.SendQueue > 0 {
 		lim.SendQueue = cfg.SendQueue
 	}
+	if cfg.FrameRate > 0 {
+		lim.FramesPerSecond, lim.FrameBurst = cfg.FrameRate, max(cfg.FrameBurst, 1)
+	}
 	srv := server.New(server.Options{HashCost: bcrypt.MinCost, Grace: cfg.Grace, CustomerGrace: cfg.CustomerGrace, Limits: lim})
 	if _, err := srv.AddVendor(LoadVendor(cfg.Agents, cfg.Capacity)); err != nil {
 		return nil, "", fmt.Errorf("load vendor: %w", err)

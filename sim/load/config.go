@@ -43,6 +43,10 @@ type Config struct {
 	Grace         time.Duration
 	CustomerGrace time.Duration
 	SendQueue     int
+	// FrameRate and FrameBurst, if set, are the bundled server's frame
+	// rate limit per socket (a test makes the actors meet `limit`).
+	FrameRate  float64
+	FrameBurst int
 
 	// Progress, if set, gets a line every ProgressEvery.
 	Progress      io.Writer

@@ -15,6 +15,9 @@
 //
 // The audit follows every chat message from send to receipt by the party
 // that should see it: sent, delivered, lost, duplicated, out of order,
-// plus refused (the server answered with an error, e.g. the chat had ended)
-// and unconfirmed (no answer before the server shut down).
+// misdelivered (to a party that may not see the chat) and foreign; refused
+// by code, expected or not; and unconfirmed (no answer within a window
+// before the shutdown or the end). Every actor also checks each chat's
+// frames for cseq order and message gaps. It judges from what the actors
+// recorded only (docs/decisions.md D-LOAD-1, D-LOAD-5 to D-LOAD-8).
 package load

@@ -133,3 +133,24 @@ func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
 		t.Fatalf("audit %+v after quieten: a new send must not go out", m)
 	}
 }
+
+// D-LOAD-6: a frame the workbench refuses with `limit` is sent again after
+// the wait, so nothing is lost and nothing is refused in the end; the run
+// passes.
+func TestRunSendsAgainAfterALimit(t *testing.T) {
+	cfg := small("")
+	cfg.Customers, cfg.Agents, cfg.FrameRate, cfg.FrameBurst = 10, 2, 8, 4
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Messages
+	if m.ResentAfterLimit == 0 {
+		t.Fatalf("audit %+v: no message met the limit (8 frames/s for agents with 5 chats)", m)
+	}
+	if !rep.Pass || m.Lost != 0 || m.RefusedUnexpected != 0 {
+		t.Fatalf("audit %+v, failures %v: a limited message sent again must arrive", m, rep.Failures)
+	}
+}
