@@ -424,6 +424,7 @@ func (a *agent) redial(path string, asked []string) {
 		return
 	}
 	a.r.fail("agent dial: " + errKind(err))
+	a.r.netReset()
 	a.mu.Lock()
 	a.retries++
 	again := a.retries <= 20

@@ -60,6 +60,7 @@ func (c *customer) connect(u string, due time.Time) {
 	cancel()
 	if err != nil {
 		c.r.fail("customer dial: " + errKind(err))
+		c.r.netReset()
 		c.mu.Lock()
 		c.retries++
 		again := c.retries <= 20 && !c.r.shutdown.Load() && !c.r.stopping.Load()

@@ -82,8 +82,9 @@ func (r *runner) startResets() error {
 	return r.net.reset()
 }
 
-// netReset counts a socket the path cut (an end the actor did not plan,
-// outside a shutdown) while net-reset is on: what the fault did.
+// netReset counts a socket the path cut while net-reset is on (an end the
+// actor did not plan, outside a shutdown, or a dial that failed): what the
+// fault did.
 func (r *runner) netReset() {
 	if r.net != nil && r.net.reset != nil {
 		r.inject(FaultNetReset)
