@@ -17,7 +17,7 @@ func TestPreflightPageRenders(t *testing.T) {
 	}
 	ids := []string{"preflight", "pf-summary", "pf-cannot", "pf-origin", "pf-roster", "pf-roster-rows", "pf-roster-refresh",
 		"pf-permission-ask", "pf-notification-send", "pf-notification-seen", "pf-notification-unseen",
-		"pf-sound-play", "pf-sound-heard", "pf-sound-unheard", "pf-sound-note", "pf-popup-recheck", "pf-settings-link", "avatar"}
+		"pf-sound-play", "pf-sound-heard", "pf-sound-unheard", "pf-sound-note", "pf-popup-recheck", "pf-settings-link", "avatar", "menu-preflight"}
 	for _, c := range PreflightChecks {
 		ids = append(ids, "pf-"+c.ID, "pf-"+c.ID+"-says", "pf-"+c.ID+"-fix", "pf-"+c.ID+"-mark")
 	}

@@ -204,6 +204,13 @@
   }
 
   // --- roster (operations, department admins) --------------------------
+  // stateText is the roster's verdict for an agent, with why when not ready.
+  function stateText(a) {
+    if (a.state === 'ready') return '就绪';
+    if (a.state === 'not_checked') return '未检查：还没有打开本页';
+    const open = a.checks.filter((c) => c.status !== 'pass' && c.status !== 'warn');
+    return '未就绪：' + open.map((c) => c.name + (c.status === 'pending' ? '（未做完）' : '')).join('、');
+  }
   async function loadRoster() {
     const res = await api('GET', '/api/preflight');
     const head = $('pf-roster-head');
@@ -211,10 +218,10 @@
       ...defs.map((d) => el('th', { text: d.name })), el('th', { text: '结论' }));
     $('pf-roster-rows').replaceChildren(...res.agents.map((a) => el('tr', { 'data-testid': 'pf-roster-row', 'data-login': a.login, 'data-state': a.state },
       el('td', { text: (a.name || a.login) + '（' + a.login + '）' }), el('td', { text: a.department }),
-      el('td', { text: a.checked_at ? new Date(a.checked_at).toLocaleString() : '未检查' }),
+      el('td', { text: a.checked_at ? new Date(a.checked_at).toLocaleString('zh-CN') : '未检查' }),
       ...a.checks.map((c) => el('td', { class: 'pf-cell', 'data-check': c.id, 'data-status': c.status,
         title: c.says + (c.fix ? '\n怎么办：' + c.fix : ''), text: MARKS[c.status] || '…' })),
-      el('td', { 'data-testid': 'pf-roster-state', text: { ready: '就绪', not_ready: '未就绪', not_checked: '未检查' }[a.state] || a.state }))));
+      el('td', { 'data-testid': 'pf-roster-state', text: stateText(a) }))));
     $('pf-roster-summary').textContent = `共 ${res.agents.length} 位客服：就绪 ${res.ready}，未就绪 ${res.not_ready}，未检查 ${res.not_checked}。`;
     $('pf-roster').hidden = false;
   }
