@@ -124,6 +124,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newErlangCmd(stdout, stderr, code),
 		newLoadCmd(stdout, stderr, code),
 		newChecklistCmd(g, stdout, stderr, code),
+		newPreflightCmd(g, stdout, stderr, code),
 	)
 	return root
 }
