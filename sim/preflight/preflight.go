@@ -116,11 +116,11 @@ func WriteText(w io.Writer, r *Roster, zone *time.Location) error {
 		}
 		switch a.State {
 		case StateReady:
-			fmt.Fprintf(&b, "  ✔ %-28s ready        checked %s%s\n", who, a.CheckedAt.In(zone).Format("2006-01-02 15:04"), browser(a))
+			fmt.Fprintf(&b, "  ✔ %s: ready, checked %s%s\n", who, a.CheckedAt.In(zone).Format("2006-01-02 15:04"), browser(a))
 		case StateNotChecked:
-			fmt.Fprintf(&b, "  – %-28s not checked  never opened /preflight: log in as %s and open it in Chrome\n", who, a.Login)
+			fmt.Fprintf(&b, "  – %s: not checked: never opened /preflight; log in as %s and open it in Chrome\n", who, a.Login)
 		default:
-			fmt.Fprintf(&b, "  ✘ %-28s not ready    checked %s%s\n", who, a.CheckedAt.In(zone).Format("2006-01-02 15:04"), browser(a))
+			fmt.Fprintf(&b, "  ✘ %s: not ready, checked %s%s\n", who, a.CheckedAt.In(zone).Format("2006-01-02 15:04"), browser(a))
 		}
 		if a.State == StateNotChecked {
 			continue

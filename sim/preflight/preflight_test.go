@@ -76,13 +76,11 @@ func TestRosterForOperations(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"演示回收客服部 (demo-recycle)",
-		"✔ demo-agent1 客服小王",
-		"ready        checked 2026-11-27 02:00 in Google Chrome 131",
-		"✘ demo-agent2 客服小李",
+		"✔ demo-agent1 客服小王: ready, checked 2026-11-27 02:00 in Google Chrome 131",
+		"✘ demo-agent2 客服小李: not ready, checked 2026-11-27 02:00",
 		"✘ 通知权限 (R-WB-3): 浏览器禁止了本网站发送通知",
 		"fix: 再检查浏览器设置，是否允许xixikf向您发送通知",
-		"– demo-agent3 客服小张",
-		"not checked  never opened /preflight",
+		"– demo-agent3 客服小张: not checked: never opened /preflight",
 		"4 agents: 1 ready, 1 not ready, 2 not checked",
 	} {
 		if !strings.Contains(out, want) {
