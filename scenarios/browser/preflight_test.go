@@ -45,6 +45,10 @@ var sabotages = map[browser.PreflightState]struct{ old, new, what string }{
 		"never shows the account's tenant"},
 	browser.PreflightNotChrome: {"set('browser', 'warn', 'not_chrome', name);", "set('browser', 'pass', '', name, '是 Chrome');",
 		"calls every browser Chrome"},
+	browser.PreflightNotSeen: {"set('notification', 'fail', 'not_seen', '');", "set('notification', 'pass', '', '');",
+		"takes 没看到 for a pass"},
+	browser.PreflightSettingsOff: {"if (byId[c.id].judge === 'account') show(", "if (c.id === 'tenant') show(",
+		"never shows the account's 消息提醒"},
 }
 
 var _ = Describe("the preflight page in each state of an agent's browser", Label("browser"), func() {

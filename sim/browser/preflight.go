@@ -26,6 +26,8 @@ const (
 	PreflightNoClick       PreflightState = "no-click"       // no click yet: no sound until the agent clicks
 	PreflightWrongTenant   PreflightState = "wrong-tenant"   // the account is under another tenant than 闲鱼BU
 	PreflightNotChrome     PreflightState = "not-chrome"     // a browser other than Chrome
+	PreflightNotSeen       PreflightState = "not-seen"       // the system hides the notification, the sound is not heard: the agent says so
+	PreflightSettingsOff   PreflightState = "settings-off"   // 个人设置 → 消息提醒 → 桌面通知 off
 )
 
 // permissionAskSpy counts the page's requests for the notification
@@ -54,6 +56,7 @@ type preflightCase struct {
 	popups     string // "blocked", "allowed" or "" (either)
 	ua         string
 	tenant     bool // the agent is put under another tenant
+	desktopOff bool // 消息提醒 → 桌面通知 off
 	judge      func(p *pfRun)
 }
 
@@ -72,12 +75,15 @@ var preflightCases = map[PreflightState]preflightCase{
 		judge: judgeWrongTenant},
 	PreflightNotChrome: {name: "上班前检查：不是 Chrome 浏览器", rule: "R-WB-3", perm: "granted", ua: firefoxUA,
 		judge: judgeNotChrome},
+	PreflightNotSeen: {name: "上班前检查：客服没看到通知、没听到提示音", rule: "R-NTF-1", perm: "granted", judge: judgeNotSeen},
+	PreflightSettingsOff: {name: "上班前检查：消息提醒的桌面通知关闭", rule: "R-NTF-1", perm: "granted", desktopOff: true,
+		judge: judgeSettingsOff},
 }
 
 // PreflightStates lists the states, in a stable order.
 func PreflightStates() []PreflightState {
 	return []PreflightState{PreflightGranted, PreflightDenied, PreflightNotAsked, PreflightPopupsBlocked,
-		PreflightPopupsAllowed, PreflightNoClick, PreflightWrongTenant, PreflightNotChrome}
+		PreflightPopupsAllowed, PreflightNoClick, PreflightWrongTenant, PreflightNotChrome, PreflightNotSeen, PreflightSettingsOff}
 }
 
 // PreflightNeedsBlockedPopups says whether a state needs a browser
@@ -145,8 +151,8 @@ func CheckPreflight(ctx context.Context, b *Browser, env *Env, s PreflightState)
 	}
 	defer restoreNotify(t, orig)
 	// 消息提醒 on, as the page's own check wants it, so each state shows
-	// only what it is about.
-	if !r.must("消息提醒 on (PUT /api/notify)", t.fetchJSON("PUT", "/api/notify", map[string]bool{"desktop": true, "sound": true}, nil), nil) {
+	// only what it is about (桌面通知 off in settings-off).
+	if !r.must("消息提醒 (PUT /api/notify)", t.fetchJSON("PUT", "/api/notify", map[string]bool{"desktop": !c.desktopOff, "sound": true}, nil), nil) {
 		return r.done(t.screenshot())
 	}
 	if c.tenant {
@@ -380,5 +386,28 @@ func judgeNotChrome(p *pfRun) {
 	if p.r.check("names the browser", strings.Contains(s.Says, "Firefox"), "Firefox", s.Says,
 		diag("R-WB-3", "the page does not say which browser it is", "")) {
 		p.onRoster("browser", "warn (not_chrome)", "not_ready")
+	}
+}
+
+func judgeNotSeen(p *pfRun) {
+	if !p.clickOK("pf-notification-send") || !p.r.must("the page asks 看到了吗", p.t.waitFor(visible("pf-notification-ask"), stepTimeout), nil) ||
+		!p.clickOK("pf-notification-unseen") ||
+		!p.see("notification", "fail", "not_seen", "专注助手", "does not tell an agent who saw no notification to check the system's settings") {
+		return
+	}
+	if !p.clickOK("pf-sound-play") || !p.r.must("the page asks 听到了吗", p.t.waitFor(visible("pf-sound-ask"), stepTimeout), nil) ||
+		!p.clickOK("pf-sound-unheard") ||
+		!p.see("sound", "fail", "not_heard", "检查是否开启桌面通知提醒和声音提醒", "does not tell an agent who heard nothing what to check") {
+		return
+	}
+	if p.summary("not_ready") {
+		p.onRoster("notification", "fail (not_seen)", "not_ready")
+	}
+}
+
+func judgeSettingsOff(p *pfRun) {
+	if p.see("settings", "fail", "off", "请先在右上角点击头像-个人设置-消息提醒处", "does not tell an agent whose 桌面通知 is off where to turn it on") &&
+		p.summary("not_ready") {
+		p.onRoster("settings", "fail (off)", "not_ready")
 	}
 }
