@@ -49,6 +49,11 @@ func newChecklistCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra
 		Run: func(cmd *cobra.Command, _ []string) {
 			f.outExact = cmd.Flags().Changed("out")
 			f.noColor = g.noColor
+			if err := checklistFlagsApply(cmd, f); err != nil {
+				fmt.Fprintln(stderr, err)
+				*code = exitInput
+				return
+			}
 			if f.record != "" {
 				*code = recordChecklist(cmd, f, stdout, stderr)
 				return
@@ -67,6 +72,22 @@ func newChecklistCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra
 	fs.BoolVar(&f.json, "json", false, "with --record: print report.json to stdout (the console goes to stderr)")
 	completeVendor(cmd)
 	return cmd
+}
+
+// checklistFlagsApply refuses flags that do nothing in the mode chosen:
+// the planned time and zones make a checklist, --json prints a record's
+// report.
+func checklistFlagsApply(cmd *cobra.Command, f checklistFlags) error {
+	only := map[bool][]string{true: {"at", "tz", "workbench-url"}, false: {"json"}}[f.record != ""]
+	for _, name := range only {
+		if cmd.Flags().Changed(name) {
+			if f.record != "" {
+				return fmt.Errorf("routecheck checklist: --%s makes a new checklist; it does not go with --record (the record has its own)", name)
+			}
+			return fmt.Errorf("routecheck checklist: --%s goes with --record FILE", name)
+		}
+	}
+	return nil
 }
 
 // writeChecklist writes checklist.html and checklist.md for a vendor.

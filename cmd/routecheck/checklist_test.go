@@ -43,6 +43,8 @@ func TestChecklistBadFlags(t *testing.T) {
 		{[]string{"checklist", "--at", "soon"}, `routecheck checklist: --at "soon": want RFC 3339`},
 		{[]string{"checklist", "--vendor", "broken/wrong-tenent"}, "did you mean broken/wrong-tenant?"},
 		{[]string{"checklist", "--record", "no-such.json"}, "routecheck checklist --record: open no-such.json"},
+		{[]string{"checklist", "--record", "r.json", "--at", "2026-11-27 10:00"}, "--at makes a new checklist; it does not go with --record"},
+		{[]string{"checklist", "--json"}, "--json goes with --record FILE"},
 	} {
 		code, out, errs := runCLI(t, tc.args...)
 		if code != exitInput || out != "" || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") != 1 {
