@@ -174,13 +174,11 @@ func CheckPreflight(ctx context.Context, b *Browser, env *Env, s PreflightState)
 }
 
 // see checks that step id shows status (with reason) and, when fix is
-// given, that its fix says it; it returns false when not.
+// given, that its fix says it; it returns false when not. The page
+// updates some steps a moment after the event (a permission change, the
+// workbench's answer), so it waits for the state up to the step timeout.
 func (p *pfRun) see(id, status, reason, fix, problem string) bool {
-	busy := []string{"pending"}
-	if status == "pending" {
-		busy = nil
-	}
-	s, err := p.t.waitStep(id, busy...)
+	s, err := p.t.waitStepIs(id, status, reason)
 	want := pfStep{Status: status, Reason: reason}.String()
 	ok := err == nil && s.Status == status && s.Reason == reason && strings.Contains(s.Fix, fix)
 	seen := errText(err, s.String())
@@ -204,12 +202,12 @@ func (p *pfRun) onRoster(id, want, state string) bool {
 		diag(p.c.rule, "CCO staff's roster does not show what the agent's page found", ""))
 }
 
+// summary checks the page's verdict, which comes with the workbench's
+// answer to the page's latest report: it waits for it up to the step
+// timeout.
 func (p *pfRun) summary(want string) bool {
+	_ = p.t.waitFor(`document.querySelector(`+jsTid("pf-summary")+`).dataset.state === `+jsString(want), stepTimeout)
 	state, text := p.t.summary()
-	if want == "ready" {
-		_ = p.t.waitFor(`document.querySelector(`+jsTid("pf-summary")+`).dataset.state === 'ready'`, stepTimeout)
-		state, text = p.t.summary()
-	}
 	return p.r.check("page verdict", state == want, want, state+": "+text,
 		diag(p.c.rule, "the preflight page's verdict is wrong", ""))
 }
@@ -323,7 +321,7 @@ func judgePopupsBlocked(p *pfRun) {
 	if !p.see("popup", "fail", "blocked", seedPopups, "does not tell an agent whose Chrome blocks pop-ups how to allow them") {
 		return
 	}
-	n, err := p.t.popupsOpen()
+	n, err := p.t.popupsLeft()
 	if !p.r.check("no test window left", err == nil && n == 0, "0 windows", errText(err, fmt.Sprint(n)), diag("R-NTF-1", "a test window stayed open", "")) {
 		return
 	}
@@ -336,7 +334,7 @@ func judgePopupsAllowed(p *pfRun) {
 	if !p.see("popup", "pass", "", "", "does not see that pop-ups are allowed") {
 		return
 	}
-	n, err := p.t.popupsOpen()
+	n, err := p.t.popupsLeft()
 	if p.r.check("the test window opened and closed", err == nil && n == 0, "no preflight-popup window left", errText(err, fmt.Sprintf("%d open", n)),
 		diag("R-NTF-1", "the preflight page leaves its test window open", "")) {
 		p.onRoster("popup", "pass", "not_ready")

@@ -53,6 +53,14 @@ func (t *tab) waitStep(id string, busy ...string) (pfStep, error) {
 	return t.step(id)
 }
 
+// waitStepIs waits until the step shows status and reason, or the step
+// timeout passes, then reads it.
+func (t *tab) waitStepIs(id, status, reason string) (pfStep, error) {
+	li := `document.querySelector(` + jsTid("pf-"+id) + `)`
+	_ = t.waitFor(li+`.dataset.status === `+jsString(status)+` && `+li+`.dataset.reason === `+jsString(reason), stepTimeout)
+	return t.step(id)
+}
+
 // summary is the page's verdict: ready, not_ready, or checking.
 func (t *tab) summary() (state, text string) {
 	var s struct{ State, Text string }
@@ -111,6 +119,20 @@ func (t *tab) popupsOpen() (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// popupsLeft waits, up to a second, for the test windows to be gone (a
+// closed window leaves the browser's list a moment later) and counts
+// those still there.
+func (t *tab) popupsLeft() (int, error) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		n, err := t.popupsOpen()
+		if err != nil || n == 0 || time.Now().After(deadline) {
+			return n, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // permissionSetting is Chrome's site setting for a state of Notification.permission.
