@@ -65,7 +65,7 @@ func newChecklistCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra
 	fs.SortFlags = false
 	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures);\nwith --record, the record's items must match it when given")
 	fs.StringVar(&f.at, "at", "", "when the test is planned: RFC 3339, or \"2006-01-02 15:04\" in --tz; default now")
-	fs.StringVar(&f.tz, "tz", "", "the tester's time zone (IANA, e.g. Europe/Berlin); default this machine's ("+time.Local.String()+")")
+	fs.StringVar(&f.tz, "tz", "", "the tester's time zone (IANA, e.g. Europe/Berlin); default this machine's (TZ, else /etc/localtime)")
 	fs.StringVar(&f.out, "out", defaultOut, "folder to write to; not given, a new folder <vendor>-checklist-<UTC time>\n(or, with --record, <run id>-<UTC time>) under it; given, exactly this folder")
 	fs.StringVar(&f.record, "record", "", "a record the checklist page saved: write the reports of that real test")
 	fs.StringVar(&f.workbench, "workbench-url", "", "the X-Space URL agents log in at; default the seed's ("+wb.WorkbenchURL+")")

@@ -113,7 +113,7 @@ func stamp(t time.Time) string {
 // time and the zone's name and offset.
 func When(t time.Time, zone *time.Location) string {
 	lt := t.In(zone)
-	return fmt.Sprintf("%s %s %s (%s, %s)", lt.Format("2006-01-02"), wb.WeekdayName(lt.Weekday()), lt.Format("15:04"), zone, lt.Format("UTC-07:00"))
+	return fmt.Sprintf("%s %s %s (%s, %s)", lt.Format("2006-01-02"), wb.WeekdayName(lt.Weekday()), lt.Format("15:04"), ZoneName(zone, t), lt.Format("UTC-07:00"))
 }
 
 // ParseAt reads a planned time: RFC 3339, or "2006-01-02 15:04" (also with
@@ -128,4 +128,13 @@ func ParseAt(s string, zone *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q: want RFC 3339 (2026-11-27T10:00:00+08:00) or \"2026-11-27 10:00\" in the tester's zone (--tz)", s)
+}
+
+// ZoneName names a zone for people: its IANA name, or for the machine's
+// own zone with no name ("Local") its abbreviation at t, e.g. CET.
+func ZoneName(zone *time.Location, t time.Time) string {
+	if zone.String() == "Local" {
+		return "本机 " + t.In(zone).Format("MST")
+	}
+	return zone.String()
 }

@@ -20,6 +20,8 @@ type htmlView struct {
 	PlannedTester string
 	PlannedVendor string
 	PlannedLocal  string // for the datetime-local input, tester's wall clock
+	VendorZone    string
+	TesterZone    string
 	NextOpen      string
 	Hours         []hoursRow
 }
@@ -43,7 +45,8 @@ func WriteHTML(w io.Writer, c *Checklist) error {
 	}
 	v := htmlView{Checklist: c, Skeleton: string(sk),
 		PlannedTester: When(c.PlannedAt, c.TesterZone), PlannedVendor: When(c.PlannedAt, c.VendorZone),
-		PlannedLocal: c.PlannedAt.In(c.TesterZone).Format("2006-01-02T15:04")}
+		PlannedLocal: c.PlannedAt.In(c.TesterZone).Format("2006-01-02T15:04"),
+		VendorZone:   ZoneName(c.VendorZone, c.PlannedAt), TesterZone: ZoneName(c.TesterZone, c.PlannedAt)}
 	if !c.NextOpen.IsZero() {
 		v.NextOpen = When(c.NextOpen, c.TesterZone) + " = " + When(c.NextOpen, c.VendorZone)
 	}

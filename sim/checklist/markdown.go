@@ -31,7 +31,7 @@ func WriteMarkdown(w io.Writer, c *Checklist) error {
 		p("请改在服务时间内测试。\n\n")
 	}
 	p("服务时间 (work hours, R-VEN-4): %s\n\n", c.Vendor.WorkHours)
-	p("| 日期（服务商时区） | 服务商时间 %s | 测试同学时间 %s |\n|---|---|---|\n", c.VendorZone, c.TesterZone)
+	p("| 日期（服务商时区） | 服务商时间 %s | 测试同学时间 %s |\n|---|---|---|\n", ZoneName(c.VendorZone, c.PlannedAt), ZoneName(c.TesterZone, c.PlannedAt))
 	for _, d := range c.Hours {
 		p("| %s | %s | %s |\n", d.Label(), d.Span(c.VendorZone), d.Span(c.TesterZone))
 	}
