@@ -123,6 +123,8 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newSimulateCmd(stdout, stderr, code),
 		newErlangCmd(stdout, stderr, code),
 		newLoadCmd(stdout, stderr, code),
+		newChecklistCmd(g, stdout, stderr, code),
+		newPreflightCmd(g, stdout, stderr, code),
 	)
 	return root
 }

@@ -44,6 +44,9 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 
 // No Chromium process the suite started may outlive it.
 var _ = AfterSuite(func() {
+	if blocking.b != nil {
+		Expect(blocking.b.Close()).To(Succeed())
+	}
 	if chromium == nil {
 		return
 	}

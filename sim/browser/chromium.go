@@ -58,10 +58,23 @@ var launched = struct {
 	dirs map[string]bool
 }{dirs: map[string]bool{}}
 
+// LaunchOption changes how Launch starts Chromium.
+type LaunchOption func(*launchConfig)
+
+type launchConfig struct{ blockPopups bool }
+
+// BlockPopups starts Chromium with its pop-up blocker on, as a fresh Chrome
+// profile has it: a window a page opens without a click is blocked. Without
+// it the blocker is off (chromedp's default), as for an agent who allowed
+// X-Space's pop-ups and redirects. Chromium has no per-site switch for it
+// over the DevTools protocol, so it is a browser of its own.
+func BlockPopups() LaunchOption { return func(c *launchConfig) { c.blockPopups = true } }
+
 // Browser is one headless Chromium with its own fresh profile directory.
 type Browser struct {
-	Path string // the binary
-	dir  string // --user-data-dir, removed by Close
+	Path        string // the binary
+	dir         string // --user-data-dir, removed by Close
+	blockPopups bool
 
 	ctx          context.Context // the browser's chromedp context; tabs derive from it
 	cancelBrowse context.CancelFunc
@@ -74,7 +87,11 @@ type Browser struct {
 
 // Launch starts a headless Chromium (Find) with a fresh profile. The
 // browser outlives ctx, which only bounds the start; Close ends it.
-func Launch(ctx context.Context) (*Browser, error) {
+func Launch(ctx context.Context, options ...LaunchOption) (*Browser, error) {
+	var lc launchConfig
+	for _, o := range options {
+		o(&lc)
+	}
 	path, err := Find()
 	if err != nil {
 		return nil, err
@@ -96,11 +113,12 @@ func Launch(ctx context.Context) (*Browser, error) {
 		chromedp.Flag("disable-component-update", true), // no internet: nothing to fetch
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-popup-blocking", !lc.blockPopups),
 	)
 	// The browser lives until Close, not until the caller's ctx ends.
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx), opts...)
 	bctx, cancelBrowse := chromedp.NewContext(allocCtx)
-	b := &Browser{Path: path, dir: dir, ctx: bctx, cancelBrowse: cancelBrowse, cancelAlloc: cancelAlloc}
+	b := &Browser{Path: path, dir: dir, blockPopups: lc.blockPopups, ctx: bctx, cancelBrowse: cancelBrowse, cancelAlloc: cancelAlloc}
 
 	// The first Do starts the process and binds it to bctx, so it runs on
 	// bctx itself; ctx and startTimeout bound it from outside.
@@ -124,6 +142,9 @@ func Launch(ctx context.Context) (*Browser, error) {
 	}
 	return b, nil
 }
+
+// BlocksPopups says whether the browser was launched with BlockPopups.
+func (b *Browser) BlocksPopups() bool { return b.blockPopups }
 
 // PID is the main Chromium process.
 func (b *Browser) PID() int { return b.pid }

@@ -75,6 +75,12 @@ func (t *tab) setNotifications(origin string, granted bool) error {
 	if granted {
 		setting = cdpbrowser.PermissionSettingGranted
 	}
+	return t.setNotificationSetting(origin, setting)
+}
+
+// setNotificationSetting is setNotifications with "prompt" too: the state
+// of a site Chrome has not asked about yet.
+func (t *tab) setNotificationSetting(origin string, setting cdpbrowser.PermissionSetting) error {
 	ctx, cancel := context.WithTimeout(t.ctx, stepTimeout)
 	defer cancel()
 	_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{

@@ -257,6 +257,16 @@ func (s *stepRec) fail(name, expected, seen, rule, fix string) {
 	}
 }
 
+// failAs is fail with a known failure's rule and fix.
+func (s *stepRec) failAs(name, expected, seen string, f Failure) {
+	s.fail(name, expected, seen, f.Rule, f.Fix)
+}
+
+// failErrAs is failErr with a known failure's rule and fix.
+func (s *stepRec) failErrAs(name, expected, seen string, err error, f Failure) {
+	s.failErr(name, expected, seen, err, f.Rule, f.Fix)
+}
+
 // failErr is fail for a call that returned err. The workbench refusing
 // (an API error) or not acting in time is the vendor's to fix; anything
 // else (a refused connection, a socket the server dropped, a broken

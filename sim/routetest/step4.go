@@ -26,8 +26,7 @@ func (r *runner) step4(st *stepRec) {
 		}
 	}
 	if phrase == "" {
-		st.fail("在线客服 quick phrase", "a quick phrase that requests a human", "none on the bot page", "R-RT-4",
-			"add the quick phrase 在线客服 (快捷短语) that transfers to a human agent (R-VEN-2)")
+		st.failAs("在线客服 quick phrase", "a quick phrase that requests a human", "none on the bot page", FailNoTransferPhrase)
 		return
 	}
 	e, err := r.ops.Entry(r.ctx, r.cfg.ID, r.customer.ID, r.order.ID)
@@ -69,7 +68,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 		})
 		switch {
 		case err != nil:
-			st.failErr(name, expected, "nothing within "+r.opt.wait().String()+": ", err, "R-RT-4", "check the routing configuration of the skill group with CCO")
+			st.failErrAs(name, expected, "nothing within "+r.opt.wait().String()+": ", err, FailTransferSilent)
 			return false
 		case f.Type == "message":
 			r.refused(st, name, expected, f.Text)
@@ -134,8 +133,7 @@ func (r *runner) waitForPlace(st *stepRec, c *chat, name, expected string, mark 
 		// customer would, for a real agent to end a chat.
 		f, err := pickedUp()
 		if err != nil {
-			st.fail(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", "R-CAP-1",
-				"all online agents are at their maximum concurrent chats: end a chat, bring another agent online, or ask operations to raise the capacity (V级管理, at most 1V6 advised)")
+			st.failAs(name, expected, "the chat waited in the queue for "+r.opt.wait().String()+" and no agent freed a place", FailQueueFull)
 			return true, false
 		}
 		return true, r.assigned(st, c, name, f)
@@ -157,13 +155,11 @@ func (r *runner) testChatHolding(c *chat) *chat {
 func (r *runner) refused(st *stepRec, name, expected, text string) {
 	switch {
 	case strings.Contains(text, "服务时间"):
-		st.fail(name, expected, "bot: "+text, "R-VEN-4",
-			"the test ran outside the vendor's confirmed work hours: run it within them, or correct the work hours with CCO")
+		st.failAs(name, expected, "bot: "+text, FailOutsideHours)
 	case strings.Contains(text, "没有人工客服在线"):
-		st.fail(name, expected, "bot: "+text, "R-RT-2", "no agent is 在线: an agent must click 马上上班 and stay online during the test")
+		st.failAs(name, expected, "bot: "+text, FailNobodyOnline)
 	default:
-		st.fail(name, expected, "bot: "+text, "R-RT-4",
-			"the bot did not treat this as a transfer request: configure 转人工 / the 在线客服 quick phrase to transfer to a human")
+		st.failAs(name, expected, "bot: "+text, FailNotTransfer)
 	}
 }
 
@@ -197,8 +193,7 @@ func (r *runner) assigned(st *stepRec, c *chat, name string, by actors.Frame) bo
 	_ = json.Unmarshal(by.Agent, &login)
 	a := r.agents[login]
 	if a == nil {
-		st.fail(name, "one of the vendor's agents takes the chat", fmt.Sprintf("assigned to %q, not an agent the route test signed in", login), "R-RT-4",
-			"only the vendor's own agents may take its chats: check the skill group's members with CCO")
+		st.failAs(name, "one of the vendor's agents takes the chat", fmt.Sprintf("assigned to %q, not an agent the route test signed in", login), FailForeignAgent)
 		return false
 	}
 	err := r.await(st, "the assigned chat on "+login+"'s workbench", func(ctx context.Context) error {
@@ -232,10 +227,10 @@ func (r *runner) assigned(st *stepRec, c *chat, name string, by actors.Frame) bo
 	})
 	switch {
 	case err != nil:
-		st.fail("welcome", want, "no welcome message", "R-WEL-1", "set the welcome in 配置中心 → 系统设置 → 首问机器人")
+		st.failAs("welcome", want, "no welcome message", FailNoWelcome)
 		return false
 	case f.Text != want:
-		st.fail("welcome", want+" ("+rule+")", f.Text, "R-WEL-1", "the skill group's welcome wins over the agent's own: check 首问机器人 at both levels")
+		st.failAs("welcome", want+" ("+rule+")", f.Text, FailWrongWelcome)
 		return false
 	}
 	st.ok("welcome", want+" ("+rule+")", f.Text)

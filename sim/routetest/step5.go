@@ -2,7 +2,6 @@ package routetest
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sync"
@@ -70,8 +69,7 @@ func (r *runner) pickDeferred(st *stepRec, c *chat) bool {
 		f, _, err = c.cust.WaitState(ctx, c.mark, string(wb.StateAssigned))
 		return err
 	}); err != nil {
-		st.fail(name, "the place freed by the first test chat goes to this chat", "still queued "+r.opt.wait().String()+" after the first chat ended", "R-CAP-1",
-			"a place freed by an ended chat must go to the head of the queue: report this to CCO with the seed")
+		st.failAs(name, "the place freed by the first test chat goes to this chat", "still queued "+r.opt.wait().String()+" after the first chat ended", FailDeferredStuck)
 		return false
 	}
 	return r.assigned(st, c, name, f)
@@ -80,7 +78,7 @@ func (r *runner) pickDeferred(st *stepRec, c *chat) bool {
 // exchange is one chat's step 5: test message, the agent's reply at the
 // rehearsed delay after this chat's own pickup, close and rating.
 func (r *runner) exchange(st *stepRec, c *chat, n int) {
-	msg := fmt.Sprintf("路由测试消息 订单 %s trace %s #%d", r.order.ID, r.rep.TraceID, n)
+	msg := TestMessage(r.order.ID, r.rep.TraceID, n)
 	if err := c.cust.Say(msg); err != nil {
 		st.failErr("test message", "sent", "", err, "R-RT-5", "")
 		return
@@ -91,15 +89,14 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		return err
 	}); err != nil {
 		if r.inLog(c.cust.Conv, "customer", msg) {
-			st.fail("agent sees test message", msg, "nothing on "+a.Login+"'s workbench: "+err.Error(), "R-RT-5",
-				"the agent's X-Space does not receive messages: keep the page open and check the browser allows notifications (R-WB-3)")
+			st.failAs("agent sees test message", msg, "nothing on "+a.Login+"'s workbench: "+err.Error(), FailAgentNoMessage)
 		} else {
 			st.harness("the tester's test message never reached the workbench (it is not in the conversation's log): the harness's connection failed")
 		}
 		return
 	}
 	if c.conv.Order != r.order.ID {
-		st.fail("agent sees test order", r.order.ID, c.conv.Order, "R-RT-1", "the conversation must carry the test order")
+		st.failAs("agent sees test order", r.order.ID, c.conv.Order, FailNoOrder)
 		return
 	}
 	st.ok("agent sees test message", msg+" with order "+r.order.ID, a.Login+" received it")
@@ -124,8 +121,7 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		return err
 	}); err != nil {
 		if r.inLog(c.cust.Conv, "agent", reply) {
-			st.fail("tester receives reply", reply, "nothing on the bot page, though the reply is in the workbench's log: "+err.Error(), "R-RT-5",
-				"the reply did not reach the bot page: report to CCO with the trace id")
+			st.failAs("tester receives reply", reply, "nothing on the bot page, though the reply is in the workbench's log: "+err.Error(), FailReplyLost)
 		} else {
 			st.harness("the simulated agent's reply never reached the workbench (it is not in the conversation's log): the harness's connection failed")
 		}
@@ -189,8 +185,7 @@ func (r *runner) waitNoReply(st *stepRec, c *chat) {
 	if err == nil {
 		seen = "a reply"
 	}
-	st.fail("agent reply", "the agent replies to the test message", seen, "R-RT-5",
-		"the agent saw the message but did not reply: agents must answer in X-Space (first response under 30 s, R-KPI-1)")
+	st.failAs("agent reply", "the agent replies to the test message", seen, FailNoReply)
 }
 
 // agentName is how the tester knows the agent: the account's display name,

@@ -14,23 +14,21 @@ import (
 func (r *runner) step1(st *stepRec) {
 	cust, err := r.ops.CreateTestCustomer(r.ctx, "测试买家 "+r.faker.Name())
 	if err != nil {
-		st.failErr("test account", "a test customer account", "", err, "R-RT-1",
-			"ask CCO operations for a test account; the operations login in the fixture must be able to sign in")
+		st.failErrAs("test account", "a test customer account", "", err, FailNoTestAccount)
 		return
 	}
 	if !cust.Test || cust.ID == "" {
-		st.fail("test account", "a test customer account", describe(cust, err), "R-RT-1",
-			"ask CCO operations for a test account; the operations login in the fixture must be able to sign in")
+		st.failAs("test account", "a test customer account", describe(cust, err), FailNoTestAccount)
 		return
 	}
 	st.ok("test account", "a test customer account", cust.ID+" "+cust.Name)
 	ord, err := r.ops.CreateTestOrder(r.ctx, cust.ID, r.faker.ProductName())
 	if err != nil {
-		st.failErr("test order", "a test order for "+cust.ID, "", err, "R-RT-1", "ask CCO operations for a test order on the test account")
+		st.failErrAs("test order", "a test order for "+cust.ID, "", err, FailNoTestOrder)
 		return
 	}
 	if !ord.Test || ord.Customer != cust.ID {
-		st.fail("test order", "a test order for "+cust.ID, describe(ord, err), "R-RT-1", "ask CCO operations for a test order on the test account")
+		st.failAs("test order", "a test order for "+cust.ID, describe(ord, err), FailNoTestOrder)
 		return
 	}
 	st.ok("test order", "a test order for "+cust.ID, ord.ID+" "+ord.Item)
@@ -56,11 +54,11 @@ func (r *runner) step2(st *stepRec) {
 		a := &agentActor{Agent: actors.NewAgent(r.opt.Target, h.Login), habit: h}
 		acc, _ := r.cfg.Account(h.Login)
 		if _, err := a.SignIn(r.ctx, acc.Password); err != nil {
-			st.failErr("login "+h.Login, "login accepted", "", err, "R-VEN-3", "check the agent's login and password with CCO operations")
+			st.failErrAs("login "+h.Login, "login accepted", "", err, FailAgentLogin)
 			return
 		}
 		if err := a.Connect(r.ctx); err != nil {
-			st.failErr("workbench socket "+h.Login, "the workbench opens", "", err, "R-WB-1", "open X-Space at the workbench URL in Chrome")
+			st.failErrAs("workbench socket "+h.Login, "the workbench opens", "", err, FailWorkbenchClosed)
 			return
 		}
 		r.agents[h.Login] = a
@@ -108,7 +106,7 @@ func (r *runner) step2(st *stepRec) {
 	}
 	view, err := r.ops.RouterView(r.ctx, r.cfg.Department)
 	if err != nil {
-		st.failErr("router view", "the department's agents", "", err, "R-RT-2", "check the department name in the fixture")
+		st.failErrAs("router view", "the department's agents", "", err, FailRouterView)
 		return
 	}
 	var online, onBreak, wrongTenant []string
@@ -130,16 +128,13 @@ func (r *runner) step2(st *stepRec) {
 	case len(online) > 0:
 		st.ok("agent online", expected, "在线: "+strings.Join(online, ", "))
 	case len(wrongTenant) > 0:
-		st.fail("agent online", expected, "马上上班 refused for "+strings.Join(wrongTenant, "; "), "R-TEN-1",
-			"the agent's tenant is not 闲鱼BU: click the avatar (top right), switch the tenant to 闲鱼BU, refresh the page, then click 马上上班")
+		st.failAs("agent online", expected, "马上上班 refused for "+strings.Join(wrongTenant, "; "), FailWrongTenant)
 	case len(onBreak) > 0:
-		st.fail("agent online", expected, "only 小休: "+strings.Join(onBreak, ", "), "R-WB-2",
-			"小休 keeps current chats but receives no new ones: set the status to 在线 (马上上班) for the test")
+		st.failAs("agent online", expected, "only 小休: "+strings.Join(onBreak, ", "), FailOnlyBreak)
 	case logged == 0:
-		st.fail("agent online", expected, "no agent logged into X-Space", "R-RT-2",
-			"an agent must log into X-Space, open 在线工作台 and click 马上上班 before the test")
+		st.failAs("agent online", expected, "no agent logged into X-Space", FailNobodyLoggedIn)
 	default:
-		st.fail("agent online", expected, "agents logged in but 离线", "R-WB-2", "click 马上上班 in 在线工作台")
+		st.failAs("agent online", expected, "agents logged in but 离线", FailLoggedInOffline)
 	}
 }
 
@@ -190,12 +185,12 @@ func sortedLogins(m map[string]*agentActor) []string {
 func (r *runner) step3(st *stepRec) {
 	png, err := r.ops.QRCode(r.ctx, r.cfg.ID, r.customer.ID, r.order.ID)
 	if err != nil {
-		st.failErr("QR code", "a QR code PNG from CCO", "", err, "R-RT-3", "ask the CCO channel team for the QR code")
+		st.failErrAs("QR code", "a QR code PNG from CCO", "", err, FailNoQRCode)
 		return
 	}
 	url, err := actors.DecodeQR(png)
 	if err != nil {
-		st.fail("QR code", "a readable QR code", err.Error(), "R-RT-3", "the QR code image is damaged: ask for a new one")
+		st.failAs("QR code", "a readable QR code", err.Error(), FailQRUnreadable)
 		return
 	}
 	st.ok("QR code", "a readable QR code", actors.RedactEntryURL(url))
@@ -205,8 +200,7 @@ func (r *runner) step3(st *stepRec) {
 	r.entryURL = url
 	c := &chat{title: "转人工 (text)", entered: r.clock.Now()}
 	if c.cust, err = actors.Enter(r.ctx, url); err != nil {
-		st.failErr("bot page", "the bot page opens", "", err, "R-RT-3",
-			"the entry link was refused: use a fresh QR code for this vendor (codes are confidential and expire)")
+		st.failErrAs("bot page", "the bot page opens", "", err, FailEntryRefused)
 		return
 	}
 	r.chats = append(r.chats, c)
@@ -231,14 +225,13 @@ func (r *runner) step3(st *stepRec) {
 	for _, q := range bot.QuickPhrases {
 		seen[2] = append(seen[2], q.Text)
 	}
-	for i, part := range [3]struct{ name, fix string }{
-		{"robot card", "configure the robot card (机器人名片) as handed over"},
-		{"FAQ", "configure the FAQ (常见问题) as handed over"},
-		{"quick phrases", "configure the quick phrases (快捷短语) as handed over"},
-	} {
+	for i, part := range [3]struct {
+		name string
+		f    Failure
+	}{{"robot card", FailRobotCard}, {"FAQ", FailFAQ}, {"quick phrases", FailQuickPhrases}} {
 		w, s := strings.Join(want[i], " | "), strings.Join(seen[i], " | ")
 		if !slices.Equal(want[i], seen[i]) {
-			st.fail(part.name, w, s, "R-VEN-2", part.fix)
+			st.failAs(part.name, w, s, part.f)
 			return
 		}
 		st.ok(part.name, w, s)
@@ -260,9 +253,9 @@ func (r *runner) step3(st *stepRec) {
 	})
 	switch {
 	case err != nil:
-		st.failErr("bot answer", q.Answer, "no answer: ", err, "R-RT-3", "the bot does not answer: check the FAQ configuration")
+		st.failErrAs("bot answer", q.Answer, "no answer: ", err, FailBotSilent)
 	case f.Text != q.Answer:
-		st.fail("bot answer", q.Answer, f.Text, "R-VEN-2", "the bot answered wrongly: check the answer configured for "+q.Question)
+		st.failAs("bot answer to "+q.Question, q.Answer, f.Text, FailBotWrongAnswer)
 	default:
 		st.ok("bot answer", q.Answer, f.Text)
 	}

@@ -29,6 +29,11 @@ func CheckTarget(target string) error {
 	return fmt.Errorf("%w: --target %q is not an http(s) URL; did you mean %s?", ErrInput, target, guess)
 }
 
+// Identify is identify for other commands that talk to a --target
+// (routecheck preflight): an error wraps ErrNotWorkbench, or says the
+// target is unreachable.
+func Identify(ctx context.Context, target string) error { return identify(ctx, target) }
+
 // identify checks, before step 1, that target answers as a routecheck
 // workbench does (docs/protocol.md): GET /healthz is 200 "ok", and GET
 // /api/me without a session is 401 {"error":"no session"}. Any other HTTP

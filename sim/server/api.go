@@ -58,6 +58,7 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/insight", s.authed(s.apiInsight))
 	m.HandleFunc("GET /api/events", s.authed(s.apiEvents))
 	m.HandleFunc("GET /api/vendors", s.authed(s.apiVendors))
+	s.preflightRoutes(m)
 	m.HandleFunc("GET /ws/agent", s.handleAgentSocket)
 	m.HandleFunc("GET /ws/customer", s.handleCustomerSocket)
 }

@@ -371,6 +371,7 @@ func capture(t *testing.T) *recorder {
 	}
 	captureHTTP(d)
 	captureFrames(d)
+	capturePreflight(d)
 	captureLimits(startDoc(rec, "limits", server.Options{TokenTTL: time.Second, Limits: server.Limits{
 		FramesPerSecond: 0.01, FrameBurst: 4, ChatMessages: 2, ChatText: 10, ChatsPerToken: 2,
 		SocketsPerAgent: 1, SocketsPerChat: 1, LoginFailures: 2, LoginsPerAddress: 12, Events: 8}}))

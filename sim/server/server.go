@@ -70,6 +70,7 @@ type Server struct {
 	ended       []endedChat
 	ids         map[string]*idCache
 	tokenChats  map[string]*tokenUse
+	preflight   map[string]*preflightResult // each agent's latest preflight (preflight.go)
 	sessions    map[string]*session
 	sessionN    int64
 	logins      loginGuard

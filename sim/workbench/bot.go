@@ -95,14 +95,7 @@ func (w *Workbench) PressButton(convID, label string) error {
 
 // hotline is the number to offer: the card's hotline button, else the
 // vendor record's (R-VEN-1).
-func (w *Workbench) hotline(v *vendor) string {
-	for _, b := range v.cfg.BotPage.CardButtons {
-		if b.Kind == ButtonHotline && b.Value != "" {
-			return b.Value
-		}
-	}
-	return v.cfg.Hotline
-}
+func (w *Workbench) hotline(v *vendor) string { return v.cfg.RefusalHotline() }
 
 // transfer is a service request (R-RT-4). Outside work hours (R-VEN-4) or
 // with nobody 在线 it is refused with the hotline and counted as a request
@@ -114,14 +107,14 @@ func (w *Workbench) transfer(c *conv, via string) {
 	w.emit(req)
 	v := c.vendor
 	if !v.cfg.WorkHours.InWorkHours(w.clock.Now(), v.loc) {
-		w.say(c, SenderBot, nil, fmt.Sprintf(BotOutsideHours, v.cfg.WorkHours.String(), w.hotline(v)))
+		w.say(c, SenderBot, nil, v.cfg.OutsideHoursText())
 		e := c.event(EvUnserved)
 		e.Reason = ReasonOutsideHours
 		w.emit(e)
 		return
 	}
 	if c.group.online == 0 {
-		w.say(c, SenderBot, nil, fmt.Sprintf(BotNobodyOnline, w.hotline(v)))
+		w.say(c, SenderBot, nil, v.cfg.NobodyOnlineText())
 		e := c.event(EvUnserved)
 		e.Reason = ReasonNobodyOnline
 		w.emit(e)

@@ -26,6 +26,7 @@ type page struct {
 	Title   string
 	Shell   bool     // X-Space shell: top bar, avatar menu, left menu
 	Scripts []string // page scripts under /static/, after common.js
+	Data    any      // what the page's own template needs, if anything
 }
 
 var pages = []page{
@@ -34,6 +35,7 @@ var pages = []page{
 	{Name: "settings", Title: "个人设置", Shell: true, Scripts: []string{"settings.js"}},
 	{Name: "insight", Title: "服务洞察", Shell: true, Scripts: []string{"insight.js"}},
 	{Name: "bot", Title: "小蜜"},
+	{Name: "preflight", Title: "上班前检查", Shell: true, Scripts: []string{"preflight.js"}, Data: newPreflightView()},
 }
 
 // view is what the templates see. The rule texts live in the core; the
@@ -67,8 +69,8 @@ func renderAll() map[string][]byte {
 }
 
 // Register mounts the pages and their static files on mux: GET / (to
-// /workbench), /login, /workbench, /settings, /insight, /bot (?t=TOKEN) and
-// /static/.
+// /workbench), /login, /workbench, /settings, /insight, /bot (?t=TOKEN),
+// /preflight and /static/.
 func Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/workbench", http.StatusFound)
