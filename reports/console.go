@@ -46,6 +46,10 @@ func WriteHeader(w io.Writer, r *Run) error {
 	if r.TraceID != "" {
 		fmt.Fprintf(&b, "  trace %s", r.TraceID)
 	}
+	if r.VendorTimeHow != "" {
+		// the time of day the test ran at, on the vendor's clock (R-VEN-4)
+		fmt.Fprintf(&b, "\nvendor time %s", r.VendorTimeHow)
+	}
 	b.WriteString("\n\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -262,6 +262,9 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <dt>vendor</dt><dd>{{.R.Vendor}}{{if .R.VendorFile}} ({{.R.VendorFile}}){{end}}</dd>
 <dt>target</dt><dd>{{.R.Target}}</dd>
 <dt>trace id</dt><dd>{{.R.TraceID}}</dd>
+{{- with .R.VendorTimeHow}}
+<dt>vendor time</dt><dd>{{.}}</dd>
+{{- end}}
 <dt>run id</dt><dd>{{.R.ID}}</dd>
 {{- if .Started}}
 <dt>started</dt><dd>{{.Started}}</dd>

@@ -28,6 +28,8 @@ type jsonRun struct {
 	Target            string                `json:"target"`
 	TraceID           string                `json:"trace_id"`
 	StartedAt         time.Time             `json:"started_at,omitzero"`
+	VendorTime        time.Time             `json:"vendor_time,omitzero"`      // the workbench's clock at the start, in the vendor's zone
+	VendorTimeHow     string                `json:"vendor_time_how,omitempty"` // how it was chosen (D-RUN-8)
 	DurationMS        float64               `json:"duration_ms"`
 	Steps             []jsonStep            `json:"steps"`
 	Browser           []jsonBrowser         `json:"browser"`
@@ -107,7 +109,7 @@ func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
 		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
 		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
-		StartedAt: r.StartedAt, DurationMS: ms(r.Duration),
+		StartedAt: r.StartedAt, VendorTime: r.VendorTime, VendorTimeHow: r.VendorTimeHow, DurationMS: ms(r.Duration),
 		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,
 		Verdicts: jsonVerdicts(r.Verdicts), InvariantsChecked: r.InvariantsChecked,
 		Invariants: nonNil(r.Invariants), Transcripts: []jsonTranscript{}, Notes: nonNil(r.Notes),

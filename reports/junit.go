@@ -77,6 +77,9 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		{"seed", fmt.Sprint(r.Seed)}, {"run_id", r.ID}, {"vendor", r.Vendor},
 		{"vendor_file", r.VendorFile}, {"target", r.Target}, {"trace_id", r.TraceID},
 	}
+	if !r.VendorTime.IsZero() {
+		props = append(props, junitProperty{"vendor_time", r.VendorTime.Format(time.RFC3339)}, junitProperty{"vendor_time_how", r.VendorTimeHow})
+	}
 	if r.Rerun != "" {
 		props = append(props, junitProperty{"rerun", r.Rerun})
 	}

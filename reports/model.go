@@ -45,6 +45,13 @@ type Run struct {
 
 	StartedAt time.Time
 	Duration  time.Duration
+	// VendorTime is the workbench's clock when the steps began, in the
+	// vendor's zone: the time of day the test ran at (R-VEN-4). Zero when
+	// unknown.
+	VendorTime time.Time
+	// VendorTimeHow says how that time was chosen (D-RUN-8): the next
+	// in-hours instant, rehearsal.start_at, --at, or the harness's clock.
+	VendorTimeHow string
 	// Passed is the verdict the writers print; the runner decides it
 	// (steps, browser checks, invariants, KPI verdicts).
 	Passed bool

@@ -49,6 +49,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 	name := "transfer by " + text
 	mark := c.cust.Mark()
 	c.requested = r.clock.Now()
+	c.requestedWB = r.opt.workbenchNow()
 	if err := c.cust.Say(text); err != nil {
 		st.failErr(name, "a human agent", "", err, "R-RT-4", "")
 		return false
@@ -72,7 +73,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 			st.failErr(name, expected, "nothing within "+r.opt.wait().String()+": ", err, "R-RT-4", "check the routing configuration of the skill group with CCO")
 			return false
 		case f.Type == "message":
-			r.refused(st, name, expected, f.Text)
+			r.refused(st, c, name, expected, f.Text)
 			return false
 		case f.State == string(wb.StateQueued):
 			if done, ok := r.waitForPlace(st, c, name, expected, mark); done {
@@ -154,11 +155,10 @@ func (r *runner) testChatHolding(c *chat) *chat {
 
 // refused explains a bot answer that is not a human: outside work hours or
 // nobody online (our decision D-RT-1: the bot says so with the hotline).
-func (r *runner) refused(st *stepRec, name, expected, text string) {
+func (r *runner) refused(st *stepRec, c *chat, name, expected, text string) {
 	switch {
 	case strings.Contains(text, "服务时间"):
-		st.fail(name, expected, "bot: "+text, "R-VEN-4",
-			"the test ran outside the vendor's confirmed work hours: run it within them, or correct the work hours with CCO")
+		r.refusedOutsideHours(st, c, name, expected, text)
 	case strings.Contains(text, "没有人工客服在线"):
 		st.fail(name, expected, "bot: "+text, "R-RT-2", "no agent is 在线: an agent must click 马上上班 and stay online during the test")
 	default:
