@@ -304,3 +304,9 @@ func verdictResult(v workbench.Verdict) string {
 	}
 	return "FAIL"
 }
+
+// KPILabel names a KPI as the vendor assessment does: "首响时长 first response".
+func KPILabel(name string) string { return kpiLabel(name) }
+
+// KPIValue formats a KPI's value as the reports do: rates in %, times in s.
+func KPIValue(name string, v float64) string { return kpiValue(name, v) }

@@ -160,16 +160,18 @@ func TestVet(t *testing.T) {
 	if !strings.Contains(out, "✔ R-VEN-1") {
 		t.Errorf("a row without a warning lost its ✔:\n%s", out)
 	}
-	// What run would find at step 2 or 4, vet finds from the file.
+	// What run would find, vet finds from the file, and says at which step
+	// (TestVetPredictsRun holds it to what run does).
 	for file, want := range map[string]string{
-		"broken/wrong-tenant.yaml":   "R-TEN-1: no agent can be 在线",
-		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
-		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
-		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
-		"broken/never-replies.yaml":  "R-RT-5: no rehearsed 在线 agent replies",
+		"broken/wrong-tenant.yaml":           "R-TEN-1: no agent can be 在线",
+		"broken/agent-on-break.yaml":         "R-WB-2: every agent who logs in stays on 小休",
+		"broken/nobody-logs-in.yaml":         "R-RT-2: no agent logs in",
+		"broken/outside-hours.yaml":          "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00 on the vendor's clock) is outside the work hours",
+		"broken/never-replies.yaml":          "R-RT-5: silent-agent1 never replies",
+		"broken/no-online-agent-phrase.yaml": "R-RT-4: no quick phrase with transfer: true",
 	} {
 		code, out, _ := runCLI(t, "vet", fixturesDir+file)
-		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
+		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail at step") {
 			t.Errorf("%s: exit %d, want the warning %q\n%s", file, code, want, out)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"routecheck/fixtures"
 	"routecheck/reports"
 	"routecheck/sim/browser"
+	"routecheck/sim/clock"
 	"routecheck/sim/routetest"
 )
 
@@ -49,6 +50,11 @@ type runFlags struct {
 // wallClock is the harness's own clock: the time the bundled workbench's
 // start is planned from (D-RUN-8). Tests set it to run "at" any hour.
 var wallClock = time.Now
+
+// harnessClocks are the bundled workbench's clock, reading start, and the
+// clock the rehearsed agents time their replies on (nil: the real one).
+// Tests swap in a virtual pair, so a rehearsed 45 s costs no real time.
+var harnessClocks = func(start time.Time) (clock.Clock, routetest.Clock) { return clock.NewShifted(start), nil }
 
 func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
 	var f runFlags
@@ -151,7 +157,8 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		if plan.Source != routetest.FromStartAt {
 			f.at = plan.Start.Format(time.RFC3339)
 		}
-		b, err := routetest.BundledAt(v, f.tokenTTL, plan)
+		wbClock, agentClock := harnessClocks(plan.Start)
+		b, err := routetest.BundledClock(v, f.tokenTTL, plan, wbClock)
 		if err != nil {
 			fmt.Fprintln(stderr, "routecheck run:", err)
 			if errors.Is(err, routetest.ErrInput) {
@@ -161,6 +168,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		}
 		defer b.Close()
 		opt = b.Options(v)
+		opt.Clock = agentClock
 	} else if !v.Rehearsal.StartAt.IsZero() {
 		fmt.Fprintf(stderr, "routecheck run: note: %s rehearses start_at %s, which only the bundled workbench can apply\n", v.File, v.Rehearsal.StartAt.Format(time.RFC3339))
 	}

@@ -39,7 +39,12 @@ func Bundled(v *fixtures.Vendor, tokenTTL time.Duration) (*Bundle, error) {
 // BundledAt is Bundled with the clock's start chosen by the caller (the CLI
 // plans it from --at and its own clock).
 func BundledAt(v *fixtures.Vendor, tokenTTL time.Duration, plan ClockPlan) (*Bundle, error) {
-	c := clock.NewShifted(plan.Start)
+	return BundledClock(v, tokenTTL, plan, clock.NewShifted(plan.Start))
+}
+
+// BundledClock is BundledAt on a clock the caller made to read plan.Start,
+// e.g. a clock.Virtual (tests rehearse long reply delays in no time).
+func BundledClock(v *fixtures.Vendor, tokenTTL time.Duration, plan ClockPlan, c clock.Clock) (*Bundle, error) {
 	srv, base, err := BundledOn(v, tokenTTL, c)
 	if err != nil {
 		return nil, err
