@@ -119,7 +119,11 @@ func writeKPIs(w *bufio.Writer, r *Run) {
 		label := kpiLabel(v.Name)
 		fmt.Fprintf(w, "  %s %s%s %9s  %-7s %s\n", m, label, pad(label, 28), val, kpiThreshold(v), verdictResult(v))
 		if v.Measured && !v.Pass {
-			fmt.Fprintf(w, "      fix (R-KPI-1): %s\n", kpiFix(v.Name))
+			if s, ok := r.followsFrom(v.Name); ok {
+				fmt.Fprintf(w, "      %s\n", consequence(s))
+			} else {
+				fmt.Fprintf(w, "      fix (R-KPI-1): %s\n", kpiFix(v.Name))
+			}
 		}
 	}
 }

@@ -233,8 +233,13 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 		case v.Pass:
 			s.add(c, StatusPassed, nil, nil)
 		default:
-			s.add(c, StatusFailed, nil, &Diagnosis{Rule: "R-KPI-1",
-				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v)), Fix: kpiFix(v.Name)})
+			d := &Diagnosis{Rule: "R-KPI-1",
+				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v)), Fix: kpiFix(v.Name)}
+			if st, ok := r.followsFrom(v.Name); ok {
+				d.Message += "; " + consequence(st)
+				d.Fix = fmt.Sprintf("fix step %d first", st.Number)
+			}
+			s.add(c, StatusFailed, nil, d)
 		}
 	}
 	return s

@@ -70,6 +70,11 @@ type Run struct {
 
 	KPIs     workbench.KPIs      // R-KPI-1 over this run's test chats
 	Verdicts []workbench.Verdict // KPIs against thresholds
+	// FollowsFrom names the failed KPIs that only follow from an earlier
+	// step that failed or could not be judged (a request the step left
+	// unserved is not picked up), by KPI name: that step's number. They are
+	// shown as its consequence, with no cause or fix of their own.
+	FollowsFrom map[string]int
 
 	Invariants        []invariant.Violation // none means the log is clean
 	InvariantsChecked int                   // events the invariant checker read; 0 means not checked
@@ -271,6 +276,30 @@ func kpiFix(name string) string {
 		return "即时满意度 must be at least 70%: review the rated chats with the agents"
 	}
 	return ""
+}
+
+// followsFrom is the step a failed KPI is a consequence of, if any.
+func (r *Run) followsFrom(kpi string) (Step, bool) {
+	n, ok := r.FollowsFrom[kpi]
+	if !ok {
+		return Step{}, false
+	}
+	for _, s := range r.Steps {
+		if s.Number == n {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// consequence says what a follow-on KPI failure follows from.
+func consequence(s Step) string {
+	how := "failed"
+	if s.Status == StatusError {
+		how = "could not be judged"
+	}
+	return fmt.Sprintf("follows from step %d/%d %s, which %s: the requests it left unserved count against the KPI; no fix of its own",
+		s.Number, RouteSteps, nameRule(s.Name, s.Rule), how)
 }
 
 // failedKPIs are the measured KPIs below their thresholds.

@@ -69,6 +69,9 @@ type runVerdict struct {
 			Rule    string `json:"rule"`
 			Message string `json:"message"`
 		} `json:"diagnosis"`
+		Checks []struct {
+			Name string `json:"name"`
+		} `json:"checks"`
 	} `json:"steps"`
 	Verdicts []struct {
 		Name string `json:"name"`
@@ -149,6 +152,16 @@ func TestVetPredictsRun(t *testing.T) {
 				}
 				if got, want := run.outcome(code), vet.outcome(); got != want {
 					t.Fatalf("vet predicts %q, run does %q\nvet: %+v\nrun: %s", want, got, vet, errs)
+				}
+				// A check made once per chat names its chat and agent.
+				for _, s := range run.Steps {
+					seen := map[string]bool{}
+					for _, c := range s.Checks {
+						if seen[c.Name] {
+							t.Errorf("step %d has the check %q twice, naming no chat or agent", s.Number, c.Name)
+						}
+						seen[c.Name] = true
+					}
 				}
 			})
 		}

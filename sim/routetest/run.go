@@ -231,13 +231,26 @@ func (r *runner) closeAll() {
 // diagnosis; a step stops at its first failed check.
 type stepRec struct {
 	reports.Step
+	// about names the test chat (and its agent, once one took it) that the
+	// checks being recorded are about, so a check made once per chat says
+	// which chat and agent it saw; nil for checks of the whole step.
+	about func() string
+}
+
+// named is a check's name with the chat and agent it is about.
+func (s *stepRec) named(name string) string {
+	if s.about == nil {
+		return name
+	}
+	return name + " [" + s.about() + "]"
 }
 
 func (s *stepRec) ok(name, expected, seen string) {
-	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: true, Expected: expected, Seen: seen})
+	s.Checks = append(s.Checks, reports.Check{Name: s.named(name), Passed: true, Expected: expected, Seen: seen})
 }
 
 func (s *stepRec) fail(name, expected, seen, rule, fix string) {
+	name = s.named(name)
 	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: false, Expected: expected, Seen: seen})
 	if s.Diagnosis == nil {
 		s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
@@ -324,6 +337,7 @@ func (r *runner) finish() {
 		// A KPI with nothing to measure is not a pass (D-KPI-1).
 		passed = passed && v.Measured && v.Pass
 	}
+	r.blameFollowOns()
 	r.rep.Passed = passed
 	for _, c := range r.chats {
 		if c.cust != nil {

@@ -46,6 +46,8 @@ func (r *runner) step4(st *stepRec) {
 
 // transfer sends what requests a human and follows the chat to an agent.
 func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
+	st.about = r.about(c)
+	defer func() { st.about = nil }()
 	name := "transfer by " + text
 	mark := c.cust.Mark()
 	c.requested = r.clock.Now()
