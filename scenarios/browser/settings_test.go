@@ -30,6 +30,18 @@ var _ = Describe("the web UI's settings forms", Label("browser"), func() {
 	It("has a check and a sabotage for every settings form", func() {
 		Expect(sabotages).To(HaveLen(len(forms)))
 	})
+	// Showing the current values is not enough: the save must not send
+	// what the user left alone. A form that saves both messages, the
+	// welcome as empty, fails on what it saved.
+	It("配置中心 → 首问机器人 that saves the welcome the user did not touch fails", func(ctx SpecContext) {
+		sabotageFile(ctx, env, "/static/settings.js",
+			"const body = changes(shown, { welcome: $('group-welcome').value, closing: $('group-closing').value });",
+			"const body = { welcome: '', closing: $('group-closing').value };")
+		bc := browser.CheckSettingsForm(ctx, chromium, env, 3)
+		expectStatus(bc, reports.StatusFailed)
+		Expect(bc.Checks).To(ContainElement(And(HaveField("Name", ContainSubstring("saves only what was changed")), HaveField("Passed", false))))
+	}, SpecTimeout(checkTimeout))
+
 	for i, name := range forms {
 		It(name, func(ctx SpecContext) {
 			bc := browser.CheckSettingsForm(ctx, chromium, env, i)
