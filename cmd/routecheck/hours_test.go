@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -8,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"routecheck/fixtures"
 	"routecheck/sim/clock"
 	"routecheck/sim/routetest"
+	"routecheck/sim/server"
 )
 
 // atWall sets the harness's clock (wallClock) to t for the test: the run
@@ -167,5 +171,29 @@ func TestAtOutsideHoursRehearsesTheWrongTime(t *testing.T) {
 		if code != exitInput || strings.Count(strings.TrimSpace(errs), "\n") > 0 || !strings.Contains(errs, "--at") {
 			t.Errorf("%v: exit %d, want 2 with one line naming --at: %q", bad, code, errs)
 		}
+	}
+}
+
+// D-RUN-2: the workbench a route test starts hashes passwords at bcrypt's
+// lowest cost; `routecheck serve` at the default cost.
+func TestPasswordCosts(t *testing.T) {
+	v, err := fixtures.Open("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := routetest.Bundled(v, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if got := b.PasswordCost(); got != bcrypt.MinCost {
+		t.Errorf("the bundled workbench hashes at cost %d, want %d", got, bcrypt.MinCost)
+	}
+	opts := serveOptions(time.Hour, "", io.Discard)
+	opts.HashProcess = false // no worker processes for a test that hashes nothing
+	srv := server.New(opts)
+	defer srv.Close()
+	if got := srv.PasswordCost(); got != bcrypt.DefaultCost {
+		t.Errorf("routecheck serve hashes at cost %d, want %d", got, bcrypt.DefaultCost)
 	}
 }
