@@ -17,13 +17,13 @@ import (
 	"routecheck/sim/server"
 )
 
-// atWall sets the harness's clock (wallClock) to t for the test: the run
-// plans the bundled workbench's time of day from it (D-RUN-8).
+// atWall stops the harness's clock (wallClock) at at for the test: the run
+// plans the bundled workbench's time of day from it (D-RUN-8), and the
+// vendor time and --at in the output do not depend on how long a run took.
 func atWall(t *testing.T, at time.Time) {
 	t.Helper()
 	old := wallClock
-	offset := at.Sub(time.Now())
-	wallClock = func() time.Time { return time.Now().Add(offset) }
+	wallClock = func() time.Time { return at }
 	t.Cleanup(func() { wallClock = old })
 }
 
