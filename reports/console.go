@@ -46,6 +46,10 @@ func WriteHeader(w io.Writer, r *Run) error {
 	if r.TraceID != "" {
 		fmt.Fprintf(&b, "  trace %s", r.TraceID)
 	}
+	if r.VendorTimeHow != "" {
+		// the time of day the test ran at, on the vendor's clock (R-VEN-4)
+		fmt.Fprintf(&b, "\nvendor time %s", r.VendorTimeHow)
+	}
 	b.WriteString("\n\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -115,7 +119,11 @@ func writeKPIs(w *bufio.Writer, r *Run) {
 		label := kpiLabel(v.Name)
 		fmt.Fprintf(w, "  %s %s%s %9s  %-7s %s\n", m, label, pad(label, 28), val, kpiThreshold(v), verdictResult(v))
 		if v.Measured && !v.Pass {
-			fmt.Fprintf(w, "      fix (R-KPI-1): %s\n", kpiFix(v.Name))
+			if s, ok := r.followsFrom(v.Name); ok {
+				fmt.Fprintf(w, "      %s\n", consequence(s))
+			} else {
+				fmt.Fprintf(w, "      fix (R-KPI-1): %s\n", kpiFix(v.Name))
+			}
 		}
 	}
 }

@@ -18,6 +18,7 @@ func TestConsolePassing(t *testing.T) {
 	for _, want := range []string{
 		"run demo-42  seed 42",
 		"vendor 闲鱼示例服务商 (fixtures/vendors/demo.yaml)  target http://127.0.0.1:39001  trace rt-abcdefghijkl",
+		"\nvendor time 周五 2025-03-14 09:00 Asia/Shanghai, the next in-hours instant",
 		"✔ 1/5 测试订单与测试账号 (test order & account) (R-RT-1) ",
 		" 12ms\n",
 		"✔ 5/5 客服回复 (agent reply) (R-RT-5) ",

@@ -42,6 +42,9 @@ type htmlView struct {
 
 type htmlProblem struct {
 	Anchor, What, Message, Rule, Fix string
+	// Consequences are failures that only follow from this one.
+	Consequences []string
+	step         int // the step it is about, 0 for none
 }
 
 // htmlItem is a step or a browser check.
@@ -100,11 +103,13 @@ func newHTMLView(r *Run) htmlView {
 		}
 		if s.Status == StatusError {
 			v.Problems = append(v.Problems, htmlProblem{Anchor: it.Anchor, What: fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)),
-				Message: s.Error, Fix: "harness trouble, not the vendor's: nothing to change in the vendor's configuration"})
+				Message: s.Error, Fix: "harness trouble, not the vendor's: nothing to change in the vendor's configuration", step: s.Number})
 		}
 		if s.Status == StatusFailed {
 			it.Fix = fixText(s.Diagnosis)
-			v.Problems = append(v.Problems, problem(it.Anchor, fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)), s.Checks, s.Diagnosis))
+			p := problem(it.Anchor, fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)), s.Checks, s.Diagnosis)
+			p.step = s.Number
+			v.Problems = append(v.Problems, p)
 		}
 		v.Steps = append(v.Steps, it)
 	}
@@ -140,6 +145,17 @@ func newHTMLView(r *Run) htmlView {
 			k.Value, k.Class = "—", "skipped"
 		case !vd.Pass:
 			k.Class = "failed"
+			what := fmt.Sprintf("KPI %s %s, must be %s", k.Label, k.Value, k.Threshold)
+			if s, ok := r.followsFrom(vd.Name); ok {
+				// a consequence, listed under its cause with no fix of its own
+				k.Result = "FAIL, follows from step " + fmt.Sprint(s.Number)
+				for i := range v.Problems {
+					if v.Problems[i].step == s.Number {
+						v.Problems[i].Consequences = append(v.Problems[i].Consequences, what+": "+consequence(s))
+					}
+				}
+				break
+			}
 			v.Problems = append(v.Problems, htmlProblem{Anchor: "kpis", What: "KPI " + k.Label, Rule: "R-KPI-1",
 				Message: fmt.Sprintf("%s, must be %s", k.Value, k.Threshold), Fix: kpiFix(vd.Name)})
 		}
@@ -262,6 +278,9 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <dt>vendor</dt><dd>{{.R.Vendor}}{{if .R.VendorFile}} ({{.R.VendorFile}}){{end}}</dd>
 <dt>target</dt><dd>{{.R.Target}}</dd>
 <dt>trace id</dt><dd>{{.R.TraceID}}</dd>
+{{- with .R.VendorTimeHow}}
+<dt>vendor time</dt><dd>{{.}}</dd>
+{{- end}}
 <dt>run id</dt><dd>{{.R.ID}}</dd>
 {{- if .Started}}
 <dt>started</dt><dd>{{.Started}}</dd>
@@ -293,7 +312,14 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <h2>What went wrong</h2>
 <ul>
 {{- range .Problems}}
-<li><a href="#{{.Anchor}}"><b>{{.What}}</b></a>{{if .Message}}: {{.Message}}{{end}}<br>fix{{if .Rule}} ({{.Rule}}){{end}}: {{.Fix}}</li>
+<li><a href="#{{.Anchor}}"><b>{{.What}}</b></a>{{if .Message}}: {{.Message}}{{end}}<br>fix{{if .Rule}} ({{.Rule}}){{end}}: {{.Fix}}
+{{- with .Consequences}}
+<ul class="consequences">
+{{- range .}}
+<li>consequence: {{.}}</li>
+{{- end}}
+</ul>
+{{- end}}</li>
 {{- end}}
 </ul>
 </div>

@@ -28,6 +28,8 @@ type jsonRun struct {
 	Target            string                `json:"target"`
 	TraceID           string                `json:"trace_id"`
 	StartedAt         time.Time             `json:"started_at,omitzero"`
+	VendorTime        time.Time             `json:"vendor_time,omitzero"`      // the workbench's clock at the start, in the vendor's zone
+	VendorTimeHow     string                `json:"vendor_time_how,omitempty"` // how it was chosen (D-RUN-8)
 	DurationMS        float64               `json:"duration_ms"`
 	Steps             []jsonStep            `json:"steps"`
 	Browser           []jsonBrowser         `json:"browser"`
@@ -62,6 +64,9 @@ type jsonVerdict struct {
 	Pass      *bool   `json:"pass"`
 	Measured  bool    `json:"measured"`
 	Fix       string  `json:"fix,omitempty"`
+	// FollowsFromStep: a failure that only follows from that failed step
+	// (its consequence, with no fix of its own).
+	FollowsFromStep int `json:"follows_from_step,omitempty"`
 }
 
 type jsonCheck struct {
@@ -107,9 +112,9 @@ func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
 		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
 		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
-		StartedAt: r.StartedAt, DurationMS: ms(r.Duration),
+		StartedAt: r.StartedAt, VendorTime: r.VendorTime, VendorTimeHow: r.VendorTimeHow, DurationMS: ms(r.Duration),
 		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,
-		Verdicts: jsonVerdicts(r.Verdicts), InvariantsChecked: r.InvariantsChecked,
+		Verdicts: jsonVerdicts(r), InvariantsChecked: r.InvariantsChecked,
 		Invariants: nonNil(r.Invariants), Transcripts: []jsonTranscript{}, Notes: nonNil(r.Notes),
 	}
 	for _, s := range r.Steps {
@@ -145,14 +150,16 @@ func WriteJSON(w io.Writer, r *Run) error {
 	return nil
 }
 
-func jsonVerdicts(vs []workbench.Verdict) []jsonVerdict {
+func jsonVerdicts(r *Run) []jsonVerdict {
 	out := []jsonVerdict{}
-	for _, v := range vs {
+	for _, v := range r.Verdicts {
 		jv := jsonVerdict{Name: v.Name, Value: v.Value, Threshold: v.Threshold, Op: v.Op, Measured: v.Measured}
 		if v.Measured {
 			pass := v.Pass
 			jv.Pass = &pass
-			if !pass {
+			if s, ok := r.followsFrom(v.Name); ok && !pass {
+				jv.FollowsFromStep = s.Number
+			} else if !pass {
 				jv.Fix = kpiFix(v.Name)
 			}
 		}

@@ -77,6 +77,9 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		{"seed", fmt.Sprint(r.Seed)}, {"run_id", r.ID}, {"vendor", r.Vendor},
 		{"vendor_file", r.VendorFile}, {"target", r.Target}, {"trace_id", r.TraceID},
 	}
+	if !r.VendorTime.IsZero() {
+		props = append(props, junitProperty{"vendor_time", r.VendorTime.Format(time.RFC3339)}, junitProperty{"vendor_time_how", r.VendorTimeHow})
+	}
 	if r.Rerun != "" {
 		props = append(props, junitProperty{"rerun", r.Rerun})
 	}
@@ -230,8 +233,13 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 		case v.Pass:
 			s.add(c, StatusPassed, nil, nil)
 		default:
-			s.add(c, StatusFailed, nil, &Diagnosis{Rule: "R-KPI-1",
-				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v)), Fix: kpiFix(v.Name)})
+			d := &Diagnosis{Rule: "R-KPI-1",
+				Message: fmt.Sprintf("%s is %s, must be %s", kpiLabel(v.Name), kpiValue(v.Name, v.Value), kpiThreshold(v)), Fix: kpiFix(v.Name)}
+			if st, ok := r.followsFrom(v.Name); ok {
+				d.Message += "; " + consequence(st)
+				d.Fix = fmt.Sprintf("fix step %d first", st.Number)
+			}
+			s.add(c, StatusFailed, nil, d)
 		}
 	}
 	return s

@@ -45,6 +45,13 @@ type Run struct {
 
 	StartedAt time.Time
 	Duration  time.Duration
+	// VendorTime is the workbench's clock when the steps began, in the
+	// vendor's zone: the time of day the test ran at (R-VEN-4). Zero when
+	// unknown.
+	VendorTime time.Time
+	// VendorTimeHow says how that time was chosen (D-RUN-8): the next
+	// in-hours instant, rehearsal.start_at, --at, or the harness's clock.
+	VendorTimeHow string
 	// Passed is the verdict the writers print; the runner decides it
 	// (steps, browser checks, invariants, KPI verdicts).
 	Passed bool
@@ -63,6 +70,11 @@ type Run struct {
 
 	KPIs     workbench.KPIs      // R-KPI-1 over this run's test chats
 	Verdicts []workbench.Verdict // KPIs against thresholds
+	// FollowsFrom names the failed KPIs that only follow from an earlier
+	// step that failed or could not be judged (a request the step left
+	// unserved is not picked up), by KPI name: that step's number. They are
+	// shown as its consequence, with no cause or fix of their own.
+	FollowsFrom map[string]int
 
 	Invariants        []invariant.Violation // none means the log is clean
 	InvariantsChecked int                   // events the invariant checker read; 0 means not checked
@@ -266,6 +278,30 @@ func kpiFix(name string) string {
 	return ""
 }
 
+// followsFrom is the step a failed KPI is a consequence of, if any.
+func (r *Run) followsFrom(kpi string) (Step, bool) {
+	n, ok := r.FollowsFrom[kpi]
+	if !ok {
+		return Step{}, false
+	}
+	for _, s := range r.Steps {
+		if s.Number == n {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// consequence says what a follow-on KPI failure follows from.
+func consequence(s Step) string {
+	how := "failed"
+	if s.Status == StatusError {
+		how = "could not be judged"
+	}
+	return fmt.Sprintf("follows from step %d/%d %s, which %s: the requests it left unserved count against the KPI; no fix of its own",
+		s.Number, RouteSteps, nameRule(s.Name, s.Rule), how)
+}
+
 // failedKPIs are the measured KPIs below their thresholds.
 func failedKPIs(r *Run) []workbench.Verdict {
 	var out []workbench.Verdict
@@ -297,3 +333,9 @@ func verdictResult(v workbench.Verdict) string {
 	}
 	return "FAIL"
 }
+
+// KPILabel names a KPI as the vendor assessment does: "首响时长 first response".
+func KPILabel(name string) string { return kpiLabel(name) }
+
+// KPIValue formats a KPI's value as the reports do: rates in %, times in s.
+func KPIValue(name string, v float64) string { return kpiValue(name, v) }

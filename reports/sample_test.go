@@ -42,6 +42,8 @@ func sampleHeader() Run {
 	return Run{
 		ID: "demo-42", Seed: 42, Vendor: "闲鱼示例服务商", VendorFile: "fixtures/vendors/demo.yaml",
 		Target: "http://127.0.0.1:39001", TraceID: "rt-abcdefghijkl", StartedAt: t0,
+		VendorTime:    t0.Add(-time.Hour),
+		VendorTimeHow: "周五 2025-03-14 09:00 Asia/Shanghai, the next in-hours instant (the harness's clock read 周五 03:00)",
 	}
 }
 

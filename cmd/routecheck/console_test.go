@@ -56,6 +56,7 @@ func TestConsoleGoldens(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
 	t.Setenv("TERM", "xterm-256color")
+	atWall(t, time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)) // the vendor time and --at in the goldens
 	run := func(stdout interface {
 		Write([]byte) (int, error)
 		String() string

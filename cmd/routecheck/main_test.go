@@ -160,16 +160,18 @@ func TestVet(t *testing.T) {
 	if !strings.Contains(out, "✔ R-VEN-1") {
 		t.Errorf("a row without a warning lost its ✔:\n%s", out)
 	}
-	// What run would find at step 2 or 4, vet finds from the file.
+	// What run would find, vet finds from the file, and says at which step
+	// (TestVetPredictsRun holds it to what run does).
 	for file, want := range map[string]string{
-		"broken/wrong-tenant.yaml":   "R-TEN-1: no agent can be 在线",
-		"broken/agent-on-break.yaml": "R-WB-2: every rehearsed agent stays on 小休",
-		"broken/nobody-logs-in.yaml": "R-RT-2: no rehearsed agent logs in",
-		"broken/outside-hours.yaml":  "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00) is outside the work hours",
-		"broken/never-replies.yaml":  "R-RT-5: no rehearsed 在线 agent replies",
+		"broken/wrong-tenant.yaml":           "R-TEN-1: no agent can be 在线",
+		"broken/agent-on-break.yaml":         "R-WB-2: every agent who logs in stays on 小休",
+		"broken/nobody-logs-in.yaml":         "R-RT-2: no agent logs in",
+		"broken/outside-hours.yaml":          "rehearsal.start_at: R-VEN-4: 2026-11-25T03:00:00+08:00 (周三 03:00 on the vendor's clock) is outside the work hours",
+		"broken/never-replies.yaml":          "R-RT-5: silent-agent1 never replies",
+		"broken/no-online-agent-phrase.yaml": "R-RT-4: no quick phrase with transfer: true",
 	} {
 		code, out, _ := runCLI(t, "vet", fixturesDir+file)
-		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail") {
+		if code != exitPass || !strings.Contains(out, "⚠ "+fixturesDir+file) || !strings.Contains(out, want) || !strings.Contains(out, "the route test would fail at step") {
 			t.Errorf("%s: exit %d, want the warning %q\n%s", file, code, want, out)
 		}
 	}
@@ -282,8 +284,10 @@ func TestTimeoutTooShortExitsThree(t *testing.T) {
 func TestRerunHintIsTheWholeCommand(t *testing.T) {
 	dir := t.TempDir()
 	f := fixturesDir + "broken/never-replies.yaml"
+	atWall(t, time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
 	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--token-ttl", "2h", "--out", dir)
-	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 1s --token-ttl 2h0m0s --out " + dir
+	// --at repeats the vendor time the run had (D-RUN-8)
+	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 1s --token-ttl 2h0m0s --at 2026-11-25T10:00:00+08:00 --out " + dir
 	if code != exitFail || !strings.Contains(out, want) {
 		t.Fatalf("exit %d, want the hint %q\n%s", code, want, out)
 	}

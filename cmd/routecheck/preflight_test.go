@@ -32,11 +32,12 @@ func passAll(t *testing.T, base, login string) {
 // preflight exits 1 while an agent is not ready or never checked, 0 once
 // all are ready; --json is the roster for a pipeline.
 func TestPreflightCommand(t *testing.T) {
-	srv, base, err := routetest.Bundled(fixtures.Demo(), time.Hour)
+	b, err := routetest.Bundled(fixtures.Demo(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	defer b.Close()
+	base := b.URL
 	passAll(t, base, "demo-agent1")
 	code, out, errs := runCLI(t, "preflight", "--target", base)
 	if code != exitFail || errs != "" || !strings.Contains(out, "4 agents: 1 ready, 0 not ready, 3 not checked") || !strings.Contains(out, "as demo-ops (operations)") {

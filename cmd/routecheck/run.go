@@ -17,6 +17,7 @@ import (
 	"routecheck/fixtures"
 	"routecheck/reports"
 	"routecheck/sim/browser"
+	"routecheck/sim/clock"
 	"routecheck/sim/routetest"
 )
 
@@ -25,6 +26,7 @@ const runExamples = `  routecheck run                                   # demo v
   routecheck run --vendor broken/wrong-tenant      # a bundled vendor by name (routecheck fixtures)
   routecheck run --vendor my-vendor.yaml           # your own (routecheck init writes a template)
   routecheck run --target http://127.0.0.1:8080    # a workbench started elsewhere (routecheck serve)
+  routecheck run --at 10:00                        # the bundled clock at 10:00 on the vendor's wall clock
   routecheck run --json > report.json              # report.json on stdout, the console on stderr
   routecheck run --browser                         # also the Chromium checks (R-WB-3, R-TEN-1)
 `
@@ -42,7 +44,17 @@ type runFlags struct {
 	browser   bool
 	quiet     bool
 	noColor   bool
+	at        string // --at: when the bundled workbench's clock starts
 }
+
+// wallClock is the harness's own clock: the time the bundled workbench's
+// start is planned from (D-RUN-8). Tests set it to run "at" any hour.
+var wallClock = time.Now
+
+// harnessClocks are the bundled workbench's clock, reading start, and the
+// clock the rehearsed agents time their replies on (nil: the real one).
+// Tests swap in a virtual pair, so a rehearsed 45 s costs no real time.
+var harnessClocks = func(start time.Time) (clock.Clock, routetest.Clock) { return clock.NewShifted(start), nil }
 
 func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
 	var f runFlags
@@ -72,6 +84,7 @@ func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 	fs.BoolVar(&f.json, "json", false, "print report.json to stdout (the console goes to stderr)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens in the bundled workbench (R-RT-3)")
 	fs.BoolVar(&f.browser, "browser", false, "also run the browser checks in Chromium (R-WB-3, R-NTF-1, R-TEN-1)")
+	fs.StringVar(&f.at, "at", "", "when the bundled workbench's clock starts, on the vendor's wall clock: 10:00,\n2026-11-25 10:00, an RFC 3339 time, or now; default: now when in the\nvendor's work hours, else the next in-hours instant (R-VEN-4)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no live progress line on a terminal")
 	completeVendor(cmd)
 	return cmd
@@ -101,6 +114,18 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
+	wall := wallClock()
+	var at time.Time
+	if f.at != "" {
+		if f.target != "" {
+			fmt.Fprintln(stderr, "routecheck run: --at sets the bundled workbench's clock; a workbench at --target keeps its own (leave out --at, or --target)")
+			return exitInput
+		}
+		if at, err = routetest.ParseAt(f.at, v, wall); err != nil {
+			fmt.Fprintln(stderr, "routecheck run:", err)
+			return exitInput
+		}
+	}
 	if f.seed == 0 {
 		f.seed = rand.Int64N(1<<31) + 1
 	}
@@ -124,9 +149,16 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 
-	target := f.target
-	if target == "" {
-		srv, base, err := routetest.Bundled(v, f.tokenTTL)
+	opt := routetest.Options{Target: f.target, Vendor: v, WorkbenchNow: wallClock}
+	if f.target == "" {
+		// The bundled clock starts in the vendor's work hours unless the
+		// tester chose the time (D-RUN-8); the rerun repeats that time.
+		plan := routetest.PlanClock(v, at, wall, routetest.Margin(v, f.timeout, f.browser))
+		if plan.Source != routetest.FromStartAt {
+			f.at = plan.Start.Format(time.RFC3339)
+		}
+		wbClock, agentClock := harnessClocks(plan.Start)
+		b, err := routetest.BundledClock(v, f.tokenTTL, plan, wbClock)
 		if err != nil {
 			fmt.Fprintln(stderr, "routecheck run:", err)
 			if errors.Is(err, routetest.ErrInput) {
@@ -134,18 +166,17 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 			}
 			return exitHarness
 		}
-		defer srv.Close()
-		target = base
+		defer b.Close()
+		opt = b.Options(v)
+		opt.Clock = agentClock
 	} else if !v.Rehearsal.StartAt.IsZero() {
 		fmt.Fprintf(stderr, "routecheck run: note: %s rehearses start_at %s, which only the bundled workbench can apply\n", v.File, v.Rehearsal.StartAt.Format(time.RFC3339))
 	}
+	target := opt.Target
+	opt.Seed, opt.Timeout = f.seed, f.timeout
+	opt.OnStep, opt.OnStepStart, opt.OnWait = live.step, live.stepStart, live.wait
 
-	sess, err := routetest.Start(ctx, routetest.Options{
-		Target: target, Vendor: v, Seed: f.seed, Timeout: f.timeout,
-		OnStep:      live.step,
-		OnStepStart: live.stepStart,
-		OnWait:      live.wait,
-	})
+	sess, err := routetest.Start(ctx, opt)
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted()
@@ -234,6 +265,9 @@ func (f runFlags) rerun() string {
 		"--timeout", f.timeout.String(), "--token-ttl", f.tokenTTL.String()}
 	if f.target != "" {
 		args = append(args, "--target", f.target)
+	}
+	if f.at != "" {
+		args = append(args, "--at", f.at)
 	}
 	if f.outExact {
 		args = append(args, "--out", f.out)

@@ -77,9 +77,7 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 	// stop us at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Options{TokenTTL: *ttl, PublicURL: *public, HashProcess: true, Logf: func(format string, a ...any) {
-		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
-	}})
+	srv := server.New(serveOptions(*ttl, *public, stderr))
 	if _, err := srv.AddVendor(v.Config); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", v.File, err)
 		return exitInput
@@ -111,4 +109,13 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 		return exitHarness
 	}
 	return exitPass
+}
+
+// serveOptions are the workbench's options for people and browsers:
+// passwords at bcrypt's default cost, checked in worker processes (D-RUN-2,
+// D-SRV-1).
+func serveOptions(ttl time.Duration, public string, stderr io.Writer) server.Options {
+	return server.Options{TokenTTL: ttl, PublicURL: public, HashProcess: true, Logf: func(format string, a ...any) {
+		fmt.Fprintf(stderr, time.Now().Format("15:04:05 ")+format+"\n", a...)
+	}}
 }

@@ -12,6 +12,7 @@ import (
 	"routecheck/fixtures"
 	"routecheck/internal/term"
 	"routecheck/reports"
+	"routecheck/sim/routetest"
 	wb "routecheck/sim/workbench"
 )
 
@@ -95,9 +96,11 @@ type vetResult struct {
 	Errors    []vetProblem        `json:"errors"`
 	Warnings  []vetProblem        `json:"warnings"`
 	Checklist []vetChecklistEntry `json:"checklist"`
-	// FailsRun: a warning says the route test would fail at a step (a
-	// vendor nobody can serve, a rehearsal with nobody 在线).
-	FailsRun bool `json:"fails_route_test"`
+	// FailsRun: `routecheck run` would fail this vendor, and FailsAt says
+	// where first (routetest.Predict: the route test's script played on
+	// the workbench core from the file alone).
+	FailsRun bool                 `json:"fails_route_test"`
+	FailsAt  *routetest.FailPoint `json:"fails_at,omitempty"`
 
 	err error // the file could not be read at all
 	v   *fixtures.Vendor
@@ -146,14 +149,24 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 	default:
 		res.v = v
 		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
-		for _, p := range v.Warnings() {
+		pred := predict(v)
+		for _, p := range pred.Annotate(v, v.Warnings()) {
 			res.Warnings = append(res.Warnings, problem(p))
-			res.FailsRun = res.FailsRun || strings.Contains(p.Message, "the route test fails")
+		}
+		if pred.Fails {
+			res.FailsRun, res.FailsAt = true, &pred.At
 		}
 	}
 	res.Ready = len(res.Errors) == 0
 	res.Checklist = checklist(v, res)
 	return res
+}
+
+// predict is what `routecheck run --vendor FILE` will find, planned from
+// the harness's clock as run plans it (D-RUN-8).
+func predict(v *fixtures.Vendor) routetest.Prediction {
+	plan := routetest.PlanClock(v, time.Time{}, wallClock(), routetest.Margin(v, 5*time.Second, false))
+	return routetest.Predict(v, plan)
 }
 
 func problem(p fixtures.Problem) vetProblem {
@@ -269,7 +282,11 @@ func writeVetText(w io.Writer, res *vetResult) {
 		verdict = "READY with " + reports.Plural(n, "warning")
 	}
 	if res.FailsRun {
-		verdict += "; the route test would fail"
+		if res.FailsAt.Stage == routetest.StageStart {
+			verdict += "; routecheck run would refuse it (exit 2)"
+		} else {
+			verdict += fmt.Sprintf("; the route test would fail at %s (%s)", res.FailsAt.Where(), res.FailsAt.Rule)
+		}
 	}
 	fmt.Fprintf(w, "%s: %s — %s (%s)\n", res.v.File, verdict, c.Name, c.ID)
 	for _, row := range res.Checklist {

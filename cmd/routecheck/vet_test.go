@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,14 @@ type vetJSONLine struct {
 		Text   string `json:"text"`
 	} `json:"checklist"`
 	FailsRouteTest *bool `json:"fails_route_test"`
+	FailsAt        *struct {
+		Stage   string `json:"stage"`
+		Step    int    `json:"step"`
+		KPI     string `json:"kpi"`
+		Rule    string `json:"rule"`
+		Path    string `json:"path"`
+		Message string `json:"message"`
+	} `json:"fails_at"`
 }
 
 type vetJSONProblem struct {
@@ -208,5 +217,35 @@ func TestVetColour(t *testing.T) {
 	_, plain, _ := runCLI(t, "vet", "--no-color", warnFile(t))
 	if strings.Contains(plain, "\x1b[") {
 		t.Errorf("escape codes in a pipe:\n%q", plain)
+	}
+}
+
+// fails_route_test says where: the step and rule (or the KPI, or that run
+// refuses the file) and the field to change; absent when run passes.
+func TestVetJSONSaysWhereRunFails(t *testing.T) {
+	for file, want := range map[string]string{
+		fixturesDir + "broken/no-online-agent-phrase.yaml":            "step 4 R-RT-4 bot_page.quick_phrases",
+		fixturesDir + "broken/never-replies.yaml":                     "step 5 R-RT-5 rehearsal.agents[0].replies",
+		"../../fixtures/testdata/rehearsals/late-reply.yaml":          "kpi 0 R-KPI-1 rehearsal.agents[0].reply_delay first_response_s",
+		"../../fixtures/testdata/routes/no-operations-account.yaml":   "start 0 R-RT-1 accounts",
+		"../../fixtures/testdata/routes/faq-shadowed-by-phrase.yaml":  "step 3 R-VEN-2 bot_page.faq[0].questions[0].question",
+		"../../fixtures/testdata/routes/only-admin-under-xianyu.yaml": "step 2 R-TEN-1 accounts",
+		"../../fixtures/testdata/routes/second-agent-silent.yaml":     "step 5 R-RT-5 rehearsal.agents[1].replies",
+		fixturesDir + "demo.yaml":                                     "",
+		"../../fixtures/testdata/routes/third-agent-silent.yaml":      "",
+		"../../fixtures/testdata/routes/unlisted-agent-covers.yaml":   "",
+	} {
+		_, out, _ := runCLI(t, "vet", "--json", file)
+		v := vetJSON(t, out)[0]
+		got := ""
+		if f := v.FailsAt; f != nil {
+			got = strings.TrimSpace(strings.Join([]string{f.Stage, fmt.Sprint(f.Step), f.Rule, f.Path, f.KPI}, " "))
+			if f.Message == "" {
+				t.Errorf("%s: fails_at without a message", file)
+			}
+		}
+		if got != want || *v.FailsRouteTest != (want != "") {
+			t.Errorf("%s: fails_route_test %v at %q, want %q", file, *v.FailsRouteTest, got, want)
+		}
 	}
 }

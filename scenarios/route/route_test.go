@@ -18,15 +18,19 @@ import (
 
 // bundled starts the in-memory workbench for v and stops it after the spec
 // (or the Ordered container).
-func bundled(v *fixtures.Vendor, ttl time.Duration) string {
-	srv, base, err := routetest.Bundled(v, ttl)
+func bundled(v *fixtures.Vendor, ttl time.Duration) *routetest.Bundle {
+	b, err := routetest.Bundled(v, ttl)
 	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(srv.Close)
-	return base
+	DeferCleanup(b.Close)
+	return b
 }
 
-func options(base string, v *fixtures.Vendor) routetest.Options {
-	return routetest.Options{Target: base, Vendor: v, Seed: GinkgoRandomSeed(), Timeout: 2 * time.Second}
+// options are the route test's for the bundled workbench b: its clock
+// plan (D-RUN-8), a seed from Ginkgo, a 2 s timeout.
+func options(b *routetest.Bundle, v *fixtures.Vendor) routetest.Options {
+	opt := b.Options(v)
+	opt.Seed, opt.Timeout = GinkgoRandomSeed(), 2*time.Second
+	return opt
 }
 
 func load(name string) *fixtures.Vendor {
@@ -148,8 +152,8 @@ var _ = Describe("a slow vendor is a KPI failure, not a broken route", func() {
 		srv, base, err := routetest.BundledOn(v, 24*time.Hour, vc)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(srv.Close)
-		opt := options(base, v)
-		opt.Clock = routetest.Jumping(vc)
+		opt := routetest.Options{Target: base, Vendor: v, Seed: GinkgoRandomSeed(), Timeout: 2 * time.Second,
+			Clock: routetest.Jumping(vc), WorkbenchNow: vc.Now}
 		rep, err := routetest.Run(ctx, opt)
 		Expect(err).NotTo(HaveOccurred())
 		for _, s := range rep.Steps {

@@ -131,12 +131,14 @@ func TestNamedFailureIsRunsDiagnosis(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv, base, err := routetest.Bundled(v, time.Hour)
+			bw, err := routetest.Bundled(v, time.Hour)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer srv.Close()
-			rep, err := routetest.Run(context.Background(), routetest.Options{Target: base, Vendor: v, Seed: 1, Timeout: time.Second})
+			defer bw.Close()
+			opt := bw.Options(v)
+			opt.Seed, opt.Timeout = 1, time.Second
+			rep, err := routetest.Run(context.Background(), opt)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,14 @@ type Options struct {
 	// Clock times the rehearsed agents (reply_delay from each chat's
 	// pickup); nil is the real clock.
 	Clock Clock
+	// Plan is how the bundled workbench's clock was started (PlanClock);
+	// nil for a workbench started elsewhere (--target), which keeps its own.
+	Plan *ClockPlan
+	// WorkbenchNow reads the workbench's clock, to state the vendor-local
+	// time the test ran at and to judge a transfer refused outside the work
+	// hours (D-RUN-8); nil is the harness's wall clock (time.Now), which a
+	// workbench at --target runs on.
+	WorkbenchNow func() time.Time
 	// TamperEntry, if set, changes the entry URL read from the QR code
 	// before the customer follows it (checks that a bad token is refused).
 	TamperEntry func(url string) string
@@ -44,6 +52,13 @@ func (o Options) wait() time.Duration {
 		return 5 * time.Second
 	}
 	return o.Timeout
+}
+
+func (o Options) workbenchNow() time.Time {
+	if o.WorkbenchNow != nil {
+		return o.WorkbenchNow()
+	}
+	return time.Now()
 }
 
 func (o Options) clock() Clock {

@@ -14,12 +14,12 @@ import (
 
 func bundled(tb testing.TB, v *fixtures.Vendor) string {
 	tb.Helper()
-	srv, base, err := routetest.Bundled(v, time.Hour)
+	b, err := routetest.Bundled(v, time.Hour)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { srv.Close() })
-	return base
+	tb.Cleanup(func() { b.Close() })
+	return b.URL
 }
 
 // The same seed makes the same test data (DESIGN.md principle 3): the

@@ -54,13 +54,16 @@ type agentActor struct {
 }
 
 type chat struct {
-	title      string
-	cust       *actors.Customer
-	agent      *agentActor
-	conv       actors.Conversation
-	entered    time.Time
-	requested  time.Time
-	assignedAt time.Time // on the harness clock: the pickup its reply is timed from
+	title     string
+	cust      *actors.Customer
+	agent     *agentActor
+	conv      actors.Conversation
+	entered   time.Time
+	requested time.Time
+	// requestedWB is the workbench's clock at the transfer request, to
+	// judge a refusal outside the work hours (D-RUN-8).
+	requestedWB time.Time
+	assignedAt  time.Time // on the harness clock: the pickup its reply is timed from
 	// deferred is a test chat queued behind an earlier one because places
 	// are short: it is picked up when that chat ends (step 5), from mark on.
 	deferred bool
@@ -93,6 +96,7 @@ func Start(ctx context.Context, opt Options) (*Session, error) {
 		VendorFile: opt.Vendor.File, Target: opt.Target, TraceID: "rt-" + r.faker.LetterN(12),
 		StartedAt: time.Now(),
 	}
+	r.stateTime()
 	if err := identify(ctx, opt.Target); err != nil {
 		return nil, err
 	}
@@ -197,27 +201,10 @@ func Run(ctx context.Context, opt Options) (*reports.Run, error) {
 	return s.Finish(), nil
 }
 
-// habits are the fixture's rehearsal, or by default: every agent account
-// logs in, goes 在线 and replies at once. A vendor whose only chat-takers
-// are department admins (agents who may also read Service Insight) has
-// those log in instead.
-func (r *runner) habits() []fixtures.AgentHabit {
-	if len(r.opt.Vendor.Rehearsal.Agents) > 0 {
-		return r.opt.Vendor.Rehearsal.Agents
-	}
-	var hs []fixtures.AgentHabit
-	for _, role := range []wb.Role{wb.RoleAgent, wb.RoleDeptAdmin} {
-		for _, a := range r.cfg.Accounts {
-			if a.Role == role {
-				hs = append(hs, fixtures.AgentHabit{Login: a.Login, LogsIn: true, Status: string(wb.StatusOnline), Replies: true})
-			}
-		}
-		if len(hs) > 0 {
-			break
-		}
-	}
-	return hs
-}
+// habits are the agents the route test signs in and how they behave: the
+// fixture's rehearsal, and every other chat-taker by default
+// (fixtures.Vendor.Habits, which vet predicts from too).
+func (r *runner) habits() []fixtures.AgentHabit { return r.opt.Vendor.Habits() }
 
 func (r *runner) closeAll() {
 	for _, c := range r.chats {
@@ -244,13 +231,26 @@ func (r *runner) closeAll() {
 // diagnosis; a step stops at its first failed check.
 type stepRec struct {
 	reports.Step
+	// about names the test chat (and its agent, once one took it) that the
+	// checks being recorded are about, so a check made once per chat says
+	// which chat and agent it saw; nil for checks of the whole step.
+	about func() string
+}
+
+// named is a check's name with the chat and agent it is about.
+func (s *stepRec) named(name string) string {
+	if s.about == nil {
+		return name
+	}
+	return name + " [" + s.about() + "]"
 }
 
 func (s *stepRec) ok(name, expected, seen string) {
-	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: true, Expected: expected, Seen: seen})
+	s.Checks = append(s.Checks, reports.Check{Name: s.named(name), Passed: true, Expected: expected, Seen: seen})
 }
 
 func (s *stepRec) fail(name, expected, seen, rule, fix string) {
+	name = s.named(name)
 	s.Checks = append(s.Checks, reports.Check{Name: name, Passed: false, Expected: expected, Seen: seen})
 	if s.Diagnosis == nil {
 		s.Diagnosis = &reports.Diagnosis{Rule: rule, Message: fmt.Sprintf("%s: expected %s, saw %s", name, expected, seen), Fix: fix}
@@ -347,6 +347,7 @@ func (r *runner) finish() {
 		// A KPI with nothing to measure is not a pass (D-KPI-1).
 		passed = passed && v.Measured && v.Pass
 	}
+	r.blameFollowOns()
 	r.rep.Passed = passed
 	for _, c := range r.chats {
 		if c.cust != nil {

@@ -45,9 +45,12 @@ func (r *runner) step4(st *stepRec) {
 
 // transfer sends what requests a human and follows the chat to an agent.
 func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
+	st.about = r.about(c)
+	defer func() { st.about = nil }()
 	name := "transfer by " + text
 	mark := c.cust.Mark()
 	c.requested = r.clock.Now()
+	c.requestedWB = r.opt.workbenchNow()
 	if err := c.cust.Say(text); err != nil {
 		st.failErr(name, "a human agent", "", err, "R-RT-4", "")
 		return false
@@ -71,7 +74,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 			st.failErrAs(name, expected, "nothing within "+r.opt.wait().String()+": ", err, FailTransferSilent)
 			return false
 		case f.Type == "message":
-			r.refused(st, name, expected, f.Text)
+			r.refused(st, c, name, expected, f.Text)
 			return false
 		case f.State == string(wb.StateQueued):
 			if done, ok := r.waitForPlace(st, c, name, expected, mark); done {
@@ -152,10 +155,10 @@ func (r *runner) testChatHolding(c *chat) *chat {
 
 // refused explains a bot answer that is not a human: outside work hours or
 // nobody online (our decision D-RT-1: the bot says so with the hotline).
-func (r *runner) refused(st *stepRec, name, expected, text string) {
+func (r *runner) refused(st *stepRec, c *chat, name, expected, text string) {
 	switch {
 	case strings.Contains(text, "服务时间"):
-		st.failAs(name, expected, "bot: "+text, FailOutsideHours)
+		r.refusedOutsideHours(st, c, name, expected, text)
 	case strings.Contains(text, "没有人工客服在线"):
 		st.failAs(name, expected, "bot: "+text, FailNobodyOnline)
 	default:

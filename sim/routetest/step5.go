@@ -19,8 +19,8 @@ func (r *runner) step5(st *stepRec) {
 	chats := r.chats[len(r.chats)-2:]
 	recs := make([]*stepRec, len(chats))
 	ended := make([]chan struct{}, len(chats))
-	for i := range chats {
-		recs[i], ended[i] = &stepRec{}, make(chan struct{})
+	for i, c := range chats {
+		recs[i], ended[i] = &stepRec{about: r.about(c)}, make(chan struct{})
 	}
 	var wg sync.WaitGroup
 	for i, c := range chats {

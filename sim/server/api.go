@@ -32,6 +32,7 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("PUT /api/notify", withJSON(s, s.apiNotify))
 	m.HandleFunc("PUT /api/welcome", withJSON(s, s.apiWelcome))
 	m.HandleFunc("PUT /api/departments/{dept}/welcome", withJSON(s, s.apiGroupWelcome))
+	m.HandleFunc("GET /api/departments/{dept}/welcome", s.authed(s.apiGetGroupWelcome))
 	m.HandleFunc("GET /api/departments/{dept}/agents", s.authed(s.apiAgents))
 	m.HandleFunc("PUT /api/agents/{login}/capacity", withJSON(s, s.apiCapacity))
 	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) {
@@ -215,28 +216,6 @@ func (s *Server) apiTenant(r *http.Request, me string, in tenantBody) (any, erro
 		return nil, err
 	}
 	return s.core.Account(me)
-}
-
-type notifyBody struct{ Desktop, Sound bool }
-
-func (s *Server) apiNotify(r *http.Request, me string, in notifyBody) (any, error) {
-	if err := s.core.SetNotify(me, in.Desktop, in.Sound); err != nil {
-		return nil, err
-	}
-	return s.core.Account(me)
-}
-
-type welcomeBody struct{ Welcome, Closing string }
-
-func (s *Server) apiWelcome(r *http.Request, me string, in welcomeBody) (any, error) {
-	if err := s.core.SetPersonalWelcome(me, in.Welcome, in.Closing); err != nil {
-		return nil, err
-	}
-	return s.core.Account(me)
-}
-
-func (s *Server) apiGroupWelcome(r *http.Request, me string, in welcomeBody) (any, error) {
-	return nil, s.core.SetGroupWelcome(me, r.PathValue("dept"), in.Welcome, in.Closing)
 }
 
 // apiAgents is the router's view of a department (R-RT-2): for operations

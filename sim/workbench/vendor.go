@@ -179,25 +179,6 @@ func (w *Workbench) VendorIDs() []string {
 	return ids
 }
 
-// InWorkHours reports whether t falls in the vendor's work hours (R-VEN-4).
-// A window whose end is at or before its start runs past midnight and
-// belongs to the day it starts on.
-func (h WorkHours) InWorkHours(t time.Time, loc *time.Location) bool {
-	if h.Location != nil {
-		loc = h.Location
-	}
-	lt := t.In(loc)
-	midnight := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
-	tod := lt.Sub(midnight)
-	if h.To > h.From {
-		return slices.Contains(h.Days, lt.Weekday()) && tod >= h.From && tod < h.To
-	}
-	if tod >= h.From {
-		return slices.Contains(h.Days, lt.Weekday())
-	}
-	return tod < h.To && slices.Contains(h.Days, (lt.Weekday()+6)%7)
-}
-
 // SetGroupWelcome sets the skill group's welcome and closing messages
 // (配置中心 → 系统设置 → 首问机器人). Operations or the department's admin may.
 func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) error {
@@ -210,6 +191,9 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 	a, ok := w.accounts.Lookup(by)
 	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
+	}
+	if len([]rune(welcome)) > MaxTextLen || len([]rune(closing)) > MaxTextLen {
+		return ruleErr(ErrInvalid, "R-WEL-1", "welcome and closing are at most %d characters", MaxTextLen)
 	}
 	g.welcome, g.closing = welcome, closing
 	w.emit(&Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})

@@ -11,6 +11,14 @@
     s.dataset.at = String(Date.now());
   }
 
+  // changes is what the user changed in a form since it showed shown: a
+  // save sends only those fields, and the server keeps the others.
+  function changes(shown, now) {
+    const out = {};
+    for (const k of Object.keys(now)) if (now[k] !== shown[k]) out[k] = now[k];
+    return out;
+  }
+
   RC.ready.then((me) => {
     const agent = RC.isAgent(me);
     for (const id of ['settings-notify', 'settings-quick-replies', 'settings-welcome']) $(id).hidden = !agent;
@@ -24,23 +32,23 @@
     if (location.hash === '#config') $('config-center').scrollIntoView();
   });
 
-  // 消息提醒 (R-NTF-1): both switches go in one PUT.
+  // 消息提醒 (R-NTF-1): each switch saves itself alone.
   function initNotify(me) {
     const d = $('setting-desktop');
     const s = $('setting-sound');
     d.checked = !!me.desktop;
     s.checked = !!me.sound;
-    const save = async () => {
+    const save = (field, box) => async () => {
       $('notify-saved').dataset.state = 'saving';
       try {
-        const acc = await api('PUT', '/api/notify', { desktop: d.checked, sound: s.checked });
+        const acc = await api('PUT', '/api/notify', { [field]: box.checked });
         d.checked = !!acc.desktop;
         s.checked = !!acc.sound;
         saved('notify-saved', '已保存');
       } catch (err) { RC.showError(err); $('notify-saved').dataset.state = 'error'; }
     };
-    d.addEventListener('change', save);
-    s.addEventListener('change', save);
+    d.addEventListener('change', save('desktop', d));
+    s.addEventListener('change', save('sound', s));
   }
 
   // 常用语 (R-QR-1): one by one, or many at once, one per line.
@@ -75,11 +83,15 @@
 
   // personal 首问机器人; the skill group's wins when set (R-WEL-1).
   function initWelcome(me) {
-    $('welcome-input').value = me.welcome || '';
-    $('closing-input').value = me.closing || '';
+    let shown = { welcome: me.welcome || '', closing: me.closing || '' };
+    $('welcome-input').value = shown.welcome;
+    $('closing-input').value = shown.closing;
     $('welcome-save').addEventListener('click', async () => {
+      const body = changes(shown, { welcome: $('welcome-input').value, closing: $('closing-input').value });
+      if (!Object.keys(body).length) { saved('welcome-saved', '没有更改'); return; }
       try {
-        await api('PUT', '/api/welcome', { welcome: $('welcome-input').value, closing: $('closing-input').value });
+        const acc = await api('PUT', '/api/welcome', body);
+        shown = { welcome: acc.welcome || '', closing: acc.closing || '' };
         saved('welcome-saved', '已保存');
       } catch (err) { RC.showError(err); }
     });
@@ -97,13 +109,36 @@
     const sel = $('config-dept');
     sel.replaceChildren(...depts.map((d) => el('option', { value: d, text: d })));
     $('config-group-welcome').hidden = false;
-    $('group-welcome-save').addEventListener('click', async () => {
+    // The form shows the skill group's messages as they are, and saving
+    // sends only what the user changed (R-WEL-1): until they are loaded
+    // there is nothing to save.
+    const form = $('config-group-welcome');
+    const saveBtn = $('group-welcome-save');
+    let shown = null;
+    const groupPath = () => `/api/departments/${encodeURIComponent(sel.value)}/welcome`;
+    const loadGroup = async () => {
+      shown = null;
+      saveBtn.disabled = true;
+      form.dataset.loaded = '';
+      const g = await api('GET', groupPath());
+      shown = { welcome: g.welcome || '', closing: g.closing || '' };
+      $('group-welcome').value = shown.welcome;
+      $('group-closing').value = shown.closing;
+      saveBtn.disabled = false;
+      form.dataset.loaded = sel.value;
+    };
+    saveBtn.addEventListener('click', async () => {
+      if (!shown) return;
+      const body = changes(shown, { welcome: $('group-welcome').value, closing: $('group-closing').value });
+      if (!Object.keys(body).length) { saved('group-welcome-saved', '没有更改'); return; }
       try {
-        await api('PUT', `/api/departments/${encodeURIComponent(sel.value)}/welcome`,
-          { welcome: $('group-welcome').value, closing: $('group-closing').value });
+        await api('PUT', groupPath(), body);
+        shown = { ...shown, ...body };
         saved('group-welcome-saved', '已保存');
       } catch (err) { RC.showError(err); }
     });
+    sel.addEventListener('change', () => loadGroup().catch(RC.showError));
+    loadGroup().catch(RC.showError);
     if (!ops) return;
     // V级管理: only operations may change capacity (R-CAP-1).
     $('config-vlevel').hidden = false;

@@ -1,0 +1,41 @@
+package workbench
+
+// GroupWelcomeView is the skill group's 首问机器人: what 配置中心 shows and
+// saves (R-WEL-1).
+type GroupWelcomeView struct {
+	Department string `json:"department"`
+	Welcome    string `json:"welcome"`
+	Closing    string `json:"closing"`
+}
+
+// GroupWelcome returns the skill group's welcome and closing messages, to
+// those who may change them: operations, or the department's admin.
+func (w *Workbench) GroupWelcome(by, department string) (GroupWelcomeView, error) {
+	g, ok := w.groups[department]
+	if !ok {
+		return GroupWelcomeView{}, ErrNotFound
+	}
+	a, ok := w.accounts.Lookup(by)
+	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
+		return GroupWelcomeView{}, ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may read the skill group's welcome")
+	}
+	return GroupWelcomeView{Department: g.name, Welcome: g.welcome, Closing: g.closing}, nil
+}
+
+// UpdateGroupWelcome is SetGroupWelcome for the fields given: a nil one
+// keeps its current value, so a form that saves one message cannot erase
+// the other.
+func (w *Workbench) UpdateGroupWelcome(by, department string, welcome, closing *string) error {
+	g, ok := w.groups[department]
+	if !ok {
+		return ErrNotFound
+	}
+	wel, clo := g.welcome, g.closing
+	if welcome != nil {
+		wel = *welcome
+	}
+	if closing != nil {
+		clo = *closing
+	}
+	return w.SetGroupWelcome(by, department, wel, clo)
+}
