@@ -123,6 +123,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newSimulateCmd(stdout, stderr, code),
 		newErlangCmd(stdout, stderr, code),
 		newLoadCmd(stdout, stderr, code),
+		newRulesCmd(stdout, stderr, code),
 	)
 	return root
 }
