@@ -67,7 +67,12 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"vet", "--jsn", "x.yaml"}, "routecheck vet: unknown flag --jsn; did you mean --json?"},
 		{[]string{"run", "--no-colour"}, "did you mean --no-color?"},
 		{[]string{"run", "--seed"}, "routecheck run: flag needs an argument: --seed"},
-		{[]string{"serve", "--port", "x"}, `routecheck serve: invalid argument "x" for "--port"`},
+		{[]string{"serve", "--port", "x"}, `routecheck serve: --port "x": want a whole number`},
+		{[]string{"run", "--seed", "abc"}, `routecheck run: --seed "abc": want a whole number from 0 to 9223372036854775807 (0 picks one and prints it)`},
+		{[]string{"load", "--seed", "-1"}, `routecheck load: --seed "-1": want a whole number from 0`},
+		{[]string{"simulate", "--seed", "1.5"}, `routecheck simulate: --seed "1.5": want a whole number from 0`},
+		{[]string{"simulate", "--days", "x"}, `routecheck simulate: --days "x": want a whole number`},
+		{[]string{"erlang", "--min-pickup", "most"}, `routecheck erlang: --min-pickup "most": want a number`},
 	}
 	for _, tc := range cases {
 		code, out, errs := runCLI(t, tc.args...)

@@ -12,9 +12,12 @@ import (
 // vetJSONLine is the documented schema of one line of `vet --json`; the
 // decoder refuses any other field.
 type vetJSONLine struct {
-	File   string `json:"file"`
-	Ready  *bool  `json:"ready"`
-	Vendor *struct {
+	Command  string `json:"command"`
+	Passed   *bool  `json:"passed"`
+	ExitCode *int   `json:"exit_code"`
+	File     string `json:"file"`
+	Ready    *bool  `json:"ready"`
+	Vendor   *struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"vendor"`
@@ -46,7 +49,7 @@ func vetJSON(t *testing.T, out string) []vetJSONLine {
 		if err := dec.Decode(&v); err != nil {
 			t.Fatalf("not the vet --json schema: %v\n%s", err, l)
 		}
-		if v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 || v.FailsRouteTest == nil {
+		if v.Command != "vet" || v.Passed == nil || v.ExitCode == nil || *v.Passed != (*v.ExitCode == 0) || v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 || v.FailsRouteTest == nil {
 			t.Fatalf("missing fields: %s", l)
 		}
 		for i, row := range v.Checklist {
@@ -78,6 +81,9 @@ func TestVetJSON(t *testing.T) {
 		t.Fatalf("one object per file: %d\n%s", len(lines), out)
 	}
 	demo, warn, bad := lines[0], lines[1], lines[2]
+	if *demo.ExitCode != 0 || *warn.ExitCode != 0 || *bad.ExitCode != 2 {
+		t.Errorf("exit codes per file: %d %d %d, want 0 0 2", *demo.ExitCode, *warn.ExitCode, *bad.ExitCode)
+	}
 	if !*demo.Ready || len(demo.Errors)+len(demo.Warnings) != 0 || demo.Vendor.ID != "demo-recycle" || demo.Checklist[0].Status != "ok" {
 		t.Errorf("demo: %+v", demo)
 	}
@@ -91,8 +97,11 @@ func TestVetJSON(t *testing.T) {
 }
 
 func TestVetJSONUnreadable(t *testing.T) {
-	code, out, _ := runCLI(t, "vet", "--json", "/nonexistent/vendor.yaml")
+	code, out, errs := runCLI(t, "vet", "--json", "/nonexistent/vendor.yaml")
 	lines := vetJSON(t, out)
+	if !strings.HasPrefix(errs, "routecheck vet: vendor fixture /nonexistent/vendor.yaml: no such file") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("a file that is not there is bad input, one line on stderr too: %q", errs)
+	}
 	if code != exitInput || *lines[0].Ready || len(lines[0].Errors) != 1 || !strings.Contains(lines[0].Errors[0].Message, "no such file") ||
 		lines[0].Checklist[0].Status != "error" {
 		t.Errorf("exit %d: %s", code, out)
