@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mattn/go-runewidth"
 
 	"routecheck/fixtures"
 )
@@ -240,5 +241,27 @@ func TestServeListenAddresses(t *testing.T) {
 		if code != exitInput || out != "" || !strings.Contains(errs, "routecheck serve:") || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
 		}
+	}
+}
+
+// serve's URL column lines up on a terminal: labels with Chinese
+// characters (two columns each) are padded by display width, not bytes.
+func TestServeBannerAligned(t *testing.T) {
+	var b strings.Builder
+	writeServeBanner(&b, fixtures.Demo(), "http://127.0.0.1:8080", "http://127.0.0.1:8080/bot?t=x&v=demo-recycle", "127.0.0.1:8080", time.Hour)
+	col := -1
+	for _, line := range strings.Split(b.String(), "\n") {
+		i := strings.Index(line, "http://")
+		if i < 0 || strings.HasPrefix(strings.TrimSpace(line), "(") {
+			continue
+		}
+		w := runewidth.StringWidth(line[:i])
+		if col >= 0 && w != col {
+			t.Errorf("URL at column %d, want %d:\n%s", w, col, b.String())
+		}
+		col = w
+	}
+	if col < 0 {
+		t.Fatalf("no URL rows:\n%s", b.String())
 	}
 }

@@ -274,14 +274,14 @@ func writeSimText(w io.Writer, s *traffic.Summary) {
 		fmt.Fprintf(w, "  %s %s  %6d requests  pickup %6s  first response %5.1f s  satisfaction %6s  wait %6.1f s%s\n",
 			mark(d.Pass), d.Label, d.Requests, pct(d.PickupRate.Mean), d.FirstResponseS.Mean, pct(d.Satisfaction.Mean), d.MeanWaitS.Mean, missed(d))
 	}
-	var bad []string
+	var bad []weekHour
 	for _, h := range s.HoursOfWeek {
-		if !h.Pass && h.Requests > 0 {
-			bad = append(bad, fmt.Sprintf("%s (%s)", h.Label, strings.Join(h.Missed, ", ")))
+		if i, ok := hourOfWeek(h.Label); ok && !h.Pass && h.Requests > 0 {
+			bad = append(bad, weekHour{i, strings.Join(h.Missed, ", ")})
 		}
 	}
 	if len(bad) > 0 {
-		fmt.Fprintf(w, "hours of the week missing a threshold: %s\n", strings.Join(bad, "; "))
+		fmt.Fprintf(w, "hours of the week missing a threshold (%d): %s\n", len(bad), hourRanges(bad))
 	}
 	if st := s.Staffing; st != nil {
 		writeStaffing(w, st)

@@ -219,3 +219,63 @@ func TestVetColour(t *testing.T) {
 		t.Errorf("escape codes in a pipe:\n%q", plain)
 	}
 }
+
+// A file vet could not read as YAML has no checklist row checked: every
+// row is an error, in the console and in --json.
+func TestVetSyntaxErrorChecksNoRow(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "broken.yaml")
+	os.WriteFile(p, []byte("vendor:\n  id: x\n  name: [unclosed\n"), 0o644)
+	code, out, _ := runCLI(t, "vet", "--json", p)
+	lines := vetJSON(t, out)
+	if code != exitInput || len(lines[0].Errors) != 1 || !strings.Contains(lines[0].Errors[0].Message, "YAML syntax error") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	for _, row := range lines[0].Checklist {
+		if row.Status != "error" {
+			t.Errorf("checklist %s is %q after a syntax error, want error", row.Rule, row.Status)
+		}
+	}
+}
+
+// D-SEC-1: the rerun line names every flag given, with a password as its
+// ${NAME} reference or <password>, never its value.
+func TestRerunNeverPrintsAPassword(t *testing.T) {
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	cmd, _, err := root.Find([]string{"load"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.ParseFlags([]string{"--ops-password", "s3cret-ops-pw", "--agent-password", "${RC_AGENTS_PW}", "--customers", "30", "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	got := rerunOf(cmd, 77)
+	for _, want := range []string{"routecheck load", "--customers 30", "--seed 77", "--json", "--ops-password '<password>'", "--agent-password '${RC_AGENTS_PW}'"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rerun %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "s3cret") {
+		t.Errorf("rerun prints a password: %q", got)
+	}
+	_, help, _ := runCLI(t, "load", "--help")
+	if strings.Contains(help, "load-pass") {
+		t.Error("load --help prints the default password")
+	}
+}
+
+// D-SEC-1: load's passwords may be ${NAME}; an unset one is bad input
+// naming the flag and the variable.
+func TestLoadPasswordFromEnvironment(t *testing.T) {
+	f := smallLoad(t.TempDir())
+	f.opsPass = "${RC_TEST_LOAD_OPS_PW}"
+	var out, errb bytes.Buffer
+	if code := runLoad(t.Context(), f, &out, &errb); code != exitInput || !strings.Contains(errb.String(), "--ops-password ${RC_TEST_LOAD_OPS_PW}: not set") {
+		t.Errorf("unset: exit %d, %q", code, errb.String())
+	}
+	t.Setenv("RC_TEST_LOAD_OPS_PW", f.agentPass) // the bundled load vendor's
+	out.Reset()
+	errb.Reset()
+	if code := runLoad(t.Context(), f, &out, &errb); code != exitPass {
+		t.Errorf("set: exit %d\n%s", code, errb.String())
+	}
+}

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -81,8 +82,14 @@ func hasShutdown(spec []string) bool {
 
 // WriteHTML writes report.html: the verdict, the audit, latency
 // histograms and the time series as inline SVG (no scripts, no network).
+// Rule IDs link to their text at the end of the page (reports.LinkRules).
 func (rep *Report) WriteHTML(w io.Writer) error {
-	return htmlTmpl.Execute(w, rep)
+	var page bytes.Buffer
+	if err := htmlTmpl.Execute(&page, rep); err != nil {
+		return err
+	}
+	_, err := w.Write(reports.LinkRules(page.Bytes()))
+	return err
 }
 
 var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{

@@ -31,7 +31,7 @@ func TestReportHTMLCountsAndPercents(t *testing.T) {
 	}
 	html := b.String()
 	for _, want := range []string{`class="ytick">300<`, `class="ytick">150<`, `class="ytick">0<`, `class="count">7<`, `class="count">300<`,
-		`>count<`, "latency, ms", "接起率 pickup rate 100.0%"} {
+		`>count<`, "latency, ms", "接起率 pickup rate 100.0%", `href="#rule-R-KPI-1"`, `<dt id="rule-R-KPI-1">`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
