@@ -241,7 +241,7 @@ ol.timeline li{flex:1;background:#fff;border:1px solid #d0d7de;border-top:4px so
 ol.timeline li.passed{border-top-color:#1a7f37}ol.timeline li.failed{border-top-color:#cf222e;background:#fff5f5}
 ol.timeline a{color:inherit;text-decoration:none}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f6f8fa;font-weight:600}
-table.checks{table-layout:fixed}table.checks col.mk{width:2em}table.checks col.nm{width:22%}
+.scroll{overflow-x:auto}table.checks{table-layout:fixed;min-width:640px}table.checks col.mk{width:2em}table.checks col.nm{width:22%}
 table.checks th,table.checks td{overflow-wrap:break-word}table.checks td:nth-child(3),table.checks td:nth-child(4){overflow-wrap:anywhere}
 a.rule{color:inherit;text-decoration:underline dotted}section.rules dt{font-weight:600;margin-top:8px}section.rules dd{margin:2px 0 0 16px}
 td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
@@ -444,7 +444,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 </html>
 {{define "item"}}
 {{- if .Checks}}
-<table class="checks"><colgroup><col class="mk"><col class="nm"><col><col></colgroup>
+<div class="scroll"><table class="checks"><colgroup><col class="mk"><col class="nm"><col><col></colgroup>
 <tr><th></th><th>check</th><th>expected</th><th>seen</th></tr>
 {{- range .Checks}}
 {{- if eq $.Status "skipped"}}
@@ -455,7 +455,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <tr class="failed"><td class="m failed">✘</td>
 {{- end}}<td>{{.Name}}</td><td>{{.Expected}}</td><td>{{.Seen}}</td></tr>
 {{- end}}
-</table>
+</table></div>
 {{- end}}
 {{- if .Fix}}
 <div class="diag">
