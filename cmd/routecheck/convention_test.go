@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"routecheck/fixtures"
 )
 
 // readReport decodes a report.json's head: the names every command's
@@ -42,15 +44,24 @@ func TestOneConvention(t *testing.T) {
 		{"simulate-demo-recycle", []string{"simulate", "--traffic", trafficPath(t), "--always-open", "--agents", "12", "--capacity", "3", "--hours", "2", "--replications", "2"}},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
-			code, out, errs := runCLI(t, tc.args...)
-			if code != exitPass && code != exitFail {
-				t.Fatalf("exit %d\n%s%s", code, out, errs)
+			var code int
+			var out, errs, dir, seed string
+			// twice: a seed picked, not a fixed default, differs
+			for i := range 2 {
+				prev := seed
+				code, out, errs = runCLI(t, tc.args...)
+				if code != exitPass && code != exitFail {
+					t.Fatalf("exit %d\n%s%s", code, out, errs)
+				}
+				m := regexp.MustCompile(`reports: (reports/out/` + regexp.QuoteMeta(tc.name) + `-(\d+)-\d{8}T\d{6}Z(?:-\d+)?)/\{report.html,report.json,junit.xml\}`).FindStringSubmatch(out + errs)
+				if m == nil {
+					t.Fatalf("no reports line naming reports/out/%s-<seed>-<UTC time>/:\n%s%s", tc.name, out, errs)
+				}
+				dir, seed = m[1], m[2]
+				if i == 1 && seed == prev {
+					t.Errorf("two runs without --seed both used seed %s: the default must pick one", seed)
+				}
 			}
-			m := regexp.MustCompile(`reports: (reports/out/` + regexp.QuoteMeta(tc.name) + `-(\d+)-\d{8}T\d{6}Z(?:-\d+)?)/\{report.html,report.json,junit.xml\}`).FindStringSubmatch(out + errs)
-			if m == nil {
-				t.Fatalf("no reports line naming reports/out/%s-<seed>-<UTC time>/:\n%s%s", tc.name, out, errs)
-			}
-			dir, seed := m[1], m[2]
 			if seed == "0" || !strings.Contains(out+errs, "seed "+seed) {
 				t.Errorf("the seed picked (%s) is not printed:\n%s", seed, out)
 			}
@@ -145,4 +156,44 @@ func TestOutReusedLeavesNothingOfTheEarlierRun(t *testing.T) {
 			t.Errorf("%s: report.json is not this run's: %v", args[0], rep["command"])
 		}
 	}
+}
+
+// D-SEC-1: no password of the vendor appears on the console or in any
+// report a run writes, passing or failing; nor load's.
+func TestNoPasswordInReportsOrConsole(t *testing.T) {
+	check := func(name, dir, console string, passwords []string) {
+		t.Helper()
+		texts := map[string]string{"console": console}
+		for _, f := range []string{"report.json", "report.html", "junit.xml"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			texts[f] = string(b)
+		}
+		for where, text := range texts {
+			for _, pw := range passwords {
+				if strings.Contains(text, pw) {
+					t.Errorf("%s: %s shows the password %q", name, where, pw)
+				}
+			}
+		}
+	}
+	for _, vendor := range []string{"demo", "broken/wrong-tenant"} {
+		v, err := fixtures.Open(vendor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pws []string
+		for _, a := range v.Config.Accounts {
+			pws = append(pws, a.Password)
+		}
+		dir := t.TempDir()
+		_, out, errs := runCLI(t, "run", "--vendor", vendor, "--seed", "3", "--timeout", "2s", "--out", dir)
+		check(vendor, dir, out+errs, pws)
+	}
+	dir := t.TempDir()
+	_, out, errs := runCLI(t, "load", "--customers", "4", "--agents", "2", "--duration", "1s", "--ramp", "200ms", "--drain", "2s",
+		"--ops-password", "load-pass", "--out", dir)
+	check("load", dir, out+errs, []string{"load-pass"})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,20 @@ func TestBadInputIsOneCleanLine(t *testing.T) {
 			t.Errorf("%v: %q says %q", args, lines[0], doubled(lines[0]))
 		case strings.Contains(errs, "strconv") || strings.Contains(errs, "invalid syntax"):
 			t.Errorf("%v: parser jargon: %q", args, errs)
+		}
+	}
+}
+
+// errorLine says each prefix once: a package's own ("erlang: …") under the
+// command's, and a wrapper's repeated by what it wraps ("reports: reports:").
+func TestErrorLine(t *testing.T) {
+	for _, tc := range []struct{ who, err, want string }{
+		{"routecheck erlang", "erlang: the chain does not settle", "routecheck erlang: the chain does not settle"},
+		{"routecheck load: reports", "reports: mkdir x: not a directory", "routecheck load: reports: mkdir x: not a directory"},
+		{"routecheck vet", "vendor fixture a.yaml: no such file", "routecheck vet: vendor fixture a.yaml: no such file"},
+	} {
+		if got := errorLine(tc.who, errors.New(tc.err)); got != tc.want {
+			t.Errorf("errorLine(%q, %q) = %q, want %q", tc.who, tc.err, got, tc.want)
 		}
 	}
 }

@@ -143,7 +143,15 @@ func errorLine(who string, err error) string {
 			}
 		}
 	}
-	return who + ": " + msg
+	// a wrapped error that repeats its wrapper's prefix ("reports: reports:")
+	parts := strings.Split(who+": "+msg, ": ")
+	out := parts[:1]
+	for _, p := range parts[1:] {
+		if p != out[len(out)-1] {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ": ")
 }
 
 // newHelpCmd is `routecheck help [command]`: the command's help on stdout,
