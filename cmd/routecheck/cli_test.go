@@ -61,7 +61,8 @@ func TestHelpEveryCommand(t *testing.T) {
 		}
 	}
 	code, out, _ := runCLI(t, "--help")
-	if code != exitPass || !strings.Contains(out, "commands:") || !strings.Contains(out, "Exit codes") {
+	if code != exitPass || !strings.Contains(out, "commands:") || !strings.Contains(out, "Exit codes") ||
+		!strings.Contains(out, "reports/out/<name>-<seed>-<UTC time>/") || !strings.Contains(out, "--seed 0 picks") {
 		t.Errorf("routecheck --help: exit %d\n%s", code, out)
 	}
 }
