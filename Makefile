@@ -11,7 +11,7 @@ FUZZ_FRAME ?= 40000x
 # Packages with plain Go tests; the Ginkgo suites under scenarios/ run through the ginkgo CLI.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v /scenarios/)
 
-.PHONY: run test build deps browser-deps fmt-check vet unit accuracy fuzz scenarios bench mutation clean
+.PHONY: run test build install deps browser-deps fmt-check vet unit accuracy fuzz scenarios bench mutation clean
 
 run: build
 	./$(BIN) run
@@ -19,6 +19,11 @@ run: build
 # The commit is also passed by hand: GOFLAGS=-buildvcs=false drops it from the build info.
 build:
 	$(GO) build -ldflags "-X main.vcsCommit=$$(git rev-parse HEAD 2>/dev/null)" -o $(BIN) ./cmd/routecheck
+
+# install: routecheck into $(go env GOBIN) or $(go env GOPATH)/bin, for people
+# who use the tool rather than build it (README "Install").
+install:
+	$(GO) install -ldflags "-X main.vcsCommit=$$(git rev-parse HEAD 2>/dev/null)" ./cmd/routecheck
 
 test: deps fmt-check vet unit accuracy fuzz scenarios
 

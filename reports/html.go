@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
@@ -20,10 +21,12 @@ import (
 // and chat phases, each step's checks), the browser checks with their
 // screenshots as thumbnails that open full size, then the transcripts.
 func WriteHTML(w io.Writer, r *Run) error {
-	if err := reportTemplate.Execute(w, newHTMLView(r)); err != nil {
+	var page bytes.Buffer
+	if err := reportTemplate.Execute(&page, newHTMLView(r)); err != nil {
 		return fmt.Errorf("reports: html: %w", err)
 	}
-	return nil
+	_, err := w.Write(LinkRules(page.Bytes()))
+	return err
 }
 
 type htmlView struct {
@@ -54,10 +57,13 @@ type htmlItem struct {
 	Timings                               []htmlTiming
 	Diagnosis                             *Diagnosis
 	Fix                                   string
-	Screenshot                            template.URL // data: URI
-	ScreenshotLink                        string       // the PNG next to report.html, full size
-	ScreenshotNote                        string
-	SkipReason                            string
+	// Problem is the diagnosis' message when it says more than the
+	// failed checks above it; empty when it would only repeat them.
+	Problem        string
+	Screenshot     template.URL // data: URI
+	ScreenshotLink string       // the PNG next to report.html, full size
+	ScreenshotNote string
+	SkipReason     string
 }
 
 type htmlTiming struct{ Name, Value string }
@@ -106,7 +112,7 @@ func newHTMLView(r *Run) htmlView {
 				Message: s.Error, Fix: "harness trouble, not the vendor's: nothing to change in the vendor's configuration", step: s.Number})
 		}
 		if s.Status == StatusFailed {
-			it.Fix = fixText(s.Diagnosis)
+			it.Fix, it.Problem = fixText(s.Diagnosis), newMessage(s.Diagnosis, s.Checks)
 			p := problem(it.Anchor, fmt.Sprintf("Step %d/%d %s", s.Number, RouteSteps, nameRule(s.Name, s.Rule)), s.Checks, s.Diagnosis)
 			p.step = s.Number
 			v.Problems = append(v.Problems, p)
@@ -118,7 +124,7 @@ func newHTMLView(r *Run) htmlView {
 			Mark: mark(b.Status), Duration: fmtDuration(b.Duration), Checks: b.Checks, Diagnosis: b.Diagnosis,
 			SkipReason: b.SkipReason, ScreenshotLink: screenshotName(i, b)}
 		if b.Status == StatusFailed {
-			it.Fix = fixText(b.Diagnosis)
+			it.Fix, it.Problem = fixText(b.Diagnosis), newMessage(b.Diagnosis, b.Checks)
 			v.Problems = append(v.Problems, problem(it.Anchor, "Browser check "+b.Title(), b.Checks, b.Diagnosis))
 		}
 		switch mime := http.DetectContentType(b.Screenshot); {
@@ -173,6 +179,21 @@ func newHTMLView(r *Run) htmlView {
 		v.Transcripts = append(v.Transcripts, ht)
 	}
 	return v
+}
+
+// newMessage is the diagnosis' message unless a failed check already says
+// it (a step's diagnosis is often "check: expected X, saw Y"): the card
+// shows each thing once, the check table and then the fix.
+func newMessage(d *Diagnosis, checks []Check) string {
+	if d == nil || d.Message == "" {
+		return ""
+	}
+	for _, c := range failedChecks(checks) {
+		if strings.Contains(d.Message, c.Seen) && strings.Contains(d.Message, c.Expected) {
+			return ""
+		}
+	}
+	return d.Message
 }
 
 func problem(anchor, what string, checks []Check, d *Diagnosis) htmlProblem {
@@ -235,7 +256,10 @@ ol.timeline{display:flex;list-style:none;padding:0;margin:8px 0;gap:6px}
 ol.timeline li{flex:1;background:#fff;border:1px solid #d0d7de;border-top:4px solid #8c959f;border-radius:4px;padding:6px 8px;font-size:13px}
 ol.timeline li.passed{border-top-color:#1a7f37}ol.timeline li.failed{border-top-color:#cf222e;background:#fff5f5}
 ol.timeline a{color:inherit;text-decoration:none}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa;font-weight:600}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f6f8fa;font-weight:600}
+.scroll{overflow-x:auto}table.checks{table-layout:fixed;min-width:640px}table.checks col.mk{width:2em}table.checks col.nm{width:22%}
+table.checks th,table.checks td{overflow-wrap:break-word}table.checks td:nth-child(3),table.checks td:nth-child(4){overflow-wrap:anywhere}
+a.rule{color:inherit;text-decoration:underline dotted}section.rules dt{font-weight:600;margin-top:8px}section.rules dd{margin:2px 0 0 16px}
 td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 tr.failed td{background:#fff5f5}
 .wf{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}
@@ -249,6 +273,8 @@ tr.failed td{background:#fff5f5}
 .wf .bar{position:absolute;top:3px;height:12px;border-radius:2px;min-width:2px}
 .st-passed{background:#4ac26b}.st-failed{background:#ff8182}.st-skipped{background:#d0d7de}
 .ph-bot{background:#8250df}.ph-queue{background:#d4a72c}.ph-reply{background:#0969da}.ph-other{background:#8c959f}
+.ph-reply.late,.ph-noreply{background:repeating-linear-gradient(45deg,#cf222e 0 4px,#ff8182 4px 8px)}
+.wf .bar.limit{top:0;height:18px;width:0;min-width:0;border-left:2px dashed #cf222e;border-radius:0}
 .legend span{display:inline-block;margin-right:14px;font-size:12px;color:#59636e}.legend i{display:inline-block;width:12px;height:10px;margin-right:4px;border-radius:2px;vertical-align:middle}
 .chat{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:8px 0}
 .line{display:grid;grid-template-columns:95px 110px 1fr;gap:8px;padding:2px 6px;border-radius:3px;margin:2px 0}
@@ -376,7 +402,8 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- range .Bars}}<span class="bar {{.Class}}" style="{{.Style}}" title="{{.Title}}"></span>{{end -}}
 </div><div class="note" title="{{.Note}}">{{.Note}}</div></div>
 {{- end}}
-<p class="legend"><span><i class="st-passed"></i>step passed</span><span><i class="st-failed"></i>step failed</span><span><i class="ph-bot"></i>in the bot (小蜜)</span><span><i class="ph-queue"></i>in the queue</span><span><i class="ph-reply"></i>to the first response (首响)</span><span><i class="ph-other"></i>other timing</span></p>
+<p class="legend"><span><i class="st-passed"></i>step passed</span><span><i class="st-failed"></i>step failed</span><span><i class="ph-bot"></i>in the bot (小蜜)</span><span><i class="ph-queue"></i>in the queue</span><span><i class="ph-reply"></i>to the first response (首响)</span><span><i class="ph-noreply"></i>first response ≥ 30 s or none</span><span><i class="ph-other"></i>other timing</span></p>
+<p class="legend"><span>{{if .LimitShown}}The dashed red line is the 首响时长 limit, 30 s after each chat's pickup (R-KPI-1).{{else}}The 首响时长 limit, 30 s after each chat's pickup (R-KPI-1), lies beyond the end of this chart.{{end}}</span></p>
 <p class="legend"><span>A chat's phases are drawn end to end from its transfer request; their place within a step is approximate, their lengths are measured.</span></p>
 </div>
 {{- else}}
@@ -443,7 +470,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 </html>
 {{define "item"}}
 {{- if .Checks}}
-<table>
+<div class="scroll"><table class="checks"><colgroup><col class="mk"><col class="nm"><col><col></colgroup>
 <tr><th></th><th>check</th><th>expected</th><th>seen</th></tr>
 {{- range .Checks}}
 {{- if eq $.Status "skipped"}}
@@ -454,11 +481,11 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <tr class="failed"><td class="m failed">✘</td>
 {{- end}}<td>{{.Name}}</td><td>{{.Expected}}</td><td>{{.Seen}}</td></tr>
 {{- end}}
-</table>
+</table></div>
 {{- end}}
 {{- if .Fix}}
 <div class="diag">
-{{- with .Diagnosis}}{{if .Message}}<p><b>{{if .Rule}}{{.Rule}}: {{end}}</b>{{.Message}}</p>{{end}}{{end}}
+{{- if .Problem}}<p>{{.Problem}}</p>{{end}}
 <div class="fix"><b>fix{{with .Diagnosis}}{{if .Rule}} ({{.Rule}}){{end}}{{end}}:</b> {{.Fix}}</div>
 </div>
 {{- end}}

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"encoding/base64"
 	"flag"
+	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"routecheck/docs"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.golden.html")
@@ -82,11 +86,11 @@ func TestHTMLFailing(t *testing.T) {
 		`What went wrong`,
 		`<a href="#step-2"><b>Step 2/5 客服上线 (agent online) (R-RT-2)</b></a>`,
 		template.HTMLEscapeString(r.Steps[1].Diagnosis.Message),
-		`fix (R-TEN-1):`,
+		`fix (` + ruleLink("R-TEN-1") + `):`,
 		template.HTMLEscapeString(r.Steps[1].Diagnosis.Fix),
 		`404 page not found under tenant 淘宝BU`,
 		`class="card skipped" id="step-4"`,
-		`<tr class="failed"><td>R-TEN-1</td><td>tenant</td>`,
+		`<tr class="failed"><td>` + ruleLink("R-TEN-1") + `</td><td>tenant</td>`,
 		`not measured`,
 		`<p class="skipreason">skipped: does not apply to this vendor: no agent account has a tenant other than 闲鱼BU</p>`,
 	} {
@@ -198,5 +202,116 @@ func TestHTMLScreenshotFileOnly(t *testing.T) {
 	out := renderHTML(t, r)
 	if !strings.Contains(out, "screenshot not embedded: shots/a.png") || strings.Contains(out, "data:image") {
 		t.Error("a screenshot file WriteHTML cannot embed is not named")
+	}
+}
+
+// ruleLink is a rule ID as report.html shows it: a link to its text.
+func ruleLink(id string) string {
+	r, _ := docs.Lookup(id)
+	return `<a class="rule" href="#rule-` + id + `" title="` + template.HTMLEscapeString(r.Title) + `">` + id + `</a>`
+}
+
+// Every rule ID in the report's text links to its text under "Rules
+// cited", once per rule, with the words of docs/rules.md; IDs inside
+// attributes and other links stay as they are.
+func TestHTMLLinksRules(t *testing.T) {
+	out := renderHTML(t, failingRun())
+	for _, id := range []string{"R-TEN-1", "R-RT-2", "R-KPI-1"} {
+		r, _ := docs.Lookup(id)
+		if !strings.Contains(out, ruleLink(id)) {
+			t.Errorf("%s is not linked", id)
+		}
+		if n := strings.Count(out, `<dt id="rule-`+id+`">`); n != 1 {
+			t.Errorf("%s is explained %d times under Rules cited, want once", id, n)
+		}
+		if !strings.Contains(out, template.HTMLEscapeString(strings.Join(strings.Fields(r.Text), " "))) {
+			t.Errorf("the text of %s is missing", id)
+		}
+	}
+	if !strings.Contains(out, `<a href="#step-2"><b>Step 2/5 客服上线 (agent online) (R-RT-2)</b></a>`) {
+		t.Error("a rule ID inside a link was linked again")
+	}
+	if i, j := strings.Index(out, `id="rules"`), strings.Index(out, "</main>"); i < 0 || i > j {
+		t.Errorf("Rules cited at %d, want inside main (ends at %d)", i, j)
+	}
+	if strings.Contains(out, `title="<a`) {
+		t.Error("an attribute got a link")
+	}
+}
+
+// R-KPI-1 in the waterfall: a first response of 45 s is drawn as failed
+// and against the 30 s line, one of 2 s as passed, and a chat picked up
+// but never answered (step 5 failed) as failed up to the end of step 5.
+func TestWaterfallFirstResponseLimit(t *testing.T) {
+	r := passingRun()
+	r.Steps[4].Timings = map[string]time.Duration{
+		"first_response 转人工": 45 * time.Second, "first_response 在线客服 (quick phrase)": 2 * time.Second,
+	}
+	r.Steps[4].Duration = 46 * time.Second
+	w := layoutWaterfall(r)
+	late, quick := w.Rows[4], w.Rows[5]
+	classes := func(row wfRow) (out []string) {
+		for _, b := range row.Bars {
+			out = append(out, b.Class)
+		}
+		return out
+	}
+	if got := classes(late); !slices.Contains(got, "ph-reply late") || !slices.Contains(got, "limit") {
+		t.Errorf("45 s first response drawn as %v, want a late bar and the 30 s line", got)
+	}
+	if !strings.Contains(late.Note, "✘") {
+		t.Errorf("45 s first response noted %q, want it marked failed", late.Note)
+	}
+	if got := classes(quick); !slices.Contains(got, "ph-reply") || slices.Contains(got, "ph-reply late") {
+		t.Errorf("2 s first response drawn as %v", got)
+	}
+	if !w.LimitShown {
+		t.Error("the legend does not say the dashed line is the limit")
+	}
+	// the line sits 30 s after the pickup of 转人工 (98.2 ms from the origin)
+	var line string
+	for _, b := range late.Bars {
+		if b.Class == "limit" {
+			line = string(b.Style)
+		}
+	}
+	total := 156*time.Millisecond + 46*time.Second
+	if want := fmt.Sprintf("left:%.2f%%", pct(98200*time.Microsecond+30*time.Second, total)); line != want {
+		t.Errorf("limit line at %q, want %q", line, want)
+	}
+
+	// never answered: step 5 failed waiting for the reply
+	r = passingRun()
+	r.Steps[4].Status, r.Steps[4].Timings = StatusFailed, nil
+	w = layoutWaterfall(r)
+	if got := classes(w.Rows[4]); !slices.Contains(got, "ph-noreply") || !strings.Contains(w.Rows[4].Note, "no reply") {
+		t.Errorf("unanswered chat drawn as %v (%q)", got, w.Rows[4].Note)
+	}
+	out := renderHTML(t, r)
+	if !strings.Contains(out, "lies beyond the end of this chart") {
+		t.Error("a short run's legend does not say where the 30 s limit is")
+	}
+}
+
+// A failed step's card says each thing once: the check table holds what
+// was expected and seen, then the fix; the diagnosis' message, which only
+// repeats that check, is in "What went wrong" and nowhere else.
+func TestHTMLSaysEachThingOnce(t *testing.T) {
+	r := failingRun()
+	out := renderHTML(t, r)
+	d := r.Steps[1].Diagnosis
+	if n := strings.Count(out, template.HTMLEscapeString(d.Message)); n != 1 {
+		t.Errorf("the diagnosis %q appears %d times, want once (What went wrong)", d.Message, n)
+	}
+	if n := strings.Count(out, template.HTMLEscapeString(r.Steps[1].Checks[1].Seen)); n != 2 {
+		t.Errorf("what was seen appears %d times, want twice (What went wrong, the check table)", n)
+	}
+	if n := strings.Count(out, template.HTMLEscapeString(d.Fix)); n != 2 {
+		t.Errorf("the fix appears %d times, want twice (What went wrong, the step)", n)
+	}
+	// a diagnosis that says more than its checks is kept
+	r.Steps[1].Diagnosis = &Diagnosis{Rule: "R-TEN-1", Message: "the agent works under 淘宝BU", Fix: d.Fix}
+	if out := renderHTML(t, r); strings.Count(out, "the agent works under 淘宝BU") != 2 {
+		t.Error("a diagnosis with news of its own is not shown in the step")
 	}
 }

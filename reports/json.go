@@ -17,6 +17,7 @@ import (
 // snake_case keys, durations in milliseconds, screenshots by file name.
 
 type jsonRun struct {
+	Command           string                `json:"command"` // "run" (D-CLI-5)
 	RunID             string                `json:"run_id"`
 	Seed              int64                 `json:"seed"`
 	Passed            bool                  `json:"passed"`
@@ -110,7 +111,7 @@ type jsonLine struct {
 // a screenshot is the name of the PNG WriteAll puts next to it.
 func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
-		RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
+		Command: "run", RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
 		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
 		StartedAt: r.StartedAt, VendorTime: r.VendorTime, VendorTimeHow: r.VendorTimeHow, DurationMS: ms(r.Duration),
 		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,

@@ -95,7 +95,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	for _, s := range r.Steps {
 		stepTime += s.Duration
 		route.add(junitCase{Classname: "routecheck.route", Name: s.Title(), Time: secs(s.Duration),
-			SystemOut: checkLog(s.Checks, s.Timings)}, s.Status, s.Checks, s.Diagnosis)
+			SystemOut: checkLog(s.Status, s.Checks, s.Timings)}, s.Status, s.Checks, s.Diagnosis)
 	}
 	if r.Duration == 0 {
 		route.Time = secs(stepTime)
@@ -108,7 +108,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		for i, c := range r.Browser {
 			total += c.Duration
 			cs := junitCase{Classname: "routecheck.browser", Name: c.Title(), Time: secs(c.Duration),
-				SystemOut: checkLog(c.Checks, nil)}
+				SystemOut: checkLog(c.Status, c.Checks, nil)}
 			if name := screenshotName(i, c); name != "" {
 				cs.SystemOut = strings.TrimPrefix(cs.SystemOut+"\nscreenshot: "+name, "\n")
 			}
@@ -226,6 +226,7 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 			SystemOut: kpiLabel(v.Name) + ": " + kpiValue(v.Name, v.Value)}
 		switch {
 		case !v.Measured:
+			c.SystemOut = kpiLabel(v.Name) + ": not measured"
 			s.Tests++
 			s.Skipped++
 			c.Skipped = &junitSkipped{Message: "not measured: nothing to measure in this run"}
@@ -245,11 +246,16 @@ func runSuite(r *Run, stamp string, props []junitProperty) junitSuite {
 	return s
 }
 
-// checkLog lists every check and timing for the testcase's system-out.
-func checkLog(cs []Check, timings map[string]time.Duration) string {
+// checkLog lists every check and timing for the testcase's system-out. A
+// skipped case ran no check, so its lines are marked skipped, never ✘.
+func checkLog(st Status, cs []Check, timings map[string]time.Duration) string {
 	var b strings.Builder
 	for _, c := range cs {
-		fmt.Fprintf(&b, "%s %s: expected %s, seen %s\n", mark(statusOf(c.Passed)), c.Name, c.Expected, c.Seen)
+		m := mark(statusOf(c.Passed))
+		if st == StatusSkipped {
+			m = mark(StatusSkipped)
+		}
+		fmt.Fprintf(&b, "%s %s: expected %s, seen %s\n", m, c.Name, c.Expected, c.Seen)
 	}
 	keys := make([]string, 0, len(timings))
 	for k := range timings {

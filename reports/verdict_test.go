@@ -56,10 +56,18 @@ func TestJUnitSkippedErrorAndNotMeasured(t *testing.T) {
 		if c.Skipped == nil || c.Failure != nil || c.Error != nil {
 			t.Errorf("skipped step %s = %+v", c.Name, c)
 		}
+		// a step that did not run failed no check
+		if strings.Contains(c.SystemOut, "✘") || !strings.HasPrefix(c.SystemOut, "– ") {
+			t.Errorf("skipped step %s says %q", c.Name, c.SystemOut)
+		}
 	}
 	for _, c := range s.Suites[2].Cases {
 		if c.Classname == "routecheck.kpi" && (c.Skipped == nil || c.Failure != nil) {
 			t.Errorf("unmeasured KPI %s = %+v", c.Name, c)
+		}
+		// nothing measured is no figure: never "接起率 pickup rate: 0.0%"
+		if c.Classname == "routecheck.kpi" && (strings.Contains(c.SystemOut, "%") || !strings.HasSuffix(c.SystemOut, ": not measured")) {
+			t.Errorf("unmeasured KPI %s says %q", c.Name, c.SystemOut)
 		}
 	}
 	found := false

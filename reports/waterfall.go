@@ -19,6 +19,11 @@ const (
 	PhaseFirstResponse = "first_response"
 )
 
+// FirstResponseLimit is R-KPI-1's limit on 首响时长: the waterfall draws it
+// as a line 30 s after each chat's pickup, and a first response at or
+// past it as failed.
+const FirstResponseLimit = 30 * time.Second
+
 type phase struct{ key, class, label, short string }
 
 var phases = []phase{
@@ -33,6 +38,9 @@ var phases = []phase{
 type waterfall struct {
 	Ticks []wfTick
 	Rows  []wfRow
+	// LimitShown: some chat row draws the 30 s line; otherwise the legend
+	// says every first response ended long before it.
+	LimitShown bool
 }
 
 type wfTick struct {
@@ -51,7 +59,7 @@ type wfRow struct {
 
 type wfBar struct {
 	Style template.CSS
-	Class string
+	Class string // a phase or step class; "limit" is the 30 s line
 	Title string
 }
 
@@ -89,6 +97,8 @@ func layoutWaterfall(r *Run) *waterfall {
 		label, class, note string
 		sub                bool
 		spans              []span
+		limit              time.Time // the 30 s line of a picked-up chat
+		hasLimit           bool
 	}
 	var rows []row
 	end := origin
@@ -121,16 +131,45 @@ func layoutWaterfall(r *Run) *waterfall {
 			cr := row{label: "↳ " + orDash(c.title), sub: true, class: string(s.Status)}
 			at := req.Add(-c.dur[PhaseInBot])
 			var notes []string
+			var pickup time.Time
 			for _, p := range phases {
 				d, ok := c.dur[p.key]
 				if !ok {
 					continue
 				}
+				if p.key == PhaseFirstResponse {
+					pickup = at
+				}
 				sp := span{start: at, d: d, class: p.class, title: fmt.Sprintf("%s %s: %s", orDash(c.title), p.label, fmtDuration(d))}
+				note := p.short + " " + fmtDuration(d)
+				if p.key == PhaseFirstResponse && d >= FirstResponseLimit {
+					sp.class += " late"
+					sp.title += " ✘ at or past the 30 s limit (R-KPI-1)"
+					note += " ✘ ≥ 30 s"
+				}
 				cr.spans = append(cr.spans, sp)
 				grow(sp)
-				notes = append(notes, p.short+" "+fmtDuration(d))
+				notes = append(notes, note)
 				at = at.Add(d)
+			}
+			_, replied := c.dur[PhaseFirstResponse]
+			_, picked := c.dur[PhaseInQueue]
+			if !replied {
+				pickup = at
+			}
+			if last := lastTimedStep(r, c); !replied && picked && last.Status == StatusFailed {
+				// picked up, never answered: red from pickup to the end
+				// of the step that waited for the reply
+				if end := last.Started.Add(last.Duration); end.After(at) {
+					sp := span{start: at, d: end.Sub(at), class: "ph-noreply", title: orDash(c.title) + ": no first response ✘ (R-RT-5, R-KPI-1)"}
+					cr.spans = append(cr.spans, sp)
+					grow(sp)
+				}
+				notes = append(notes, "no reply ✘")
+			}
+			if picked || replied {
+				cr.limit = pickup.Add(FirstResponseLimit)
+				cr.hasLimit = true
 			}
 			cr.note = strings.Join(notes, " · ")
 			rows = append(rows, cr)
@@ -143,6 +182,15 @@ func layoutWaterfall(r *Run) *waterfall {
 			rows = append(rows, row{label: "↳ " + k, sub: true, class: string(s.Status), note: fmtDuration(d), spans: []span{sp}})
 		}
 	}
+	// A first response that took half the limit or more makes the limit
+	// matter: the axis reaches the 30 s line so the bar is seen against it.
+	for _, rw := range rows {
+		for _, sp := range rw.spans {
+			if rw.hasLimit && strings.HasPrefix(sp.class, "ph-reply") && 2*sp.d >= FirstResponseLimit && rw.limit.After(end) {
+				end = rw.limit
+			}
+		}
+	}
 	total := end.Sub(origin)
 	if total <= 0 {
 		total = time.Millisecond
@@ -150,6 +198,11 @@ func layoutWaterfall(r *Run) *waterfall {
 	w := &waterfall{Ticks: ticks(total)}
 	for _, rw := range rows {
 		out := wfRow{Label: rw.label, Sub: rw.sub, Class: rw.class, Note: rw.note}
+		if rw.hasLimit && !rw.limit.After(end) {
+			w.LimitShown = true
+			out.Bars = append(out.Bars, wfBar{Class: "limit", Title: "首响时长 limit: 30 s after pickup (R-KPI-1)",
+				Style: template.CSS(fmt.Sprintf("left:%.2f%%", pct(rw.limit.Sub(origin), total)))})
+		}
 		for _, sp := range rw.spans {
 			left := pct(sp.start.Sub(origin), total)
 			width := max(pct(sp.d, total), 0.3) // a 0 ms phase still shows
@@ -163,6 +216,22 @@ func layoutWaterfall(r *Run) *waterfall {
 		w.Rows = append(w.Rows, out)
 	}
 	return w
+}
+
+// lastTimedStep is the last step that timed a phase of chat c: the one
+// that waited for its first response, or gave up on it.
+func lastTimedStep(r *Run, c wfChat) Step {
+	last := -1
+	for _, i := range c.step {
+		last = max(last, i)
+	}
+	if last+1 < len(r.Steps) && r.Steps[last+1].Status == StatusFailed && !r.Steps[last+1].Started.IsZero() {
+		last++ // timed its queue in step 4, waited in vain in step 5
+	}
+	if last < 0 {
+		return Step{}
+	}
+	return r.Steps[last]
 }
 
 // splitTimings sorts the steps' timings into chats (known phases, grouped

@@ -20,9 +20,23 @@ func TestVersion(t *testing.T) {
 	if got, want := formatVersion(bi), "routecheck v1.2.3 (commit 0123456789ab, 2026-11-27T17:00:00Z, modified) go1.26.0"; got != want {
 		t.Errorf("formatVersion = %q, want %q", got, want)
 	}
+	// go install module@version: the module version is all the build info
+	// holds. A release is its tag; a pseudo-version names its commit.
 	bi.Settings = nil
+	if got, want := formatVersion(bi), "routecheck v1.2.3 go1.26.0"; got != want {
+		t.Errorf("a release without VCS info: %q, want %q", got, want)
+	}
+	bi.Main.Version = "v0.0.0-20261127171234-0b167ab6a1b2"
+	if got, want := formatVersion(bi), "routecheck v0.0.0-20261127171234-0b167ab6a1b2 (commit 0b167ab6a1b2, 2026-11-27T17:12:34Z) go1.26.0"; got != want {
+		t.Errorf("a pseudo-version without VCS info: %q, want %q", got, want)
+	}
+	bi.Main.Version = "v1.3.0-rc.1.0.20261201000000-abcdefabcdef"
+	if got := formatVersion(bi); !strings.Contains(got, "(commit abcdefabcdef, 2026-12-01T00:00:00Z)") {
+		t.Errorf("a pseudo-version after a pre-release: %q", got)
+	}
+	bi.Main.Version = "(devel)"
 	if got := formatVersion(bi); !strings.Contains(got, "commit unknown") {
-		t.Errorf("without VCS info: %q", got)
+		t.Errorf("a devel build without VCS info: %q", got)
 	}
 }
 
@@ -47,7 +61,8 @@ func TestHelpEveryCommand(t *testing.T) {
 		}
 	}
 	code, out, _ := runCLI(t, "--help")
-	if code != exitPass || !strings.Contains(out, "commands:") || !strings.Contains(out, "Exit codes") {
+	if code != exitPass || !strings.Contains(out, "commands:") || !strings.Contains(out, "Exit codes") ||
+		!strings.Contains(out, "reports/out/<name>-<seed>-<UTC time>/") || !strings.Contains(out, "--seed 0 picks") {
 		t.Errorf("routecheck --help: exit %d\n%s", code, out)
 	}
 }
@@ -67,7 +82,12 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"vet", "--jsn", "x.yaml"}, "routecheck vet: unknown flag --jsn; did you mean --json?"},
 		{[]string{"run", "--no-colour"}, "did you mean --no-color?"},
 		{[]string{"run", "--seed"}, "routecheck run: flag needs an argument: --seed"},
-		{[]string{"serve", "--port", "x"}, `routecheck serve: invalid argument "x" for "--port"`},
+		{[]string{"serve", "--port", "x"}, `routecheck serve: --port "x": want a whole number`},
+		{[]string{"run", "--seed", "abc"}, `routecheck run: --seed "abc": want a whole number from 0 to 9223372036854775807 (0 picks one and prints it)`},
+		{[]string{"load", "--seed", "-1"}, `routecheck load: --seed "-1": want a whole number from 0`},
+		{[]string{"simulate", "--seed", "1.5"}, `routecheck simulate: --seed "1.5": want a whole number from 0`},
+		{[]string{"simulate", "--days", "x"}, `routecheck simulate: --days "x": want a whole number`},
+		{[]string{"erlang", "--min-pickup", "most"}, `routecheck erlang: --min-pickup "most": want a number`},
 	}
 	for _, tc := range cases {
 		code, out, errs := runCLI(t, tc.args...)

@@ -92,7 +92,8 @@ func erlangAnswer(f erlangFlags, stdout, stderr io.Writer) int {
 		q.Servers = *agents * *capacity
 		r, err := q.Solve()
 		if err != nil {
-			return bad("%v", err)
+			fmt.Fprintf(stderr, "%s (see routecheck erlang --help)\n", errorLine("routecheck erlang", err))
+			return exitInput
 		}
 		out.Result = &r
 	}

@@ -189,7 +189,7 @@ func TestPasswordCosts(t *testing.T) {
 	if got := b.PasswordCost(); got != bcrypt.MinCost {
 		t.Errorf("the bundled workbench hashes at cost %d, want %d", got, bcrypt.MinCost)
 	}
-	opts := serveOptions(time.Hour, "", io.Discard)
+	opts := serveOptions(time.Hour, "", "", io.Discard)
 	opts.HashProcess = false // no worker processes for a test that hashes nothing
 	srv := server.New(opts)
 	defer srv.Close()

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"routecheck/fixtures"
 	"routecheck/sim/load"
 )
 
@@ -24,16 +24,18 @@ type loadFlags struct {
 	duration, ramp, hold        time.Duration
 	think, reply, drain         time.Duration
 	rate                        string
-	target, faults, out         string
-	seed                        int64
-	json                        bool
-	export                      string
-	findMax                     bool
-	cpuProfile                  string
-	serveBundled                string
-	agentsOnly                  bool
-	vendor, opsLogin, opsPass   string
-	agentLogin, agentPass       string
+	target, faults              string
+	outFlags
+	seed                      int64
+	rerun                     string
+	json                      bool
+	export                    string
+	findMax                   bool
+	cpuProfile                string
+	serveBundled              string
+	agentsOnly                bool
+	vendor, opsLogin, opsPass string
+	agentLogin, agentPass     string
 }
 
 const loadSummary = `Drive the bundled workbench (or --target) with real WebSocket customers and agents and audit
@@ -60,6 +62,9 @@ func newLoadCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		Run: func(cmd *cobra.Command, _ []string) {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			f.parse(cmd)
+			f.seed = pickSeed(f.seed)
+			f.rerun = rerunOf(cmd, f.seed)
 			*code = runLoad(ctx, f, stdout, stderr)
 		},
 	}
@@ -77,18 +82,20 @@ func newLoadCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.DurationVar(&f.drain, "drain", 10*time.Second, "after the load, how long to wait at most for messages on their way")
 	fs.StringVar(&f.target, "target", "", "base URL of a workbench serving the load vendor (default: start the bundled one on loopback)")
 	fs.StringVar(&f.faults, "faults", "", "faults to inject, e.g. agent-drop:5%,customer-reconnect:10%,slow-reader:1%,net-delay:50ms±20ms,net-reset:2%,shutdown:50%")
-	fs.Int64Var(&f.seed, "seed", 1, "seed for arrivals, pauses and fault choices")
+	seedFlag(fs, &f.seed, "arrivals, pauses and fault choices")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON on stdout (progress goes to stderr)")
-	fs.StringVar(&f.out, "out", "reports/out/load", "directory for report.json, report.html and junit.xml")
+	addOutFlags(fs, &f.outFlags)
 	fs.StringVar(&f.export, "export", "", "write a scenario for another load engine instead of running: artillery")
 	fs.BoolVar(&f.findMax, "find-max", false, "ramp the customers up (agents × capacity at most) to the largest load with p99 assignment under 50 ms")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "with --find-max: write a CPU profile of the largest passing step here")
 	fs.StringVar(&f.serveBundled, "serve-bundled", "", "only serve the load vendor's bundled workbench on this loopback address (for a generator in another process with --target)")
 	fs.StringVar(&f.vendor, "vendor-id", load.DefaultVendor, "with --target: the vendor whose bot page the customers open")
 	fs.StringVar(&f.opsLogin, "ops-login", load.DefaultOpsLogin, "with --target: an operations account (makes the test customers' entry links, reads the event log)")
-	fs.StringVar(&f.opsPass, "ops-password", load.DefaultLoadPassword, "its password")
+	fs.StringVar(&f.opsPass, "ops-password", load.DefaultLoadPassword, "its password, or ${NAME} to read it from the environment (default: the bundled load vendor's)")
+	markSecret(fs, "ops-password")
 	fs.StringVar(&f.agentLogin, "agent-login", load.DefaultAgentLogin, "with --target: agent logins, %d is the agent's number from 1")
-	fs.StringVar(&f.agentPass, "agent-password", load.DefaultLoadPassword, "the agents' password")
+	fs.StringVar(&f.agentPass, "agent-password", load.DefaultLoadPassword, "the agents' password, or ${NAME} from the environment (default: the bundled load vendor's)")
+	markSecret(fs, "agent-password")
 	fs.BoolVar(&f.agentsOnly, "agents-only", false, "only log the agents in on --target and answer for --ramp + --duration (for customers driven by another engine)")
 	return cmd
 }
@@ -115,6 +122,18 @@ func parseRate(s string) (float64, error) {
 
 // runLoad runs, exports or searches; exit codes as every command's.
 func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
+	f.seed = pickSeed(f.seed)
+	for _, pw := range []struct {
+		flag string
+		v    *string
+	}{{"--ops-password", &f.opsPass}, {"--agent-password", &f.agentPass}} {
+		v, ok := fixtures.ExpandEnvRef(*pw.v)
+		if !ok {
+			fmt.Fprintf(stderr, "routecheck load: %s %s: not set in the environment (or empty); export it first (D-SEC-1)\n", pw.flag, *pw.v)
+			return exitInput
+		}
+		*pw.v = v
+	}
 	rate, err := parseRate(f.rate)
 	if err != nil {
 		fmt.Fprintln(stderr, "routecheck load:", err)
@@ -146,9 +165,26 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	switch f.export {
 	case "":
 	case "artillery":
-		return exportArtillery(cfg, f.out, console, stderr)
+		if err := f.checkOut(); err != nil {
+			fmt.Fprintln(stderr, "routecheck load:", err)
+			return exitInput
+		}
+		dir, _, err := f.open("artillery", f.seed, time.Now())
+		if err != nil {
+			fmt.Fprintln(stderr, "routecheck load --export artillery:", err)
+			return exitHarness
+		}
+		return exportArtillery(cfg, dir, console, stderr)
 	default:
 		fmt.Fprintf(stderr, "routecheck load: --export %q: the one engine supported is artillery\n", f.export)
+		return exitInput
+	}
+	// What would throw a finished run away is checked before it starts.
+	if err := cfg.Validate(); err != nil {
+		return loadExit(ctx, err, stderr, "routecheck load")
+	}
+	if err := f.checkOut(); err != nil {
+		fmt.Fprintln(stderr, "routecheck load:", err)
 		return exitInput
 	}
 	var rep *load.Report
@@ -160,8 +196,23 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	if err != nil {
 		return loadExit(ctx, err, stderr, "routecheck load")
 	}
-	if werr := rep.WriteFiles(f.out); werr != nil {
-		fmt.Fprintln(stderr, "routecheck load: reports:", werr)
+	code := exitPass
+	switch {
+	case ctx.Err() != nil:
+		code = exitInterrupted
+	case !rep.Pass:
+		code = exitFail
+	}
+	rep.ExitCode, rep.Interrupted, rep.Rerun = code, ctx.Err() != nil, f.rerun
+	dir, note, err := f.open("load", f.seed, rep.Started)
+	if err == nil && dir != "" {
+		err = rep.WriteFiles(dir)
+	}
+	if err == nil {
+		err = f.done(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "routecheck load: reports:", err)
 		return exitHarness
 	}
 	if f.json {
@@ -169,14 +220,16 @@ func runLoad(ctx context.Context, f loadFlags, stdout, stderr io.Writer) int {
 	} else {
 		rep.WriteSummary(stdout)
 	}
-	fmt.Fprintf(console, "reports: %s\n", filepath.Join(f.out, "report.html"))
-	if ctx.Err() != nil {
-		return exitInterrupted
+	if note != "" {
+		fmt.Fprintln(console, "note:", note)
 	}
-	if !rep.Pass {
-		return exitFail
+	if !rep.Pass && f.rerun != "" {
+		fmt.Fprintln(console, "repeat with:", f.rerun)
 	}
-	return exitPass
+	if dir != "" {
+		fmt.Fprintf(console, "reports: %s/{report.html,report.json,junit.xml}\n", dir)
+	}
+	return code
 }
 
 func exportArtillery(cfg load.Config, out string, console, stderr io.Writer) int {

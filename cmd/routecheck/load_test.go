@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"routecheck/sim/load"
@@ -15,7 +16,7 @@ import (
 
 func smallLoad(out string) loadFlags {
 	return loadFlags{customers: 20, agents: 5, capacity: 5, duration: 1500 * time.Millisecond, ramp: 300 * time.Millisecond,
-		think: 200 * time.Millisecond, reply: 50 * time.Millisecond, seed: 3, out: out,
+		think: 200 * time.Millisecond, reply: 50 * time.Millisecond, seed: 3, outFlags: outFlags{out: out, exact: true},
 		vendor: "load-vendor", opsLogin: "load-ops", opsPass: "load-pass", agentLogin: "load-agent-%d", agentPass: "load-pass"}
 }
 
@@ -26,6 +27,19 @@ func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := runLoad(context.Background(), f, &out, &errb); code != exitPass {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	var head map[string]any
+	if err := json.Unmarshal(out.Bytes(), &head); err != nil {
+		t.Fatalf("stdout is not the JSON report: %v\n%s", err, out.String())
+	}
+	// D-CLI-5: the names every report.json starts with
+	for k, want := range map[string]any{"command": "load", "seed": float64(3), "passed": true, "exit_code": float64(0), "interrupted": false} {
+		if head[k] != want {
+			t.Errorf("report.json %s = %v, want %v", k, head[k], want)
+		}
+	}
+	if _, err := time.Parse(time.RFC3339, fmt.Sprint(head["started_at"])); err != nil || head["pass"] != nil || head["started"] != nil {
+		t.Errorf("started_at %v (%v); the old names pass %v, started %v must be gone", head["started_at"], err, head["pass"], head["started"])
 	}
 	var rep struct {
 		Latency map[string]map[string]*float64 `json:"latency_ms"`
@@ -56,7 +70,7 @@ func TestLoadJSONHasTheDocumentedKeys(t *testing.T) {
 		Failures int `xml:"failures,attr"`
 		Cases    []struct {
 			Name string `xml:"name,attr"`
-		} `xml:"testcase"`
+		} `xml:"testsuite>testcase"`
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
 	if err != nil || xml.Unmarshal(data, &ju) != nil {

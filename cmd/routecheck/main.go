@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,12 @@ const (
 const rootLong = `routecheck proves a customer-service vendor's chat routing works before go-live.
 
 Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run,
-130 interrupted (Ctrl-C, SIGTERM).`
+130 interrupted (Ctrl-C, SIGTERM).
+
+run, load and simulate write report.json, report.html and junit.xml to reports/out/<name>-<seed>-<UTC time>/
+(reports/out/latest is the newest; --out DIR exactly there, --no-reports none); --seed 0 picks a seed and
+prints it, --seed N repeats a run; report.json starts with command, seed, passed, exit_code, rerun.
+routecheck rules ID prints the text of a rule ID the reports cite.`
 
 // usageTemplate is cobra's, in the words and order of our help texts:
 // lower-case headings, examples before flags.
@@ -112,6 +118,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	root.SetUsageTemplate(usageTemplate)
 	root.SetVersionTemplate(`{{printf "%s\n" .Version}}`)
 	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newHelpCmd(stdout, code))
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (a non-empty NO_COLOR does the same)")
 	root.AddCommand(
 		newRunCmd(g, stdout, stderr, code),
@@ -125,8 +132,67 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 		newLoadCmd(stdout, stderr, code),
 		newChecklistCmd(g, stdout, stderr, code),
 		newPreflightCmd(g, stdout, stderr, code),
+		newRulesCmd(stdout, stderr, code),
 	)
 	return root
+}
+
+// errorLine is "who: err" with each prefix said once: a package's own
+// prefix that repeats a word of who ("erlang: …" under "routecheck
+// erlang") is dropped (D-CLI-7).
+func errorLine(who string, err error) string {
+	msg := err.Error()
+	for again := true; again; {
+		again = false
+		for _, w := range strings.Fields(who) {
+			if rest, ok := strings.CutPrefix(msg, w+": "); ok {
+				msg, again = rest, true
+			}
+		}
+	}
+	// a wrapped error that repeats its wrapper's prefix ("reports: reports:")
+	parts := strings.Split(who+": "+msg, ": ")
+	out := parts[:1]
+	for _, p := range parts[1:] {
+		if p != out[len(out)-1] {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ": ")
+}
+
+// newHelpCmd is `routecheck help [command]`: the command's help on stdout,
+// exit 0; an unknown command is bad input, as everywhere (D-CLI-7).
+func newHelpCmd(stdout io.Writer, code *int) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		Long:  "Prints the help of a command: its flags and examples (the same as routecheck <command> --help).",
+		ValidArgsFunction: func(c *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			switch {
+			case err != nil || target == nil:
+				return unknownCommand(c.Root(), args)
+			case target == c.Root() && len(rest) > 0:
+				return unknownCommand(c.Root(), rest)
+			case len(rest) > 0:
+				return fmt.Errorf("routecheck help: unexpected argument %q (routecheck help <command>)", rest[0])
+			}
+			target.InitDefaultHelpFlag()
+			target.SetOut(stdout)
+			*code = exitPass
+			return target.Help()
+		},
+	}
 }
 
 // unknownCommand refuses anything but a command after "routecheck".
@@ -162,7 +228,10 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
 	var typed string
+	var bad *pflag.InvalidValueError
 	switch {
+	case errors.As(err, &bad):
+		msg = fmt.Sprintf("--%s %q: %s", bad.GetFlag().Name, bad.GetValue(), allowedValue(bad))
 	case strings.HasPrefix(msg, "unknown flag: "):
 		typed = strings.TrimPrefix(msg, "unknown flag: ")
 		msg = "unknown flag " + typed
@@ -179,6 +248,26 @@ func flagError(cmd *cobra.Command, err error) error {
 		}
 	}
 	return fmt.Errorf("%s: %s (see %s --help)", cmd.CommandPath(), msg, cmd.CommandPath())
+}
+
+// allowedValue says what a flag takes, in words, instead of the parser's
+// error (strconv.ParseInt: parsing "abc": invalid syntax).
+func allowedValue(e *pflag.InvalidValueError) string {
+	switch e.GetFlag().Value.Type() {
+	case "int", "int64", "uint", "uint64", "int32":
+		return "want a whole number"
+	case "float64", "float32":
+		return "want a number, e.g. 0.9"
+	case "duration":
+		return "want a duration such as 500ms, 5s, 2m or 24h"
+	case "bool":
+		return "want true or false"
+	}
+	// our own Value types say what they take
+	if c := errors.Unwrap(e); c != nil {
+		return c.Error()
+	}
+	return "not a valid value"
 }
 
 // closestFlag is the flag of cmd nearest to typed ("--seeed", "-seed",

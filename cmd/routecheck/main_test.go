@@ -96,7 +96,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--seeed", "1"}, "routecheck run: unknown flag --seeed; did you mean --seed?"},
-		{[]string{"run", "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
+		{[]string{"run", "--timeout", "soon"}, `--timeout "soon": want a duration such as 500ms, 5s, 2m or 24h`},
 		{[]string{"run", "--timeout", "-1s"}, "must be positive"},
 		{[]string{"run", "--target", "localhost:8080"}, "did you mean http://localhost:8080?"},
 		{[]string{"run", "--target", "127.0.0.1:8080"}, "did you mean http://127.0.0.1:8080?"},

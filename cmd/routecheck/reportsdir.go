@@ -54,8 +54,11 @@ func writeReports(f runFlags, rep *reports.Run, now time.Time) error {
 		if dir, err = makeRunDir(f.out, rep.ID, now); err != nil {
 			return err
 		}
-	} else if _, err := os.Stat(filepath.Join(dir, reports.JSONFile)); err == nil {
-		// The tester named this folder; say so rather than overwrite silently.
+	} else if replaced, err := clearEarlier(dir); err != nil {
+		return err
+	} else if replaced {
+		// The tester named this folder; say so rather than overwrite
+		// silently, and leave no earlier screenshot behind (D-OUT-1).
 		rep.Notes = append(rep.Notes, "replaced the reports of an earlier run in "+dir)
 	}
 	if err := reports.WriteAll(dir, rep); err != nil {

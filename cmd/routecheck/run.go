@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"strings"
@@ -75,10 +74,10 @@ func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 	}
 	fs := cmd.Flags()
 	fs.SortFlags = false
-	fs.Int64Var(&f.seed, "seed", 0, "seed for test data and choices; 0 picks one (printed, so --seed repeats it)")
+	seedFlag(fs, &f.seed, "test data and choices")
 	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.StringVar(&f.target, "target", "", "base URL of a running workbench; empty starts the bundled one")
-	fs.StringVar(&f.out, "out", defaultOut, "folder for the reports; not given, each run gets a new folder\n<vendor>-<seed>-<UTC time> under it and <out>/latest points there;\ngiven, the reports go to exactly this folder")
+	outFlag(fs, &f.out)
 	fs.BoolVar(&f.noReports, "no-reports", false, "write no report files (with --json, report.json goes to stdout only)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "longest wait for one thing to happen (an assignment, a reply)")
 	fs.BoolVar(&f.json, "json", false, "print report.json to stdout (the console goes to stderr)")
@@ -126,9 +125,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 			return exitInput
 		}
 	}
-	if f.seed == 0 {
-		f.seed = rand.Int64N(1<<31) + 1
-	}
+	f.seed = pickSeed(f.seed)
 	// What would throw a finished run away is checked before step 1.
 	if !f.noReports {
 		if err := writable(f.out); err != nil {

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,11 +28,13 @@ const simulateExamples = `  routecheck simulate --traffic fixtures/traffic/demo.
 `
 
 type simFlags struct {
-	vendor, traffic, out    string
+	vendor, traffic string
+	outFlags
+	rerun                   string
 	days, hours             int
 	agents, capacity        int
 	alwaysOpen, json, check bool
-	seed                    uint64
+	seed                    int64
 	replications            int
 	findStaffing            bool
 	maxRuns                 int
@@ -53,7 +52,12 @@ func newSimulateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 			"whole run or a day misses a threshold. --find-staffing answers how many agents each hour needs.",
 		Example: simulateExamples,
 		Args:    noArgs,
-		Run:     func(*cobra.Command, []string) { *code = simulate(f, stdout, stderr) },
+		Run: func(cmd *cobra.Command, _ []string) {
+			f.parse(cmd)
+			f.seed = pickSeed(f.seed)
+			f.rerun = rerunOf(cmd, f.seed)
+			*code = simulate(f, stdout, stderr)
+		},
 	}
 	fs := cmd.Flags()
 	fs.SortFlags = false
@@ -64,10 +68,10 @@ func newSimulateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.IntVar(&f.agents, "agents", 0, "simulate this many agents instead of the vendor's (on duty in work hours)")
 	fs.IntVar(&f.capacity, "capacity", 0, "chats per agent for every agent (R-CAP-1: 1V3 = 3); 0 keeps the configured")
 	fs.BoolVar(&f.alwaysOpen, "always-open", false, "ignore work hours and shifts: every agent 在线 all the time")
-	fs.Uint64Var(&f.seed, "seed", 0, "seed; 0 picks one (printed, so --seed repeats the run)")
+	seedFlag(fs, &f.seed, "arrivals and every choice")
 	fs.IntVar(&f.replications, "replications", 4, "independent replications (seeds seed..seed+R-1), run on all cores")
 	fs.BoolVar(&f.json, "json", false, "print the result as JSON on stdout")
-	fs.StringVar(&f.out, "out", "", "write report.html and result.json to this directory")
+	addOutFlags(fs, &f.outFlags)
 	fs.BoolVar(&f.findStaffing, "find-staffing", false, "find the fewest agents per hour of the week meeting every threshold")
 	fs.IntVar(&f.maxRuns, "max-simulations", 8, "simulations the staffing search may take")
 	fs.BoolVar(&f.check, "check", false, "run the routing invariant checker on every event (it streams: months take seconds)")
@@ -129,11 +133,13 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 		}
 		return exitInput
 	}
-	if f.seed == 0 {
-		f.seed = rand.Uint64N(1<<31) + 1
+	f.seed = pickSeed(f.seed)
+	// What would throw a finished simulation away is checked first.
+	if err := f.checkOut(); err != nil {
+		return bad("%v", err)
 	}
 	cfg := traffic.Config{Vendor: v.Config, Profile: p, Duration: duration, Warmup: f.warmup, Agents: f.agents,
-		Capacity: f.capacity, AlwaysOpen: f.alwaysOpen, Seed: f.seed}
+		Capacity: f.capacity, AlwaysOpen: f.alwaysOpen, Seed: uint64(f.seed)}
 	if f.findStaffing && cfg.Capacity == 0 {
 		cfg.Capacity = wb.DefaultCapacity
 	}
@@ -184,58 +190,51 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 	}
 	sum.WallS = time.Since(start).Seconds()
 	writeSimText(console, sum)
-	if f.out != "" {
-		if err := writeSimFiles(f.out, sum, v.Config.Name, f.traffic); err != nil {
-			fmt.Fprintln(stderr, "routecheck simulate:", err)
-			return exitHarness
-		}
-		fmt.Fprintf(console, "report: %s\n", filepath.Join(f.out, "report.html"))
-	}
-	if f.json {
-		b, _ := json.MarshalIndent(sum, "", "  ")
-		fmt.Fprintln(stdout, string(b))
-	}
-	if len(sum.Violations) > 0 {
-		return exitFail
-	}
-	if f.findStaffing {
+	code := exitPass
+	switch {
+	case len(sum.Violations) > 0:
+		code = exitFail
+	case f.findStaffing:
 		// Exit 1 when an hour is still short of agents; undecided hours
 		// (too few requests to say) are listed, not failed.
 		for _, short := range sum.Staffing.Short {
 			if short {
-				return exitFail
+				code = exitFail
 			}
 		}
-		return exitPass
+	case !sum.Pass:
+		code = exitFail
 	}
-	if !sum.Pass {
-		return exitFail
+	rep := simReport{runHeader{Command: "simulate", ExitCode: code, Rerun: f.rerun, StartedAt: start.UTC().Truncate(time.Second)}, sum}
+	dir, note, err := f.open("simulate-"+v.Config.ID, f.seed, start)
+	if err == nil && dir != "" {
+		err = writeSimReports(dir, rep, v.Config.Name, f.traffic)
 	}
-	return exitPass
+	if err == nil {
+		err = f.done(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "routecheck simulate:", err)
+		return exitHarness
+	}
+	if note != "" {
+		fmt.Fprintln(console, "note:", note)
+	}
+	if code != exitPass {
+		fmt.Fprintln(console, "repeat with:", f.rerun)
+	}
+	if dir != "" {
+		fmt.Fprintf(console, "reports: %s/{report.html,report.json,junit.xml}\n", dir)
+	}
+	if f.json {
+		_ = writeSimJSON(stdout, rep)
+	}
+	return code
 }
 
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
-}
-
-func writeSimFiles(dir string, sum *traffic.Summary, vendor, profile string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, _ := json.MarshalIndent(sum, "", "  ")
-	if err := os.WriteFile(filepath.Join(dir, "result.json"), append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	fh, err := os.Create(filepath.Join(dir, "report.html"))
-	if err != nil {
-		return err
-	}
-	if err := traffic.WriteHTML(fh, sum, vendor, profile); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
@@ -275,14 +274,14 @@ func writeSimText(w io.Writer, s *traffic.Summary) {
 		fmt.Fprintf(w, "  %s %s  %6d requests  pickup %6s  first response %5.1f s  satisfaction %6s  wait %6.1f s%s\n",
 			mark(d.Pass), d.Label, d.Requests, pct(d.PickupRate.Mean), d.FirstResponseS.Mean, pct(d.Satisfaction.Mean), d.MeanWaitS.Mean, missed(d))
 	}
-	var bad []string
+	var bad []weekHour
 	for _, h := range s.HoursOfWeek {
-		if !h.Pass && h.Requests > 0 {
-			bad = append(bad, fmt.Sprintf("%s (%s)", h.Label, strings.Join(h.Missed, ", ")))
+		if i, ok := hourOfWeek(h.Label); ok && !h.Pass && h.Requests > 0 {
+			bad = append(bad, weekHour{i, strings.Join(h.Missed, ", ")})
 		}
 	}
 	if len(bad) > 0 {
-		fmt.Fprintf(w, "hours of the week missing a threshold: %s\n", strings.Join(bad, "; "))
+		fmt.Fprintf(w, "hours of the week missing a threshold (%d): %s\n", len(bad), hourRanges(bad))
 	}
 	if st := s.Staffing; st != nil {
 		writeStaffing(w, st)

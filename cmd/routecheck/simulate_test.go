@@ -14,7 +14,7 @@ const trafficDir = "../../fixtures/traffic/"
 // names, and the exit code follows the verdict.
 func TestSimulateJSON(t *testing.T) {
 	code, out, errs := runCLI(t, "simulate", "--traffic", trafficDir+"pure-queueing.yaml", "--always-open",
-		"--agents", "12", "--capacity", "3", "--hours", "3", "--replications", "2", "--seed", "7", "--json")
+		"--agents", "12", "--capacity", "3", "--hours", "3", "--replications", "2", "--seed", "7", "--json", "--no-reports")
 	if code != exitPass && code != exitFail {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -41,7 +41,7 @@ func TestSimulateJSON(t *testing.T) {
 		Events    int64   `json:"events"`
 		WallS     float64 `json:"wall_s"`
 		MeanWaitS float64 `json:"mean_wait_s"`
-		Pass      bool    `json:"pass"`
+		Pass      bool    `json:"passed"`
 		Days      []any   `json:"days"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
@@ -80,7 +80,7 @@ func TestSimulateFailsBelowThreshold(t *testing.T) {
 	if strings.Contains(string(html), "<script") || strings.Contains(string(html), "src=\"http") {
 		t.Error("report.html must be self-contained")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "result.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err != nil {
 		t.Error(err)
 	}
 }
@@ -139,7 +139,7 @@ func TestSimulateBadInput(t *testing.T) {
 // replication; a clean run reports no violation.
 func TestSimulateCheck(t *testing.T) {
 	code, out, errs := runCLI(t, "simulate", "--traffic", trafficDir+"demo-shifts.yaml", "--vendor", fixturesDir+"demo.yaml",
-		"--hours", "6", "--replications", "2", "--seed", "5", "--check", "--json")
+		"--hours", "6", "--replications", "2", "--seed", "5", "--check", "--json", "--no-reports")
 	if code != exitPass && code != exitFail {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/spf13/cobra"
 )
@@ -23,7 +27,7 @@ func moduleVersion() string {
 	return formatVersion(bi)
 }
 
-// formatVersion renders e.g.
+// formatVersion renders, for a build from a clone or a pseudo-version, e.g.
 //
 //	routecheck v0.0.0-20261127171234-0b167ab6a1b2+dirty (commit 0b167ab6a1b2, 2026-11-27T17:12:34Z, modified) go1.26.0
 func formatVersion(bi *debug.BuildInfo) string {
@@ -47,6 +51,16 @@ func formatVersion(bi *debug.BuildInfo) string {
 	if rev == "" {
 		rev = vcsCommit
 	}
+	// `go install module@version` stamps no VCS settings, only the module
+	// version: a pseudo-version names its commit and time, a release tag
+	// is the version itself.
+	if rev == "" && module.IsPseudoVersion(version) {
+		rev, _ = module.PseudoVersionRev(version)
+		if t, err := module.PseudoVersionTime(version); err == nil {
+			at = t.UTC().Format(time.RFC3339)
+		}
+	}
+	release := rev == "" && version != "(devel)" && semver.IsValid(version)
 	if rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
@@ -59,8 +73,8 @@ func formatVersion(bi *debug.BuildInfo) string {
 			out += ", modified"
 		}
 		out += ")"
-	} else {
-		out += " (commit unknown: built without VCS information)"
+	} else if !release {
+		out += " (commit unknown: built without VCS information; make install stamps it)"
 	}
 	if bi.GoVersion != "" {
 		out += " " + bi.GoVersion

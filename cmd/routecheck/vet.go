@@ -47,7 +47,7 @@ func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 		ValidArgsFunction: vendorNames,
 		Run: func(cmd *cobra.Command, args []string) {
 			f.noColor = g.noColor
-			*code = vetFiles(args, f, cmd.InOrStdin(), stdout)
+			*code = vetFiles(args, f, cmd.InOrStdin(), stdout, stderr)
 		},
 	}
 	cmd.Flags().BoolVar(&f.json, "json", false, "one JSON object per file and line (errors, warnings, checklist), for pipelines")
@@ -57,7 +57,7 @@ func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 
 // vetFiles checks onboarding data for CCO staff: errors exit 2, warnings
 // are listed in the go-live checklist and fail only with --strict.
-func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout io.Writer) int {
+func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := stdout
 	if !f.json {
 		out = term.Colorize(stdout, term.ColorWanted(stdout, f.noColor))
@@ -67,14 +67,25 @@ func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout io.Writer) int
 		res := vetOne(path, stdin)
 		switch {
 		case len(res.Errors) > 0 || res.err != nil:
-			code = exitInput
-		case f.strict && len(res.Warnings) > 0 && code == exitPass:
-			code = exitFail
+			res.ExitCode = exitInput
+		case f.strict && len(res.Warnings) > 0:
+			res.ExitCode = exitFail
+		}
+		res.Passed = res.ExitCode == exitPass
+		if res.ExitCode == exitInput || code == exitPass {
+			code = res.ExitCode
+		}
+		if res.err != nil {
+			// not a fixture at all: bad input, on stderr (D-CLI-7)
+			fmt.Fprintln(stderr, errorLine("routecheck vet", res.err))
 		}
 		if f.json {
 			if err := writeVetJSON(out, res); err != nil {
 				return exitHarness
 			}
+			continue
+		}
+		if res.err != nil {
 			continue
 		}
 		if i > 0 {
@@ -90,6 +101,11 @@ func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout io.Writer) int
 
 // vetResult is one file's verdict, as the console and --json show it.
 type vetResult struct {
+	// command, passed and exit_code are every JSON report's (D-CLI-5):
+	// this file's verdict and exit code on its own.
+	Command   string              `json:"command"`
+	Passed    bool                `json:"passed"`
+	ExitCode  int                 `json:"exit_code"`
 	File      string              `json:"file"`
 	Ready     bool                `json:"ready"`
 	Vendor    *vetVendor          `json:"vendor,omitempty"`
@@ -128,7 +144,7 @@ type vetChecklistEntry struct {
 }
 
 func vetOne(path string, stdin io.Reader) *vetResult {
-	res := &vetResult{File: path, Errors: []vetProblem{}, Warnings: []vetProblem{}}
+	res := &vetResult{Command: "vet", File: path, Errors: []vetProblem{}, Warnings: []vetProblem{}}
 	var v *fixtures.Vendor
 	var err error
 	if path == "-" {
@@ -205,7 +221,9 @@ func checklist(v *fixtures.Vendor, res *vetResult) []vetChecklistEntry {
 	mark := func(ps []vetProblem, status string) {
 		for _, p := range ps {
 			for i := range rows {
-				if rows[i].Rule == checklistRule(p) {
+				// an error about the whole file (YAML syntax, not text)
+				// leaves no row checked
+				if rows[i].Rule == checklistRule(p) || status == "error" && p.Path == "" {
 					rows[i].Status = status
 				}
 			}

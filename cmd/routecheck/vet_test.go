@@ -13,9 +13,12 @@ import (
 // vetJSONLine is the documented schema of one line of `vet --json`; the
 // decoder refuses any other field.
 type vetJSONLine struct {
-	File   string `json:"file"`
-	Ready  *bool  `json:"ready"`
-	Vendor *struct {
+	Command  string `json:"command"`
+	Passed   *bool  `json:"passed"`
+	ExitCode *int   `json:"exit_code"`
+	File     string `json:"file"`
+	Ready    *bool  `json:"ready"`
+	Vendor   *struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"vendor"`
@@ -55,7 +58,7 @@ func vetJSON(t *testing.T, out string) []vetJSONLine {
 		if err := dec.Decode(&v); err != nil {
 			t.Fatalf("not the vet --json schema: %v\n%s", err, l)
 		}
-		if v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 || v.FailsRouteTest == nil {
+		if v.Command != "vet" || v.Passed == nil || v.ExitCode == nil || *v.Passed != (*v.ExitCode == 0) || v.File == "" || v.Ready == nil || v.Errors == nil || v.Warnings == nil || len(v.Checklist) != 5 || v.FailsRouteTest == nil {
 			t.Fatalf("missing fields: %s", l)
 		}
 		for i, row := range v.Checklist {
@@ -87,6 +90,9 @@ func TestVetJSON(t *testing.T) {
 		t.Fatalf("one object per file: %d\n%s", len(lines), out)
 	}
 	demo, warn, bad := lines[0], lines[1], lines[2]
+	if *demo.ExitCode != 0 || *warn.ExitCode != 0 || *bad.ExitCode != 2 {
+		t.Errorf("exit codes per file: %d %d %d, want 0 0 2", *demo.ExitCode, *warn.ExitCode, *bad.ExitCode)
+	}
 	if !*demo.Ready || len(demo.Errors)+len(demo.Warnings) != 0 || demo.Vendor.ID != "demo-recycle" || demo.Checklist[0].Status != "ok" {
 		t.Errorf("demo: %+v", demo)
 	}
@@ -100,8 +106,11 @@ func TestVetJSON(t *testing.T) {
 }
 
 func TestVetJSONUnreadable(t *testing.T) {
-	code, out, _ := runCLI(t, "vet", "--json", "/nonexistent/vendor.yaml")
+	code, out, errs := runCLI(t, "vet", "--json", "/nonexistent/vendor.yaml")
 	lines := vetJSON(t, out)
+	if !strings.HasPrefix(errs, "routecheck vet: vendor fixture /nonexistent/vendor.yaml: no such file") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("a file that is not there is bad input, one line on stderr too: %q", errs)
+	}
 	if code != exitInput || *lines[0].Ready || len(lines[0].Errors) != 1 || !strings.Contains(lines[0].Errors[0].Message, "no such file") ||
 		lines[0].Checklist[0].Status != "error" {
 		t.Errorf("exit %d: %s", code, out)
@@ -247,5 +256,65 @@ func TestVetJSONSaysWhereRunFails(t *testing.T) {
 		if got != want || *v.FailsRouteTest != (want != "") {
 			t.Errorf("%s: fails_route_test %v at %q, want %q", file, *v.FailsRouteTest, got, want)
 		}
+	}
+}
+
+// A file vet could not read as YAML has no checklist row checked: every
+// row is an error, in the console and in --json.
+func TestVetSyntaxErrorChecksNoRow(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "broken.yaml")
+	os.WriteFile(p, []byte("vendor:\n  id: x\n  name: [unclosed\n"), 0o644)
+	code, out, _ := runCLI(t, "vet", "--json", p)
+	lines := vetJSON(t, out)
+	if code != exitInput || len(lines[0].Errors) != 1 || !strings.Contains(lines[0].Errors[0].Message, "YAML syntax error") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	for _, row := range lines[0].Checklist {
+		if row.Status != "error" {
+			t.Errorf("checklist %s is %q after a syntax error, want error", row.Rule, row.Status)
+		}
+	}
+}
+
+// D-SEC-1: the rerun line names every flag given, with a password as its
+// ${NAME} reference or <password>, never its value.
+func TestRerunNeverPrintsAPassword(t *testing.T) {
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	cmd, _, err := root.Find([]string{"load"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.ParseFlags([]string{"--ops-password", "s3cret-ops-pw", "--agent-password", "${RC_AGENTS_PW}", "--customers", "30", "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	got := rerunOf(cmd, 77)
+	for _, want := range []string{"routecheck load", "--customers 30", "--seed 77", "--json", "--ops-password '<password>'", "--agent-password '${RC_AGENTS_PW}'"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rerun %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "s3cret") {
+		t.Errorf("rerun prints a password: %q", got)
+	}
+	_, help, _ := runCLI(t, "load", "--help")
+	if strings.Contains(help, "load-pass") {
+		t.Error("load --help prints the default password")
+	}
+}
+
+// D-SEC-1: load's passwords may be ${NAME}; an unset one is bad input
+// naming the flag and the variable.
+func TestLoadPasswordFromEnvironment(t *testing.T) {
+	f := smallLoad(t.TempDir())
+	f.opsPass = "${RC_TEST_LOAD_OPS_PW}"
+	var out, errb bytes.Buffer
+	if code := runLoad(t.Context(), f, &out, &errb); code != exitInput || !strings.Contains(errb.String(), "--ops-password ${RC_TEST_LOAD_OPS_PW}: not set") {
+		t.Errorf("unset: exit %d, %q", code, errb.String())
+	}
+	t.Setenv("RC_TEST_LOAD_OPS_PW", f.agentPass) // the bundled load vendor's
+	out.Reset()
+	errb.Reset()
+	if code := runLoad(t.Context(), f, &out, &errb); code != exitPass {
+		t.Errorf("set: exit %d\n%s", code, errb.String())
 	}
 }

@@ -27,7 +27,13 @@ const checkTimeout = 90 * time.Second
 // startWorkbench starts a fresh bundled workbench with vendor cfg and
 // returns the browser checks' view of it.
 func startWorkbench(cfg wb.VendorConfig) *browser.Env {
-	srv := server.New(server.Options{HashCost: bcrypt.MinCost})
+	return startWorkbenchWith(cfg, server.Options{})
+}
+
+// startWorkbenchWith is startWorkbench with server options (a token TTL).
+func startWorkbenchWith(cfg wb.VendorConfig, opts server.Options) *browser.Env {
+	opts.HashCost = bcrypt.MinCost
+	srv := server.New(opts)
 	_, err := srv.AddVendor(cfg)
 	Expect(err).NotTo(HaveOccurred())
 	base, err := srv.Start("127.0.0.1:0")

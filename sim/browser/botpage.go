@@ -172,9 +172,48 @@ func CheckBotPage(ctx context.Context, b *Browser, env *Env) reports.BrowserChec
 	if err == nil {
 		err = t.waitFor(logHas("agent", reply), stepTimeout)
 	}
-	r.check("人工回复显示在手机上 (R-RT-5)", err == nil, reply, errText(err, "shown"),
-		diag("R-RT-5", "the agent's reply did not reach the bot page", ""))
+	if !r.check("人工回复显示在手机上 (R-RT-5)", err == nil, reply, errText(err, "shown"),
+		diag("R-RT-5", "the agent's reply did not reach the bot page", "")) {
+		return r.done(t.screenshot())
+	}
+	checkBubbles(t, r, bp.RobotName)
 	return r.done(t.screenshot())
+}
+
+// checkBubbles checks the chat as the customer reads it: their own
+// messages on the right, the agent's and the bot's on the left, and the
+// bot's named by the vendor's robot_name (R-VEN-2).
+func checkBubbles(t *tab, r *record, robot string) {
+	var b struct {
+		Log                  struct{ Left, Right float64 }
+		Customer, Agent, Bot []struct{ Left, Right float64 }
+		BotNames             []string
+	}
+	_ = t.eval(`(() => {
+		const log = document.querySelector('[data-testid="bot-log"]').getBoundingClientRect();
+		const side = (s) => Array.from(document.querySelectorAll('[data-testid="bot-msg"][data-sender="' + s + '"] .text'))
+			.map(e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right}; });
+		return {log: {left: log.left, right: log.right}, customer: side('customer'), agent: side('agent'), bot: side('bot'),
+			botnames: Array.from(document.querySelectorAll('[data-testid="bot-msg"][data-sender="bot"] .who')).map(e => e.textContent)};
+	})()`, &b)
+	mid := (b.Log.Left + b.Log.Right) / 2
+	onSide := func(rs []struct{ Left, Right float64 }, left bool) bool {
+		for _, x := range rs {
+			if left && (x.Left-b.Log.Left > 24 || x.Right > b.Log.Right-24) || !left && (b.Log.Right-x.Right > 24 || x.Left < mid-(b.Log.Right-b.Log.Left)*0.45) {
+				return false
+			}
+		}
+		return len(rs) > 0
+	}
+	r.check("人工回复在左侧，我的消息在右侧", onSide(b.Agent, true) && onSide(b.Customer, false) && onSide(b.Bot, true),
+		"agent and bot on the left, the customer on the right", fmt.Sprintf("log %.0f..%.0f; customer %v; agent %v; bot %v", b.Log.Left, b.Log.Right, b.Customer, b.Agent, b.Bot),
+		diag("R-RT-5", "the agent's replies are drawn on the customer's own side", ""))
+	named := len(b.BotNames) > 0
+	for _, n := range b.BotNames {
+		named = named && n == robot
+	}
+	r.check("机器人消息署名 "+robot+" (R-VEN-2)", named, robot, strings.Join(b.BotNames, " | "),
+		diag("R-VEN-2", "the bot's messages are not signed with the configured robot_name", "the bot page must sign the bot's messages with robot_name"))
 }
 
 // texts are the trimmed texts of the elements with a data-testid, in order.

@@ -83,8 +83,9 @@ func ServeBundled(ctx context.Context, cfg Config, addr string, w io.Writer) err
 		return fmt.Errorf("%w: %v", ErrHarness, err)
 	}
 	defer srv.Close()
-	fmt.Fprintf(w, "load workbench at %s: vendor %s, %d agents (%s, password %s), operations %s\n",
-		base, DefaultVendor, cfg.Agents, fmt.Sprintf(DefaultAgentLogin, 1)+"…", DefaultLoadPassword, DefaultOpsLogin)
+	// The password is load's default, never printed (D-SEC-1).
+	fmt.Fprintf(w, "load workbench at %s: vendor %s, %d agents (%s, the default load password), operations %s\n",
+		base, DefaultVendor, cfg.Agents, fmt.Sprintf(DefaultAgentLogin, 1)+"…", DefaultOpsLogin)
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	var peak uint64

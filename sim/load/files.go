@@ -1,14 +1,17 @@
 package load
 
 import (
+	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"routecheck/reports"
 )
 
 // WriteFiles writes report.json, report.html and junit.xml into dir.
@@ -42,44 +45,30 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(rep)
 }
 
-type junitSuite struct {
-	XMLName  xml.Name    `xml:"testsuite"`
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Time     float64     `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name    string        `xml:"name,attr"`
-	Class   string        `xml:"classname,attr"`
-	Failure *junitFailure `xml:"failure,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
-// WriteJUnit writes one test case per audited property.
+// WriteJUnit writes one test case per audited property (the suite's
+// properties repeat the run): a failed one says how many, its whole
+// finding with examples, and the command that repeats the run.
 func (rep *Report) WriteJUnit(w io.Writer) error {
-	s := junitSuite{Name: "routecheck load", Time: rep.DurationS}
+	s := reports.Suite{Name: "routecheck load", Timestamp: rep.Started, Time: time.Duration(rep.DurationS * float64(time.Second)),
+		Properties: [][2]string{{"seed", fmt.Sprint(rep.Seed)}, {"rerun", rep.Rerun}, {"target", rep.Target},
+			{"customers", fmt.Sprint(rep.Customers)}, {"agents", fmt.Sprint(rep.Agents)}, {"capacity", fmt.Sprint(rep.Capacity)},
+			{"faults", strings.Join(rep.Faults.Spec, ",")}, {"interrupted", fmt.Sprint(rep.Interrupted)}}}
 	for _, p := range rep.Properties(rep.Faults.Told+rep.Faults.Untold > 0 || hasShutdown(rep.Faults.Spec)) {
-		c := junitCase{Name: p.Name, Class: "load"}
+		// every property is judged over the whole run
+		c := reports.Case{Class: "routecheck.load", Name: p.Name, Time: s.Time}
 		if !p.Pass {
-			c.Failure = &junitFailure{Message: p.Detail, Text: p.Detail}
-			s.Failures++
+			c.Failure, c.FailureType = p.Name+" failed", "load audit"
+			if i := strings.Index(p.Detail, ":"); i > 0 {
+				c.Failure = p.Name + ": " + p.Detail[:i]
+			}
+			c.FailureText = p.Detail
+			if rep.Rerun != "" {
+				c.FailureText += "\nrepeat with: " + rep.Rerun
+			}
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	s.Tests = len(s.Cases)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	return enc.Encode(s)
+	return reports.WriteSuites(w, "routecheck load", s)
 }
 
 func hasShutdown(spec []string) bool {
@@ -93,14 +82,21 @@ func hasShutdown(spec []string) bool {
 
 // WriteHTML writes report.html: the verdict, the audit, latency
 // histograms and the time series as inline SVG (no scripts, no network).
+// Rule IDs link to their text at the end of the page (reports.LinkRules).
 func (rep *Report) WriteHTML(w io.Writer) error {
-	return htmlTmpl.Execute(w, rep)
+	var page bytes.Buffer
+	if err := htmlTmpl.Execute(&page, rep); err != nil {
+		return err
+	}
+	_, err := w.Write(reports.LinkRules(page.Bytes()))
+	return err
 }
 
 var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
 	"bars":   svgBars,
 	"series": svgSeries,
 	"errs":   sortedErrors,
+	"pct":    func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
 }).Parse(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>routecheck load</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}
@@ -130,30 +126,44 @@ th{text-align:left}.pass{color:#070}.fail{color:#b00}svg{background:#fafafa;bord
 <h2 id="invariants">Routing invariants ({{.Invariants.Events}} events)</h2>
 {{if .Invariants.Violations}}<ul>{{range .Invariants.Violations}}<li class="fail">{{.}}</li>{{end}}</ul>{{else}}<p class="pass">No violations.</p>{{end}}
 <h2 id="kpis">KPIs of the load run</h2>
-<p>service requests {{.KPIs.ServiceRequests}}, picked up {{.KPIs.PickedUp}}, pickup rate {{printf "%.3f" .KPIs.PickupRate}}, abandoned {{.KPIs.Abandoned}}, first response {{printf "%.2f" .KPIs.FirstResponseS}} s.</p>
+<p>service requests {{.KPIs.ServiceRequests}}, picked up {{.KPIs.PickedUp}}, 接起率 pickup rate {{pct .KPIs.PickupRate}}, abandoned {{.KPIs.Abandoned}} (排队放弃率 {{pct .KPIs.AbandonmentRate}}), 首响时长 first response {{printf "%.2f" .KPIs.FirstResponseS}} s (R-KPI-1).</p>
 </body></html>
 `))
 
-// svgBars draws a histogram: one bar per power-of-two millisecond bucket.
+// svgBars draws a histogram: one bar per power-of-two millisecond bucket,
+// each with its count above it, a y axis of counts (0, half, the largest)
+// and the buckets' upper bounds in ms along the x axis.
 func svgBars(b []Bucket) template.HTML {
 	if len(b) == 0 {
 		return "<p>no values</p>"
 	}
-	const w, h = 640, 160
+	const w, h, left, top = 640, 160, 48, 14
 	var maxN int64
 	for _, x := range b {
 		maxN = max(maxN, x.Count)
 	}
 	bw := float64(w) / float64(len(b))
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg width="%d" height="%d" role="img">`, w, h+20)
-	for i, x := range b {
-		bh := float64(x.Count) / float64(maxN) * h
-		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#48c"><title>≤ %g ms: %d</title></rect>`,
-			float64(i)*bw+1, h-bh, bw-2, bh, x.UpToMS, x.Count)
-		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" font-size="9" text-anchor="middle">%g</text>`, float64(i)*bw+bw/2, h+14, x.UpToMS)
+	fmt.Fprintf(&sb, `<svg width="%d" height="%d" role="img" class="hist">`, w+left, top+h+34)
+	// y axis: counts
+	fmt.Fprintf(&sb, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>`, left, top, left, top+h)
+	for _, v := range []int64{0, maxN / 2, maxN} {
+		y := float64(top+h) - float64(v)/float64(max(maxN, 1))*h
+		fmt.Fprintf(&sb, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#888"/><text x="%d" y="%.1f" font-size="9" text-anchor="end" class="ytick">%d</text>`,
+			left-3, y, left, y, left-5, y+3, v)
 	}
-	sb.WriteString("</svg>")
+	fmt.Fprintf(&sb, `<text x="2" y="%d" font-size="9">count</text>`, top-4)
+	for i, x := range b {
+		bh := float64(x.Count) / float64(max(maxN, 1)) * h
+		bx := float64(left) + float64(i)*bw
+		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#48c"><title>≤ %g ms: %d</title></rect>`,
+			bx+1, float64(top+h)-bh, bw-2, bh, x.UpToMS, x.Count)
+		if x.Count > 0 {
+			fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" font-size="9" text-anchor="middle" class="count">%d</text>`, bx+bw/2, float64(top+h)-bh-2, x.Count)
+		}
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" font-size="9" text-anchor="middle">%g</text>`, bx+bw/2, top+h+12, x.UpToMS)
+	}
+	fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="9" text-anchor="middle">latency, ms (upper bound of each bucket)</text></svg>`, left+w/2, top+h+28)
 	return template.HTML(sb.String())
 }
 

@@ -15,10 +15,18 @@ import (
 // Report is what a load run found; report.json is this, and --json
 // prints it.
 type Report struct {
+	// The names every report.json starts with (docs/decisions.md D-CLI-5);
+	// the CLI sets Command, ExitCode, Interrupted and Rerun.
+	Command     string `json:"command"`
+	Seed        int64  `json:"seed"`
+	Pass        bool   `json:"passed"`
+	ExitCode    int    `json:"exit_code"`
+	Interrupted bool   `json:"interrupted"`
+	Rerun       string `json:"rerun,omitempty"`
+
 	Target    string    `json:"target,omitempty"` // "" : the bundled workbench
-	Started   time.Time `json:"started"`
+	Started   time.Time `json:"started_at"`
 	DurationS float64   `json:"duration_s"`
-	Seed      int64     `json:"seed"`
 	Customers int       `json:"customers"`
 	Agents    int       `json:"agents"`
 	Capacity  int       `json:"capacity"`
@@ -60,7 +68,6 @@ type Report struct {
 	Histograms map[string][]Bucket `json:"histograms"`
 	// Profile is where the CPU went (--find-max, the largest passing step).
 	Profile    []ProfileShare        `json:"cpu_profile,omitempty"`
-	Pass       bool                  `json:"pass"`
 	Failures   []string              `json:"failures"`
 	violations []invariant.Violation // also in Invariants
 }
@@ -101,7 +108,7 @@ type FaultResult struct {
 }
 
 func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak uint64, memBase runtime.MemStats) *Report {
-	rep := &Report{Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
+	rep := &Report{Command: "load", Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
 		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
 	rep.LatencyMS.Assign = r.assign.quantiles()
 	rep.LatencyMS.Deliver = r.deliver.quantiles()

@@ -40,11 +40,16 @@ type Options struct {
 
 // waiting tells OnWait about a wait of up to one timeout; call the result
 // when it is over.
-func (o Options) waiting(what string) (done func()) {
+func (o Options) waiting(what string) (done func()) { return o.waitingFor(what, o.wait()) }
+
+// waitingFor tells OnWait about a wait of its own length: a rehearsed
+// reply delay is not bounded by the timeout (D-RUN-6), so the live line
+// must not say "6.9 s of 5.0 s".
+func (o Options) waitingFor(what string, limit time.Duration) (done func()) {
 	if o.OnWait == nil {
 		return func() {}
 	}
-	return o.OnWait(what, o.wait())
+	return o.OnWait(what, limit)
 }
 
 func (o Options) wait() time.Duration {

@@ -2,6 +2,7 @@ package routetest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sync"
@@ -105,8 +106,13 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		return
 	}
 	// 首响时长 counts from pickup (R-KPI-1), so the rehearsed delay does too.
-	waited := r.opt.waiting(r.agentName(a) + "'s reply")
-	err := r.clock.SleepUntil(r.ctx, c.assignedAt.Add(a.habit.ReplyDelay))
+	due := c.assignedAt.Add(a.habit.ReplyDelay)
+	what := r.agentName(a) + "'s reply"
+	if a.habit.ReplyDelay > 0 {
+		what += fmt.Sprintf(" (rehearsed %s after pickup)", a.habit.ReplyDelay)
+	}
+	waited := r.opt.waitingFor(what, max(due.Sub(r.clock.Now()), 0))
+	err := r.clock.SleepUntil(r.ctx, due)
 	waited()
 	if err != nil {
 		return

@@ -6,13 +6,18 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/brianvoe/gofakeit/v6"
+
+	"routecheck/internal/zhfake"
 	"routecheck/sim/actors"
 	wb "routecheck/sim/workbench"
 )
 
 // step1: operations makes a test customer account and a test order (R-RT-1).
 func (r *runner) step1(st *stepRec) {
-	cust, err := r.ops.CreateTestCustomer(r.ctx, "测试买家 "+r.faker.Name())
+	// Each actor draws from a faker of its own (STYLE.md 4): the buyer
+	// from seed+1, the order from seed+2, in Chinese as the report is.
+	cust, err := r.ops.CreateTestCustomer(r.ctx, "测试买家"+zhfake.Name(gofakeit.New(r.opt.Seed+1)))
 	if err != nil {
 		st.failErrAs("test account", "a test customer account", "", err, FailNoTestAccount)
 		return
@@ -22,7 +27,7 @@ func (r *runner) step1(st *stepRec) {
 		return
 	}
 	st.ok("test account", "a test customer account", cust.ID+" "+cust.Name)
-	ord, err := r.ops.CreateTestOrder(r.ctx, cust.ID, r.faker.ProductName())
+	ord, err := r.ops.CreateTestOrder(r.ctx, cust.ID, zhfake.Item(gofakeit.New(r.opt.Seed+2)))
 	if err != nil {
 		st.failErrAs("test order", "a test order for "+cust.ID, "", err, FailNoTestOrder)
 		return

@@ -55,6 +55,7 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
 	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
 	m.HandleFunc("GET /api/qr.png", s.handleQR)
+	m.HandleFunc("GET /qr", s.handleQRPage)
 	m.HandleFunc("GET /api/bot", s.handleBot)
 	m.HandleFunc("GET /api/insight", s.authed(s.apiInsight))
 	m.HandleFunc("GET /api/events", s.authed(s.apiEvents))
@@ -361,6 +362,17 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	// Whole pixels per module (D-QR-2): 6 by default; the /qr page asks
+	// for more, to be scanned from a laptop screen (D-QR-3).
+	scale := qrScale
+	if v := q.Get("scale"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > qrMaxScale {
+			writeError(w, http.StatusBadRequest, string(wb.ErrInvalid), "", fmt.Sprintf("scale is pixels per module, 1..%d", qrMaxScale))
+			return
+		}
+		scale = n
+	}
 	s.mu.Lock()
 	e, err := s.newEntry(r, me, q.Get("vendor"), q.Get("customer"), q.Get("order"))
 	s.unlock()
@@ -368,16 +380,25 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 		writeCoreError(w, err)
 		return
 	}
-	// Whole pixels per module: scaled codes defeat some readers.
-	png, err := qrcode.Encode(e.URL, qrcode.Medium, -6)
+	png, err := qrcode.Encode(e.URL, qrcode.Medium, -scale)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "qr", "", err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
+	// When the code stops working, so a page showing it can fetch the
+	// next one in time (D-QR-3).
+	w.Header().Set("X-Entry-Expires", e.Expires.Format(time.RFC3339))
 	w.Write(png)
 }
+
+// qrScale and qrMaxScale are pixels per QR module: the default of
+// /api/qr.png, and the most it draws.
+const (
+	qrScale    = 6
+	qrMaxScale = 16
+)
 
 // BotView is the bot page (小蜜) as GET /api/bot answers it (R-VEN-2).
 type BotView struct {

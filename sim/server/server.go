@@ -35,6 +35,10 @@ type Options struct {
 	// https://wb.example.com. Entry URLs are built from it and Origin
 	// headers must match it; "" means http://<listen address>.
 	PublicURL string
+	// PublicHost, when PublicURL is "", replaces the listen address's host
+	// in the public URL: the machine's network address for a server that
+	// listens on 0.0.0.0, which no browser can open (D-SRV-2).
+	PublicHost string
 	// PingPeriod and PongWait: see conn.go; 0: 10 s and 25 s.
 	PingPeriod, PongWait time.Duration
 	// SessionIdle and SessionMax end a session after that long unused, or
@@ -208,7 +212,11 @@ func (s *Server) Start(addr string) (string, error) {
 	}
 	s.ln = ln
 	if s.publicURL == "" {
-		s.setPublicURL("http://" + ln.Addr().String())
+		host, port, _ := net.SplitHostPort(ln.Addr().String())
+		if s.opts.PublicHost != "" {
+			host = s.opts.PublicHost
+		}
+		s.setPublicURL("http://" + net.JoinHostPort(host, port))
 	}
 	s.http = &http.Server{
 		Handler: s.handler,

@@ -48,7 +48,7 @@ type Summary struct {
 	CI           Totals                `json:"ci"`
 	Thresholds   wb.Thresholds         `json:"thresholds"`
 	Verdicts     []wb.Verdict          `json:"verdicts"`
-	Pass         bool                  `json:"pass"` // the whole run and every day meet R-KPI-1
+	Pass         bool                  `json:"passed"` // the whole run and every day meet R-KPI-1 (D-CLI-5)
 	Days         []Period              `json:"days"`
 	HoursOfWeek  []Period              `json:"hours_of_week"`
 	WaitHist     []int                 `json:"wait_hist"` // requests by 10 s of wait; the last bucket is 300 s and more

@@ -92,6 +92,13 @@ var decisionTests = map[string][]testRef{
 		{"sim/checklist", "TestNamedFailureIsRunsDiagnosis"}},
 	"D-CHK-2": {{"sim/checklist", "TestNamedFailureIsRunsDiagnosis"}},
 	"D-CHK-3": {{"sim/checklist", "TestParseRecordRefusesBadRecords"}},
+	"D-CLI-4": {{"cmd/routecheck", "TestOneConvention"}, {"cmd/routecheck", "TestReportFolders"}},
+	"D-CLI-5": {{"cmd/routecheck", "TestOneConvention"}},
+	"D-CLI-6": {{"cmd/routecheck", "TestOneConvention"}},
+	"D-CLI-7": {{"cmd/routecheck", "TestBadInputIsOneCleanLine"}, {"cmd/routecheck", "TestErrorLine"}},
+	"D-SEC-1": {{"fixtures", "TestPasswordFromEnvironment"}, {"cmd/routecheck", "TestNoPasswordInReportsOrConsole"}, {"cmd/routecheck", "TestRerunNeverPrintsAPassword"}},
+	"D-SRV-2": {{"cmd/routecheck", "TestServeListenKeepsTheSecurity"}, {"cmd/routecheck", "TestServeListenAddresses"}},
+	"D-QR-3":  {{"sim/server", "TestQRPageForOperationsOnly"}},
 }
 
 // Every decision of docs/decisions.md has tests in the table, and every

@@ -27,6 +27,9 @@ type page struct {
 	Shell   bool     // X-Space shell: top bar, avatar menu, left menu
 	Scripts []string // page scripts under /static/, after common.js
 	Data    any      // what the page's own template needs, if anything
+	// Guarded pages are not mounted by Register: the server serves them
+	// with ServePage after its own session check (the /qr page).
+	Guarded bool
 }
 
 var pages = []page{
@@ -36,6 +39,7 @@ var pages = []page{
 	{Name: "insight", Title: "服务洞察", Shell: true, Scripts: []string{"insight.js"}},
 	{Name: "bot", Title: "小蜜"},
 	{Name: "preflight", Title: "上班前检查", Shell: true, Scripts: []string{"preflight.js"}, Data: newPreflightView()},
+	{Name: "qr", Title: "小蜜入口二维码", Scripts: []string{"qr.js"}, Guarded: true},
 }
 
 // view is what the templates see. The rule texts live in the core; the
@@ -76,13 +80,20 @@ func Register(mux *http.ServeMux) {
 		http.Redirect(w, r, "/workbench", http.StatusFound)
 	})
 	for _, p := range pages {
-		mux.Handle("GET /"+p.Name, servePage(rendered[p.Name]))
+		if !p.Guarded {
+			mux.Handle("GET /"+p.Name, servePage(rendered[p.Name]))
+		}
 	}
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err) // the embed pattern above guarantees the directory
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", securityHeaders(http.FileServerFS(static))))
+}
+
+// ServePage answers a guarded page once its caller has checked who asks.
+func ServePage(w http.ResponseWriter, r *http.Request, name string) {
+	servePage(rendered[name]).ServeHTTP(w, r)
 }
 
 func servePage(body []byte) http.Handler {

@@ -4,8 +4,24 @@
 'use strict';
 (() => {
   const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
-  const STATES = { bot: '小蜜为您服务', queued: '排队中', assigned: '人工客服', ended: '会话已结束' };
+  const STATES = { bot: '小蜜为您服务', queued: '排队中', assigned: '人工客服', ended: '会话已结束', refused: '无法打开', closed: '已断开' };
+  // The bot signs with the vendor's robot_name once the page knows it (R-VEN-2).
   const SENDERS = { customer: '我', bot: '小蜜', agent: '客服', system: '系统' };
+  // Why an entry link is refused (D-TOK-1), in the customer's language: the
+  // server's English reason is for testers and logs, never for this page.
+  const REFUSED = {
+    tampered: '入口链接无效（可能被修改过），请使用 CCO 渠道团队提供的二维码重新扫码',
+    expired: '入口链接已过期，请联系 CCO 渠道团队获取新的二维码',
+    'wrong vendor': '此入口链接不属于本服务商的小蜜页面，请重新扫码',
+  };
+  // Errors of a frame during the chat (docs/protocol.md), likewise.
+  const ERRORS = {
+    limit: '发送太频繁，请稍后再试',
+    'invalid request': '消息无法发送，请检查后重试',
+    'not allowed in the current state': '当前会话状态下无法进行此操作',
+    'not found': '会话不存在或已结束',
+    forbidden: '无权进行此操作',
+  };
   const params = new URLSearchParams(location.search);
   const token = params.get('t') || '';
   // The entry URL may name the vendor (v) too; the server checks it against
@@ -33,13 +49,27 @@
     page.dataset.state = page.dataset.state || 'error';
   }
 
+  // refuse is a page that cannot open (R-RT-3): the reason, a header that
+  // says so, and nothing to type into or tap.
+  function refuse(text) {
+    fail(text);
+    setState('refused', '');
+    for (const e of document.querySelectorAll('[data-testid="bot-input"], [data-testid="bot-send"], [data-testid="quick-phrase"], [data-testid="bot-card-button"], [data-testid="faq-topic"]')) {
+      e.disabled = true;
+    }
+  }
+
   async function start() {
-    if (!token) { fail('链接无效：缺少入口凭证，请重新扫码 (R-RT-3)'); return; }
+    if (!token) { refuse('链接无效：缺少入口凭证，请重新扫码 (R-RT-3)'); return; }
     let bot;
     try {
       const res = await fetch('/api/bot?' + entry.toString());
       const body = await res.json().catch(() => ({}));
-      if (!res.ok) { fail(`无法打开小蜜：${body.error || res.status}${body.message ? '（' + body.message + '）' : ''}`); return; }
+      if (!res.ok) {
+        page.dataset.error = body.error || String(res.status);
+        refuse((REFUSED[body.error] || `无法打开小蜜，请稍后再试（${res.status}）`) + ' (R-RT-3)');
+        return;
+      }
       bot = body;
     } catch (e) { fail('网络错误，请稍后再试'); return; }
     renderBot(bot);
@@ -49,6 +79,7 @@
   function renderBot(bot) {
     document.title = bot.robot_name || '小蜜';
     $('bot-name').textContent = bot.robot_name || '小蜜';
+    SENDERS.bot = bot.robot_name || '小蜜';
     $('bot-greeting').textContent = bot.greeting || '';
     const card = $('bot-card-buttons');
     card.replaceChildren();
@@ -110,8 +141,9 @@
         return;
       }
       if (page.dataset.state !== 'ended') {
-        setState(page.dataset.state || 'closed', page.dataset.agent);
-        fail(e.code === 1006 && !page.dataset.conv ? '入口凭证无效或已过期，请重新扫码 (R-RT-3)' : '连接已断开，请刷新页面');
+        if (!page.dataset.conv) { refuse('入口凭证无效或已过期，请重新扫码 (R-RT-3)'); return; }
+        setState('closed', page.dataset.agent);
+        fail('连接已断开，请刷新页面');
       }
     };
   }
@@ -153,7 +185,8 @@
         setState(f.state, typeof f.agent === 'string' ? f.agent : (f.agent && f.agent.login) || '');
         break;
       case 'error':
-        fail(`${f.code || '错误'}：${f.message || ''}`);
+        page.dataset.error = f.code || '';
+        fail(ERRORS[f.code] || '出错了，请稍后再试');
         break;
     }
   }
