@@ -237,7 +237,7 @@ func TestSimulateLastLineIsTheExitCode(t *testing.T) {
 		{"--traffic", "pure-queueing", "--always-open", "--agents", "12", "--capacity", "3", "--hours", "3"},
 		{"--traffic", "pure-queueing", "--always-open", "--agents", "2", "--capacity", "3", "--hours", "3"},
 		{"--traffic", "demo", "--vendor", bh, "--days", "1"},
-		{"--traffic", "pure-queueing", "--always-open", "--capacity", "3", "--hours", "3", "--find-staffing", "--max-simulations", "1"},
+		{"--traffic", "pure-queueing", "--always-open", "--capacity", "3", "--days", "1", "--find-staffing", "--max-simulations", "1"},
 		{"--traffic", "demo", "--vendor", bh, "--days", "1", "--find-staffing", "--capacity", "3", "--replications", "4", "--max-simulations", "2"},
 	}
 	seen := map[int]bool{}

@@ -50,13 +50,22 @@ func (s *Summary) judge() {
 					100*share, s.KPIs.OutsideHours, s.WorkHours, s.Zone),
 				Fix: fmt.Sprintf("widen the work hours (R-VEN-4) where they come (%s), or take them on the hotline %s", s.busiestClosed(), s.Hotline)})
 		}
-		if inHoursShort := s.KPIs.InHours > 0 && s.KPIs.PickupInHours < th.MinPickupRate || hours["pickup_rate"] != ""; inHoursShort || s.KPIs.OutsideHours == 0 {
+		// The queue is to blame where the pickup of the requests made in
+		// the work hours misses too: overall, or on a day that fails.
+		inHoursShort := s.KPIs.InHours > 0 && s.KPIs.PickupInHours < th.MinPickupRate
+		for _, d := range s.Days {
+			inHoursShort = inHoursShort || !d.Pass && d.PickupInHours.Measured && d.PickupInHours.Mean < th.MinPickupRate
+		}
+		if inHoursShort || s.KPIs.OutsideHours == 0 && s.KPIs.NobodyOnline == 0 {
 			text := fmt.Sprintf("in the work hours the queue picked up %.1f%% of %d requests", 100*s.KPIs.PickupInHours, s.KPIs.InHours)
 			if h := hours["pickup_rate"]; h != "" {
 				text += "; short in " + h
 			}
-			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents", Text: text, Hours: hours["pickup_rate"],
-				Fix: "add agents in those hours (routecheck simulate --find-staffing says how many) or raise their capacity (R-CAP-1)"})
+			fix := "add agents in those hours (routecheck simulate --find-staffing says how many) or raise their capacity (R-CAP-1)"
+			if s.Staffing != nil {
+				fix = "staff the hours marked ? with one agent more, or simulate more --days or --replications to decide them"
+			}
+			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents", Text: text, Hours: hours["pickup_rate"], Fix: fix})
 		}
 		if s.KPIs.NobodyOnline > 0 {
 			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents",

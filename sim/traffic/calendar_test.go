@@ -176,3 +176,29 @@ func TestHourRanges(t *testing.T) {
 		t.Errorf("HourRanges = %q, want %q", got, want)
 	}
 }
+
+// In a zone whose offset is not a whole hour (Kolkata +5:30, Kathmandu
+// +5:45), an hour of the week is the vendor's wall-clock hour: traffic only
+// between 10:00 and 11:00 local lands in 10:00 and nowhere else, and days
+// start at local midnight.
+func TestHoursInHalfHourZones(t *testing.T) {
+	for _, name := range []string{"Asia/Kolkata", "Asia/Kathmandu"} {
+		loc := zone(t, name)
+		v := queueVendor()
+		v.WorkHours.Location = loc
+		p := queueProfile(0, 4*time.Minute, 2*time.Minute)
+		p.PerHour[10] = 120
+		r := runChecked(t, Config{Vendor: v, Profile: p, Duration: 24 * time.Hour, Agents: 4, Capacity: 3, AlwaysOpen: true, Seed: 8})
+		if r.Total.KPI.Requests != r.Visitors || r.Visitors < 80 {
+			t.Errorf("%s: %d of %d visitors' requests counted", name, r.Total.KPI.Requests, r.Visitors)
+		}
+		for h, st := range r.Week[:24] {
+			if (h == 10) != (st.KPI.Requests > 0) {
+				t.Errorf("%s %02d:00: %d requests", name, h, st.KPI.Requests)
+			}
+		}
+		if d := r.Days[0]; d.Date.In(loc).Hour() != 0 || d.KPI.Requests != r.Week[10].KPI.Requests || d.Hours != 24 {
+			t.Errorf("%s: day %v with %d requests over %d hours", name, d.Date, d.KPI.Requests, d.Hours)
+		}
+	}
+}

@@ -148,33 +148,16 @@ func closedSpans(s *Summary) [][2]float64 {
 	return out
 }
 
-// weekChart plots a figure per hour of the week, one point per hour at its
-// middle; hours closed or with nothing measured break the line. The
-// threshold is a dashed red line (none when threshold < 0).
-func weekChart(s *Summary, ylabel string, f func(*Period) (float64, bool), threshold float64, percent bool) (*plot.Plot, error) {
-	p := newPlot("hour of the week (vendor's wall clock; grey: closed)", ylabel)
-	p.Add(shade{closedSpans(s)})
-	var seg plotter.XYs
-	flush := func() error {
-		if len(seg) == 0 {
-			return nil
-		}
-		l, sc, err := plotter.NewLinePoints(seg)
-		if err != nil {
-			return err
-		}
-		l.Color, sc.Color = lineColor, lineColor
-		sc.Shape = draw.CircleGlyph{}
-		sc.Radius = vg.Points(1.5)
-		p.Add(l, sc)
-		seg = nil
-		return nil
-	}
+// weekSeries is a figure per hour of the week as line segments, one point
+// per hour at its middle: an hour closed or with nothing measured ends a
+// segment, so it shows as a gap and never as 0.
+func weekSeries(s *Summary, f func(*Period) (float64, bool), scale float64) []plotter.XYs {
 	byHour := map[int]*Period{}
 	for i := range s.HoursOfWeek {
 		byHour[s.HoursOfWeek[i].how] = &s.HoursOfWeek[i]
 	}
-	top := 0.0
+	var out []plotter.XYs
+	var seg plotter.XYs
 	for h := range HoursPerWeek {
 		per, ok := byHour[h]
 		var v float64
@@ -184,19 +167,43 @@ func weekChart(s *Summary, ylabel string, f func(*Period) (float64, bool), thres
 			ok = false
 		}
 		if !ok {
-			if err := flush(); err != nil {
-				return nil, err
+			if len(seg) > 0 {
+				out = append(out, seg)
 			}
+			seg = nil
 			continue
 		}
-		if percent {
-			v *= 100
-		}
-		top = max(top, v)
-		seg = append(seg, plotter.XY{X: float64(h) + 0.5, Y: v})
+		seg = append(seg, plotter.XY{X: float64(h) + 0.5, Y: v * scale})
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	if len(seg) > 0 {
+		out = append(out, seg)
+	}
+	return out
+}
+
+// weekChart plots a figure per hour of the week (weekSeries) over the
+// closed hours shaded; the threshold is a dashed red line (none when
+// threshold < 0).
+func weekChart(s *Summary, ylabel string, f func(*Period) (float64, bool), threshold float64, percent bool) (*plot.Plot, error) {
+	p := newPlot("hour of the week (vendor's wall clock; grey: closed)", ylabel)
+	p.Add(shade{closedSpans(s)})
+	scale := 1.0
+	if percent {
+		scale = 100
+	}
+	top := 0.0
+	for _, seg := range weekSeries(s, f, scale) {
+		l, sc, err := plotter.NewLinePoints(seg)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, sc.Color = lineColor, lineColor
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(1.5)
+		p.Add(l, sc)
+		for _, pt := range seg {
+			top = max(top, pt.Y)
+		}
 	}
 	p.X.Min, p.X.Max = 0, HoursPerWeek
 	p.X.Tick.Marker = weekTicks()

@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"routecheck/sim/clock"
 	"routecheck/sim/invariant"
 	wb "routecheck/sim/workbench"
@@ -330,7 +328,9 @@ func newSim(cfg Config) (*sim, error) {
 	}
 	// Ratings come at the instant a chat ends, so few ended chats need to
 	// stay readable.
-	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent})
+	// Quarter-hour KPI bins fall within one hour of the vendor's wall clock
+	// in every zone, half-hour offsets included.
+	s.wb = wb.New(s.clock, wb.Options{HashCost: -1, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent, KPIBin: 15 * time.Minute})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)

@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"fmt"
 	"time"
 
 	"routecheck/sim/invariant"
@@ -164,7 +165,13 @@ func (s *sim) drain(before time.Time) {
 				return
 			}
 		}
-		// A bin of the warm-up: not measured.
+		if !b.Hour.Before(s.measure) && b.Hour.Before(s.end) && s.err == nil {
+			// Bins never straddle an hour, so this cannot happen; if it
+			// did, figures would be lost: stop instead.
+			s.err = fmt.Errorf("traffic: the KPIs of %v came after their hour was closed", b.Hour)
+		}
+		// Otherwise a bin of the warm-up, or of requests made after the
+		// end (a visitor still on the bot page then): not measured.
 	})
 	oldest := before
 	for _, b := range st.Bins() {
