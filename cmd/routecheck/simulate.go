@@ -82,6 +82,13 @@ func newSimulateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.BoolVar(&f.check, "check", false, "run the routing invariant checker on every event (it streams: months take seconds)")
 	fs.DurationVar(&f.warmup, "warmup", time.Hour, "simulated time left out of the figures at the start (queues start empty)")
 	completeVendor(cmd)
+	cmd.RegisterFlagCompletionFunc("traffic", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, n := range trafficfix.Names() {
+			out = append(out, cobra.Completion(n))
+		}
+		return out, cobra.ShellCompDirectiveDefault
+	})
 	return cmd
 }
 

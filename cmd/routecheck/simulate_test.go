@@ -22,7 +22,7 @@ func TestSimulateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, k := range []string{"seed", "kpis", "mean_wait_s", "events", "wall_s"} {
+	for _, k := range []string{"seed", "kpis", "mean_wait_s", "events", "wall_s", "thresholds", "causes", "verdict", "time_zone", "work_hours"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("--json has no %q", k)
 		}

@@ -49,20 +49,20 @@ func (p *Period) HourOfWeek() int { return p.how }
 // Summary is a simulation's answer: the figures `routecheck simulate`
 // prints, writes as JSON and draws.
 type Summary struct {
-	Seed         uint64  `json:"seed"`
-	Replications int     `json:"replications"`
-	Hours        float64 `json:"hours"` // simulated per replication, warm-up excluded
-	Zone         string  `json:"time_zone"`
-	WorkHours    string  `json:"work_hours"`
-	Hotline      string  `json:"hotline"`
-	KPIs         KPIs    `json:"kpis"` // pooled over the replications, as assessed
-	MeanWaitS    float64 `json:"mean_wait_s"`
-	Events       int64   `json:"events"`
-	WallS        float64 `json:"wall_s"`
-	Visitors     int     `json:"visitors"`
-	Utilisation  float64 `json:"utilisation"`
-	CI           Totals  `json:"ci"`
-	Thresholds   wb.Thresholds
+	Seed         uint64                `json:"seed"`
+	Replications int                   `json:"replications"`
+	Hours        float64               `json:"hours"` // simulated per replication, warm-up excluded
+	Zone         string                `json:"time_zone"`
+	WorkHours    string                `json:"work_hours"`
+	Hotline      string                `json:"hotline"`
+	KPIs         KPIs                  `json:"kpis"` // pooled over the replications, as assessed
+	MeanWaitS    float64               `json:"mean_wait_s"`
+	Events       int64                 `json:"events"`
+	WallS        float64               `json:"wall_s"`
+	Visitors     int                   `json:"visitors"`
+	Utilisation  float64               `json:"utilisation"`
+	CI           Totals                `json:"ci"`
+	Thresholds   wb.Thresholds         `json:"thresholds"`
 	Verdicts     []wb.Verdict          `json:"verdicts"`
 	Pass         bool                  `json:"pass"` // the whole run and every day meet R-KPI-1 (and the staffing search found every hour)
 	Days         []Period              `json:"days"`
