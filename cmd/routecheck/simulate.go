@@ -324,6 +324,9 @@ func writeSimText(w io.Writer, s *traffic.Summary, report string) {
 	}
 	if lines := s.MissingHours(); len(lines) > 0 {
 		fmt.Fprintln(w, "hours of the week missing a threshold (work hours; by the hour they do not fail the run, D-SIM-3):")
+		if s.Staffing != nil {
+			fmt.Fprintln(w, "  (each hour: every simulation of its answer's count, pooled)")
+		}
 		for _, l := range lines {
 			fmt.Fprintln(w, "  "+l)
 		}

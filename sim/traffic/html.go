@@ -174,7 +174,7 @@ var page = template.Must(template.New("sim").Funcs(template.FuncMap{
 body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:72em}
 svg text{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif !important}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}
-th{background:#f3f3f3}td.l{text-align:left}.pass{color:#070}.fail{color:#b00}.muted{color:#888}
+th{background:#f3f3f3}td.l{text-align:left;white-space:nowrap}.pass{color:#070}.fail{color:#b00}.muted{color:#888}
 .heat td{width:2em;text-align:center;font-size:.85em}.heat td.closed{background:#e6e6e6;color:#888}.heat td.dark{color:#fff}
 svg{max-width:100%;height:auto}p.cap{color:#555;font-size:.9em;margin:.2em 0 .4em}
 ul.causes li{margin:.4em 0}
@@ -213,6 +213,7 @@ No mark: confirmed. "?": undecided (hover for why; the count is the fewest that 
 {{range .S.Days}}<tr><td class="l">{{.Label}}</td><td>{{.Hours}}</td><td>{{.Requests}}</td><td>{{rate .PickupRate}}</td><td>{{rate .PickupInHours}}</td><td>{{.OutsideHours}}</td><td>{{secs .FirstResponseS}}</td><td>{{rate .Satisfaction}}</td><td>{{secs .MeanWaitS}}</td><td>{{pct .Utilisation}}</td><td>{{f1 .AgentsOnDuty}}</td><td class="{{if .Pass}}pass{{else}}fail{{end}}">{{mark .Pass}} {{range .Missed}}{{.}} {{end}}</td></tr>
 {{end}}</table>
 <h2>Per hour of the week</h2>
+{{if .S.Staffing}}<p class="cap">With the staffing search, each hour shows every simulation of it at its answer's count (between the same neighbours), pooled: what its mark was judged on.</p>{{end}}
 <table><tr><th>hour</th><th>requests</th><th>pickup in the work hours (95% CI)</th><th>outside the hours</th><th>first response</th><th>satisfaction</th><th>mean wait</th><th>utilisation</th><th>agents 在线</th><th></th></tr>
 {{range .S.HoursOfWeek}}{{if eq .Status "closed"}}<tr class="muted"><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td class="l" colspan="7">closed: {{.OutsideHours}} requests got the hotline</td><td>·</td></tr>
 {{else}}<tr><td class="l">{{.Label}}</td><td>{{.Requests}}</td><td>{{rate .PickupInHours}} {{with rateCI .PickupInHours}}({{.}}){{end}}</td><td>{{.OutsideHours}}</td><td>{{secs .FirstResponseS}}</td><td>{{rate .Satisfaction}}</td><td>{{secs .MeanWaitS}}</td><td>{{pct .Utilisation}}</td><td>{{f1 .AgentsOnDuty}}</td><td class="{{if .Pass}}pass{{else}}fail{{end}}">{{if eq .Status "not measured"}}–{{else}}{{mark .Pass}}{{end}} {{range .Missed}}{{.}} {{end}}</td></tr>

@@ -187,6 +187,16 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 			validating = false // a confirmed count fell short: search on
 		}
 	}
+	// The hours of the week as the answer was judged: every simulation of
+	// the hour at its count between the same neighbours, pooled.
+	answer := sr.answer()
+	pooled := map[int]*Stat{}
+	for h := range HoursPerWeek {
+		if st := sr.pooled[h][sr.neighbours(&answer, h)]; st != nil && answer[h] > 0 {
+			pooled[h] = st
+		}
+	}
+	last.replaceHours(pooled)
 	sr.report(st, final, last)
 	last.Staffing = st
 	last.judge()

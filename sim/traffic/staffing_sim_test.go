@@ -198,3 +198,35 @@ func TestStaffingClosedHoursAndAFreshSeed(t *testing.T) {
 		}
 	}
 }
+
+// Satisfaction moves with the wait only as far as chats picked up at once
+// go: when even those are rated satisfied less often than 70%, agents
+// cannot meet it, the search names the hours and the reason, and adds no
+// agent for it.
+func TestStaffingSatisfactionOutOfReach(t *testing.T) {
+	answer := func(base float64) *Staffing {
+		p := queueProfile(60, 6*time.Minute, 2*time.Minute)
+		p.Satisfaction.Base = base
+		cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 12 * time.Hour, Warmup: time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 23}
+		st, _, err := FindStaffing(cfg, 16, wb.Assessed, 8, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	within, beyond := answer(0.92), answer(0.60)
+	if beyond.Reach.SatisfactionAtNoWait >= 0.7 || within.Reach.SatisfactionAtNoWait < 0.7 {
+		t.Fatalf("satisfaction at no wait: %.3f and %.3f", within.Reach.SatisfactionAtNoWait, beyond.Reach.SatisfactionAtNoWait)
+	}
+	if within.Agents != beyond.Agents {
+		t.Errorf("satisfaction out of reach changes the staffing: %v vs %v", within.Agents[:12], beyond.Agents[:12])
+	}
+	for h := range 12 {
+		if beyond.Short[h] {
+			t.Errorf("%s: short for satisfaction agents cannot give", HourLabel(h))
+		}
+	}
+	if len(beyond.Unreachable) != 1 || beyond.Unreachable[0].KPI != "satisfaction" || beyond.Unreachable[0].Hours != "周一 00:00-12:00" {
+		t.Errorf("unreachable: %+v", beyond.Unreachable)
+	}
+}

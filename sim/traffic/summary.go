@@ -255,16 +255,29 @@ func (s *Summary) hoursOfWeek(rs []*Result, cfg Config, th wb.Thresholds) {
 		if sum.Hours == 0 {
 			continue
 		}
-		p := period(HourLabel(h), &sum, &sum.Batches, th, sum.Hours)
-		p.how = h
-		p.Open = sum.OpenS > 0
-		switch {
-		case !p.Open:
-			p.Status, p.Pass = "closed", true
-		default:
-			p.judge(p.verdicts(th, true))
+		s.HoursOfWeek = append(s.HoursOfWeek, hourPeriod(h, &sum, th))
+	}
+}
+
+func hourPeriod(h int, sum *Stat, th wb.Thresholds) Period {
+	p := period(HourLabel(h), sum, &sum.Batches, th, sum.Hours)
+	p.how = h
+	p.Open = sum.OpenS > 0
+	if p.Open {
+		p.judge(p.verdicts(th, true))
+	} else {
+		p.Status, p.Pass = "closed", true
+	}
+	return p
+}
+
+// replaceHours puts the given figures in place of the hours of the week
+// they hold (the staffing search's pooled simulations of its answer).
+func (s *Summary) replaceHours(pooled map[int]*Stat) {
+	for i := range s.HoursOfWeek {
+		if st := pooled[s.HoursOfWeek[i].how]; st != nil {
+			s.HoursOfWeek[i] = hourPeriod(s.HoursOfWeek[i].how, st, s.Thresholds)
 		}
-		s.HoursOfWeek = append(s.HoursOfWeek, p)
 	}
 }
 
