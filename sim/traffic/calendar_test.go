@@ -202,3 +202,30 @@ func TestHoursInHalfHourZones(t *testing.T) {
 		}
 	}
 }
+
+// The hours the staffing search staffs are exactly those the vendor is
+// open at some minute of, by the core's own rule (InWorkHours), on a
+// clock-change week too; a 09:30 opening makes the 09:00 hour open; the
+// skipped 02:00 of the spring-forward Sunday is never reached.
+func TestOpenHoursOnAClockChangeWeek(t *testing.T) {
+	ny := zone(t, "America/New_York")
+	v := queueVendor()
+	v.WorkHours = wb.WorkHours{Location: ny, Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}, From: 9*time.Hour + 30*time.Minute, To: 17 * time.Hour}
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, ny) // Monday; clocks go forward on Sunday the 8th
+	reached, open := OpenHours(Config{Vendor: v, Start: start, Duration: 7 * 24 * time.Hour})
+	want := [HoursPerWeek]bool{}
+	for at := start; at.Before(start.Add(7 * 24 * time.Hour)); at = at.Add(time.Minute) {
+		want[HourOfWeek(at, ny)] = want[HourOfWeek(at, ny)] || v.WorkHours.InWorkHours(at, ny)
+	}
+	for h := range HoursPerWeek {
+		if open[h] != want[h] {
+			t.Errorf("%s: open %v, the core says %v", HourLabel(h), open[h], want[h])
+		}
+		if r := h != 6*24+2; reached[h] != r {
+			t.Errorf("%s: reached %v", HourLabel(h), reached[h])
+		}
+	}
+	if !open[9] || open[17] || open[8] {
+		t.Errorf("Monday: 08:00 %v, 09:00 %v, 17:00 %v", open[8], open[9], open[17])
+	}
+}
