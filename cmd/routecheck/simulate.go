@@ -423,7 +423,7 @@ func writeStaffing(w io.Writer, st *traffic.Staffing) {
 		fmt.Fprintf(w, "  ! = %d hours still short at that count\n", counts["short"])
 	}
 	for _, u := range st.Unreachable {
-		fmt.Fprintf(w, "  agents cannot meet %s in %s: %s\n", u.KPI, u.Hours, u.Reason)
+		fmt.Fprintf(w, "  agents cannot meet %s in %s: %s\n", causeTitle(traffic.Cause{KPI: u.KPI}), u.Hours, u.Reason)
 	}
 }
 

@@ -68,8 +68,12 @@ func (s *Summary) judge() {
 			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents", Text: text, Hours: hours["pickup_rate"], Fix: fix})
 		}
 		if s.KPIs.NobodyOnline > 0 {
-			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents",
-				Text: fmt.Sprintf("%d requests came in the work hours with nobody 在线 (D-RT-1)", s.KPIs.NobodyOnline),
+			var empty [HoursPerWeek]bool
+			for _, p := range s.HoursOfWeek {
+				empty[p.how] = p.NobodyOnline > 0
+			}
+			s.Causes = append(s.Causes, Cause{KPI: "pickup_rate", Kind: "agents", Hours: HourRanges(empty),
+				Text: fmt.Sprintf("%d requests came in the work hours with nobody 在线 (D-RT-1), in %s", s.KPIs.NobodyOnline, HourRanges(empty)),
 				Fix:  "put agents on duty in every work hour (shifts, breaks), or close those hours"})
 		}
 	}
