@@ -49,7 +49,7 @@ type simFlags struct {
 func newSimulateCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	var f simFlags
 	cmd := &cobra.Command{
-		Use:   "simulate --traffic FILE [flags]",
+		Use:   "simulate --traffic FILE|NAME [flags]",
 		Short: "project KPIs under a traffic profile in virtual time; --find-staffing",
 		Long: "Simulates days or months of traffic in virtual time on the workbench core and projects the\n" +
 			"R-KPI-1 figures (pickup >= 90%, first response < 30 s, satisfaction >= 70%) per day and per hour of\n" +
