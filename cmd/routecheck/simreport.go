@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,9 +63,19 @@ func simSuite(r simReport, vendor, profile string) reports.Suite {
 	suite := reports.Suite{Name: "routecheck simulate", Timestamp: r.StartedAt, Time: time.Duration(s.WallS * float64(time.Second)),
 		Properties: [][2]string{{"seed", fmt.Sprint(s.Seed)}, {"rerun", r.Rerun}, {"vendor", vendor}, {"traffic", profile},
 			{"replications", fmt.Sprint(s.Replications)}, {"hours", fmt.Sprint(s.Hours)}}}
-	fix := "add agents in the hours that miss, raise capacity (R-CAP-1) or widen work hours (R-VEN-4); routecheck simulate --find-staffing says how many"
-	if r.Rerun != "" {
-		fix += "\nrepeat with: " + r.Rerun
+	// Each missed figure's fix is its cause's (agents, work hours or the
+	// hotline), as the console says it.
+	fixOf := func(kpis ...string) string {
+		var out []string
+		for _, c := range s.Causes {
+			if c.KPI == "" || slices.Contains(kpis, c.KPI) {
+				out = append(out, c.Text+"; fix: "+c.Fix)
+			}
+		}
+		if r.Rerun != "" {
+			out = append(out, "repeat with: "+r.Rerun)
+		}
+		return strings.Join(out, "\n")
 	}
 	for _, v := range s.Verdicts {
 		c := reports.Case{Class: "routecheck.simulate.kpi", Name: fmt.Sprintf("%s %s %g (R-KPI-1)", v.Name, v.Op, v.Threshold),
@@ -74,16 +85,16 @@ func simSuite(r simReport, vendor, profile string) reports.Suite {
 			c.Skipped = "not measured: nothing to measure in this run"
 		case !v.Pass:
 			c.Failure, c.FailureType = fmt.Sprintf("%s is %g, must be %s %g", v.Name, v.Value, v.Op, v.Threshold), "R-KPI-1"
-			c.FailureText = c.Failure + "\n" + fix
+			c.FailureText = c.Failure + "\n" + fixOf(v.Name)
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
 	for _, d := range s.Days {
 		c := reports.Case{Class: "routecheck.simulate.day", Name: "day " + d.Label + " (R-KPI-1, D-SIM-3)",
-			Output: fmt.Sprintf("%d requests, pickup %.1f%%, first response %.1f s, satisfaction %.1f%%", d.Requests, 100*d.PickupRate.Mean, d.FirstResponseS.Mean, 100*d.Satisfaction.Mean)}
+			Output: fmt.Sprintf("%d requests, pickup %s, first response %s, satisfaction %s", d.Requests, rate(d.PickupRate), secs(d.FirstResponseS), rate(d.Satisfaction))}
 		if !d.Pass {
 			c.Failure, c.FailureType = "missed "+strings.Join(d.Missed, ", "), "R-KPI-1"
-			c.FailureText = c.Output + "\n" + fix
+			c.FailureText = c.Output + "\n" + fixOf(d.Missed...)
 		}
 		suite.Cases = append(suite.Cases, c)
 	}

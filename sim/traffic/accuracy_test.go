@@ -18,7 +18,7 @@ import (
 // batchStats is the overall ratio of a per-day figure and its standard
 // error by batch means: each simulated day is one batch; with days much
 // longer than the queue's memory the batch means are nearly independent.
-func batchStats(days []Stat, f func(*wb.KPIBin) (num, den float64)) (est, se float64) {
+func batchStats(days []Day, f func(*wb.KPIBin) (num, den float64)) (est, se float64) {
 	var num, den float64
 	means := make([]float64, 0, len(days))
 	for i := range days {

@@ -160,3 +160,29 @@ func BenchmarkCheckerBusy(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rec.evs)), "ns/event")
 }
+
+// BenchmarkStaffingDemo is DESIGN.md's staffing target: a week's staffing
+// for the demo vendor and profile with the search's defaults (1V3, 32
+// replications a simulation), as `routecheck simulate --traffic demo
+// --find-staffing --capacity 3` runs it. It reports the simulations taken
+// and the CPU seconds per search (the machine is shared: wall time depends
+// on who else runs).
+func BenchmarkStaffingDemo(b *testing.B) {
+	p, err := OpenProfile("demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := Config{Vendor: fixtures.Demo().Config, Profile: p, Duration: 7 * 24 * time.Hour, Warmup: time.Hour, Capacity: 3}
+	runs := 0
+	cpu0 := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		cfg.Seed = uint64(i + 1)
+		st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed, StaffingSimulations, nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs += st.Runs
+	}
+	b.ReportMetric(float64(runs)/float64(b.N), "simulations/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}

@@ -3,14 +3,19 @@ package traffic
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"routecheck/fixtures"
+	bundled "routecheck/fixtures/traffic"
+	"routecheck/internal/suggest"
 	wb "routecheck/sim/workbench"
 )
 
@@ -146,15 +151,53 @@ func LoadProfile(path string) (*Profile, error) {
 	return ParseProfile(path, data)
 }
 
+// OpenProfile loads the profile arg names: a file when one exists at that
+// path, else a bundled profile by name ("demo") or by its path in the
+// repository ("fixtures/traffic/demo.yaml"), so the bundled profiles work
+// from any folder. A name that is neither says which bundled ones there
+// are, and the closest.
+func OpenProfile(arg string) (*Profile, error) {
+	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() || err != nil && !errors.Is(err, os.ErrNotExist) {
+		return LoadProfile(arg)
+	}
+	name, ok := bundled.Lookup(arg)
+	if !ok {
+		names := bundled.Names()
+		hint := ""
+		typed := strings.TrimSuffix(strings.TrimPrefix(path.Clean(arg), bundled.Dir), ".yaml")
+		if near := suggest.Closest(typed, names, 3); near != "" {
+			hint = "; did you mean " + near + "?"
+		}
+		return nil, fmt.Errorf("traffic profile %s: no such file, and no bundled profile of that name%s (bundled: %s)",
+			arg, hint, strings.Join(names, ", "))
+	}
+	data, err := bundled.FS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("traffic profile %s: %w", arg, err)
+	}
+	return parseProfile(bundled.Dir+name, data, func(csv string) ([]byte, error) {
+		return fs.ReadFile(bundled.FS, path.Clean(csv))
+	})
+}
+
 // ParseProfile decodes and validates a profile; file names it in messages
 // and is the directory CSV files are read relative to.
 func ParseProfile(file string, data []byte) (*Profile, error) {
+	return parseProfile(file, data, func(csv string) ([]byte, error) {
+		if !filepath.IsAbs(csv) {
+			csv = filepath.Join(filepath.Dir(file), csv)
+		}
+		return os.ReadFile(csv)
+	})
+}
+
+func parseProfile(file string, data []byte, read func(csv string) ([]byte, error)) (*Profile, error) {
 	var raw rawProfile
 	s, probs := fixtures.DecodeStrict(file, data, &raw, "a traffic profile")
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	c := &checker{s: s, file: file}
+	c := &checker{s: s, file: file, read: read}
 	p := c.profile(&raw)
 	if len(c.probs) > 0 {
 		return nil, c.probs
@@ -165,6 +208,7 @@ func ParseProfile(file string, data []byte) (*Profile, error) {
 type checker struct {
 	s     *fixtures.Strict
 	file  string
+	read  func(csv string) ([]byte, error)
 	probs fixtures.Problems
 }
 
@@ -356,11 +400,7 @@ func (c *checker) dist(path string, r *rawDist) Dist {
 // csv reads observed durations, one per line (the first column if there
 // are commas); a first line that is not a duration is a header.
 func (c *checker) csv(path, name string) []time.Duration {
-	full := name
-	if !filepath.IsAbs(full) {
-		full = filepath.Join(filepath.Dir(c.file), name)
-	}
-	data, err := os.ReadFile(full)
+	data, err := c.read(name)
 	if err != nil {
 		c.add(path, "cannot read the CSV of observed durations: %v", err)
 		return nil
@@ -466,43 +506,4 @@ func parseWeekday(s string) (time.Weekday, bool) {
 		}
 	}
 	return 0, false
-}
-
-// HourOfWeek is the bin of t in loc: Monday 00:00 is 0.
-func HourOfWeek(t time.Time, loc *time.Location) int {
-	lt := t.In(loc)
-	return (int(lt.Weekday())+6)%7*24 + lt.Hour()
-}
-
-// OnDuty is how many agents the profile's shifts put on duty in each hour
-// of the week (an hour counts when the shift covers its start).
-func (p *Profile) OnDuty() (agents [HoursPerWeek]int) {
-	for _, s := range p.Shifts {
-		for h := range agents {
-			if s.covers(h) {
-				agents[h] += s.Agents
-			}
-		}
-	}
-	return agents
-}
-
-func (s Shift) covers(hourOfWeek int) bool {
-	day := time.Weekday((hourOfWeek/24 + 1) % 7)
-	tod := time.Duration(hourOfWeek%24) * time.Hour
-	has := func(d time.Weekday) bool {
-		for _, x := range s.Days {
-			if x == d {
-				return true
-			}
-		}
-		return false
-	}
-	if s.To > s.From {
-		return has(day) && tod >= s.From && tod < s.To
-	}
-	if tod >= s.From {
-		return has(day)
-	}
-	return tod < s.To && has((day+6)%7)
 }

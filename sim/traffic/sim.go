@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"routecheck/sim/clock"
 	"routecheck/sim/invariant"
 	wb "routecheck/sim/workbench"
@@ -17,8 +15,9 @@ import (
 type Config struct {
 	Vendor  wb.VendorConfig
 	Profile *Profile
-	// Start is the virtual start; zero means Monday 2026-11-30 00:00 in the
-	// vendor's zone, so hour-of-week bins start at 0.
+	// Start is the first measured instant; zero means Monday 2026-11-30
+	// 00:00 on the vendor's wall clock, so days are whole calendar days and
+	// hour-of-week bins start at 0. The warm-up runs before it.
 	Start    time.Time
 	Duration time.Duration
 	// Agents, when above 0, replaces the vendor's agents by that many
@@ -30,13 +29,15 @@ type Config struct {
 	// AlwaysOpen ignores work hours and shifts: every agent 在线 all the time.
 	AlwaysOpen bool
 	// Staffing, when set, is the number of agents on duty in each hour of the
-	// week (the staffing search); it overrides Agents and the shifts.
+	// week while the vendor is open (the staffing search); it overrides
+	// Agents and the shifts.
 	Staffing *[HoursPerWeek]int
 	Seed     uint64
 	// Checker, when set, sees every event (the invariant checker).
 	Checker Checker
-	// Warmup is left out of the figures: a run starts with empty queues.
-	// It is rounded up to whole hours.
+	// Warmup runs before Start and is left out of the figures: a run
+	// starts with empty queues. It is rounded up to whole hours, so the
+	// figures always cover whole calendar days whatever its length.
 	Warmup time.Duration
 	// QueueEvery is how often the queue length is sampled; 0 means 5 min.
 	QueueEvery time.Duration
@@ -62,72 +63,6 @@ type Checker interface {
 // asked (routecheck simulate --check, every test simulation): the streaming
 // checker, with bounded state and constant cost per event.
 func NewChecker() Checker { return invariant.New() }
-
-// Result is what a run measured, after the warm-up. Its size follows the
-// number of simulated days, not the number of chats.
-type Result struct {
-	Seed   uint64
-	Start  time.Time // after the warm-up
-	End    time.Time
-	Events int64 // core events, warm-up included
-	Total  Stat
-	// Days[i] is the i-th 24 hours from Start; Week[h] is hour of the week h
-	// (0 = Monday 00:00, vendor's zone), summed over the weeks simulated.
-	// KPIs go by the hour of the transfer request.
-	Days []Stat
-	Week [HoursPerWeek]Stat
-	// WaitHist counts requests by time in queue: bucket i holds waits in
-	// [WaitBucket·i, WaitBucket·(i+1)); the last bucket holds the rest.
-	WaitHist   []int
-	Queue      []QueueSample
-	Violations []invariant.Violation
-	Visitors   int
-}
-
-// WaitBucket is the width of a WaitHist bucket; WaitBuckets its count.
-const (
-	WaitBucket  = 10 * time.Second
-	WaitBuckets = 31
-)
-
-// Stat sums a stretch of simulated time: the KPI sums of the requests made
-// in it, and the place-seconds agents were busy and 在线.
-type Stat struct {
-	KPI     wb.KPIBin
-	BusyS   float64 // Σ open chats × seconds
-	PlacesS float64 // Σ places (capacity) of agents 在线 × seconds
-	Hours   int
-	OnDuty  int // Σ over its hours of agents 在线 at the start of the hour
-}
-
-// Add adds o into s.
-func (s *Stat) Add(o *Stat) {
-	s.KPI.Add(&o.KPI)
-	s.BusyS += o.BusyS
-	s.PlacesS += o.PlacesS
-	s.Hours += o.Hours
-	s.OnDuty += o.OnDuty
-}
-
-// Utilisation is the busy share of the places on duty.
-func (s *Stat) Utilisation() float64 {
-	if s.PlacesS == 0 {
-		return 0
-	}
-	return s.BusyS / s.PlacesS
-}
-
-// QueueSample is the queue over a span: its mean over the samples taken and
-// its largest sample.
-type QueueSample struct {
-	At   time.Time `json:"at"`
-	Mean float64   `json:"mean"`
-	Max  int       `json:"max"`
-	n    int
-}
-
-// maxQueueSamples bounds the queue series: past it, neighbours merge.
-const maxQueueSamples = 1024
 
 // DefaultStart is a Monday, so a run's first hour is hour-of-week 0.
 var DefaultStart = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
@@ -168,10 +103,13 @@ type sim struct {
 
 	busy, places int // open chats, places of agents 在线
 	lastChange   time.Time
-	hour         Stat // the hour running
-	hourStart    time.Time
-	hourOn       bool
-	queueSpan    int // samples per QueueSample
+	hour         *hourAcc           // the hour running; nil before the first and after the end
+	pending      []*hourAcc         // ended hours whose KPIs are still coming in, oldest first
+	queueSpan    int                // samples per QueueSample
+	open         bool               // in the work hours (R-VEN-4) as the roster last saw
+	closing      int                // agents finishing the queue after closing (D-SIM-6)
+	closeCheck   bool               // a check whether the queue is empty is scheduled
+	reached      [HoursPerWeek]bool // hours of the week the measured span has
 	// inv is the streaming checker when Checker is one: called without
 	// the interface, it takes the event without a copy.
 	inv *invariant.Checker
@@ -188,6 +126,7 @@ type simAgent struct {
 	index    int // within its shift, to stagger breaks
 	online   bool
 	onBreak  bool
+	closing  bool      // on past closing until the queue is served (D-SIM-6)
 	counted  bool      // its places are in sim.places
 	status   wb.Status // as last set; agents start 离线
 }
@@ -298,7 +237,9 @@ const (
 	tArrival int64 = iota
 	tHour
 	tSample
-	tBreakBase // + agent index: the agent's break starts or ends
+	tRoster     // work hours or a shift change within the hour
+	tCloseCheck // after closing: is the queue served?
+	tBreakBase  // + agent index: the agent's break starts or ends
 )
 
 func (t ticker) Fire(kind int64) {
@@ -316,6 +257,11 @@ func (t ticker) Fire(kind int64) {
 			}
 			s.clock.Schedule(s.queueEvery(), t, tSample)
 		}
+	case kind == tRoster:
+		s.roster()
+	case kind == tCloseCheck:
+		s.closeCheck = false
+		s.endClosing()
 	default:
 		s.breakTick(s.agents[kind-tBreakBase])
 	}
@@ -354,28 +300,37 @@ func newSim(cfg Config) (*sim, error) {
 		}
 		v.WorkHours.Location = loc
 	}
-	start := cfg.Start
-	if start.IsZero() {
-		start = time.Date(DefaultStart.Year(), DefaultStart.Month(), DefaultStart.Day(), 0, 0, 0, 0, loc)
+	measure := cfg.Start
+	if measure.IsZero() {
+		measure = time.Date(DefaultStart.Year(), DefaultStart.Month(), DefaultStart.Day(), 0, 0, 0, 0, loc)
 	}
 	if cfg.AlwaysOpen {
 		v.WorkHours = wb.WorkHours{Location: loc, Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
 	}
+	cfg.Vendor = v
 	s := &sim{cfg: cfg, p: cfg.Profile, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		vendor: v.ID, loc: loc, chats: map[string]*chat{}, byLogin: map[string]*simAgent{},
 		res: &Result{Seed: cfg.Seed, WaitHist: make([]int, WaitBuckets)}, queueSpan: 1}
+	// The warm-up is whole hours before the start, so the figures cover
+	// whole calendar days whatever its length.
+	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
+	start := measure.Add(-warm)
 	s.clock = clock.NewVirtualSingle(start)
 	s.inv, _ = cfg.Checker.(*invariant.Checker)
-	// The KPIs come by whole hours of the transfer request, so the warm-up
-	// is whole hours too.
-	warm := (cfg.Warmup + time.Hour - 1).Truncate(time.Hour)
-	s.end = start.Add(warm + cfg.Duration)
+	s.end = measure.Add(cfg.Duration)
 	s.clockStart = start
-	s.measure = start.Add(warm)
+	s.measure = measure
 	s.res.Start, s.res.End = s.measure, s.end
+	if cfg.Staffing != nil {
+		c := cfg
+		c.Start = measure
+		s.reached, _ = OpenHours(c)
+	}
 	// Ratings come at the instant a chat ends, so few ended chats need to
 	// stay readable.
-	s.wb = wb.New(s.clock, wb.Options{HashCost: bcrypt.MinCost, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent})
+	// Quarter-hour KPI bins fall within one hour of the vendor's wall clock
+	// in every zone, half-hour offsets included.
+	s.wb = wb.New(s.clock, wb.Options{HashCost: -1, DiscardLog: true, RetainEnded: 256, OnEventRef: s.onEvent, KPIBin: 15 * time.Minute})
 	v.Accounts = s.accounts(v)
 	if _, err := s.wb.AddVendor(v); err != nil {
 		return nil, fmt.Errorf("traffic: the vendor cannot be simulated: %w", err)
@@ -443,12 +398,9 @@ func (s *sim) run() {
 			break
 		}
 	}
-	if s.hourOn {
+	if s.hour != nil {
 		s.closeHour()
 	}
-	// Requests are binned by the UTC hour of their transfer request; a
-	// run's hours start on local hour boundaries, which are UTC hour
-	// boundaries in every zone with a whole-hour offset.
 	s.wb.Stream().ForgetAll()
 	s.drain(s.end.Add(time.Hour))
 	s.res.Events = s.events
@@ -458,19 +410,21 @@ func (s *sim) run() {
 }
 
 // startHour closes the previous hour, sets who is on duty and schedules
-// the next boundary.
+// the next boundary: the next hour on the vendor's wall clock.
 func (s *sim) startHour() {
 	now := s.clock.Now()
-	if s.hourOn {
+	if s.hour != nil {
 		s.closeHour()
 	}
-	s.drain(now.Add(-time.Hour))
+	s.drain(now)
 	if !now.Before(s.end) {
-		s.hourOn = false
 		return
 	}
-	s.roster(HourOfWeek(now, s.loc))
-	s.hour, s.hourStart, s.hourOn = Stat{Hours: 1, OnDuty: s.onDuty()}, now, true
+	next := nextHour(now, s.loc)
+	s.hour = &hourAcc{start: now, end: next, how: HourOfWeek(now, s.loc), date: localDate(now, s.loc), st: Stat{Hours: 1}}
+	s.roster()
+	s.hour.st.OnDuty = s.onDuty()
+	s.planChanges(now, next)
 	if s.cfg.Progress != nil {
 		s.cfg.Progress(now.Sub(s.clockStart))
 	}
@@ -478,300 +432,33 @@ func (s *sim) startHour() {
 		s.err = ErrInterrupted
 		return
 	}
-	s.clock.Schedule(time.Hour, ticker{s}, tHour)
+	s.clock.Schedule(next.Sub(now), ticker{s}, tHour)
 }
 
-// closeHour folds the hour's busy and on-duty time into its day and its
-// hour of the week; its KPIs follow when its requests are done (drain).
+// closeHour folds the hour's busy, on-duty and open time into it; its
+// KPIs follow when its requests are done (drain). Hours of the warm-up
+// are dropped.
 func (s *sim) closeHour() {
 	s.account()
-	if s.hourStart.Before(s.measure) {
+	h := s.hour
+	s.hour = nil
+	h.over = true
+	if h.start.Before(s.measure) {
 		return
 	}
-	s.statsAt(s.hourStart, func(st *Stat) { st.Add(&s.hour) })
+	s.pending = append(s.pending, h)
 }
 
-// drain folds the KPI bins whose requests are all done into the figures.
-func (s *sim) drain(before time.Time) {
-	s.wb.Stream().Drain(before, func(b wb.KPIBin) {
-		if b.Hour.Before(s.measure) {
-			return
-		}
-		s.statsAt(b.Hour, func(st *Stat) { st.KPI.Add(&b) })
-	})
-}
-
-// statsAt applies f to the total, the day and the hour of the week of t.
-func (s *sim) statsAt(t time.Time, f func(*Stat)) {
-	day := int(t.Sub(s.measure) / (24 * time.Hour))
-	for len(s.res.Days) <= day {
-		s.res.Days = append(s.res.Days, Stat{})
-	}
-	f(&s.res.Total)
-	f(&s.res.Days[day])
-	f(&s.res.Week[HourOfWeek(t, s.loc)])
-}
-
-// account adds busy and on-duty place-seconds since the last change.
+// account adds busy, on-duty and open time since the last change.
 func (s *sim) account() {
 	now := s.clock.Now()
-	if s.hourOn {
+	if s.hour != nil {
 		d := now.Sub(s.lastChange).Seconds()
-		s.hour.BusyS += float64(s.busy) * d
-		s.hour.PlacesS += float64(s.places) * d
+		s.hour.st.BusyS += float64(s.busy) * d
+		s.hour.st.PlacesS += float64(s.places) * d
+		if s.open {
+			s.hour.st.OpenS += d
+		}
 	}
 	s.lastChange = now
-}
-
-// sampleQueue records the queue length; past maxQueueSamples spans the
-// series halves its resolution, so it stays bounded for any horizon.
-func (s *sim) sampleQueue() {
-	now := s.clock.Now()
-	n := s.wb.QueueLength(s.cfg.Vendor.Department)
-	q := s.res.Queue
-	if k := len(q); k > 0 && q[k-1].n < s.queueSpan {
-		last := &q[k-1]
-		last.Mean = (last.Mean*float64(last.n) + float64(n)) / float64(last.n+1)
-		last.Max = max(last.Max, n)
-		last.n++
-		return
-	}
-	if len(q) == maxQueueSamples {
-		for i := 0; i < len(q)/2; i++ {
-			a, b := q[2*i], q[2*i+1]
-			q[i] = QueueSample{At: a.At, Mean: (a.Mean*float64(a.n) + b.Mean*float64(b.n)) / float64(a.n+b.n), Max: max(a.Max, b.Max), n: a.n + b.n}
-		}
-		q = q[:len(q)/2]
-		s.queueSpan *= 2
-	}
-	s.res.Queue = append(q, QueueSample{At: now, Mean: float64(n), Max: n, n: 1})
-}
-
-func (s *sim) onDuty() int {
-	n := 0
-	for _, a := range s.agents {
-		if a.online && !a.onBreak {
-			n++
-		}
-	}
-	return n
-}
-
-// roster puts each agent 在线 or 小休 for the hour of the week: 小休 keeps
-// the agent's chats and takes no new ones (R-WB-2), so a shift ends softly.
-func (s *sim) roster(how int) {
-	for i, a := range s.agents {
-		var on bool
-		switch {
-		case s.cfg.Staffing != nil:
-			on = i < s.cfg.Staffing[how]
-		case s.cfg.AlwaysOpen:
-			on = true
-		case a.shift >= 0:
-			on = s.p.Shifts[a.shift].covers(how)
-		default:
-			start := s.clock.Now()
-			on = s.cfg.Vendor.WorkHours.InWorkHours(start, s.loc)
-		}
-		wasOn := a.online
-		a.online = on
-		if on && !wasOn && a.shift >= 0 && s.p.Shifts[a.shift].BreakEvery > 0 {
-			s.planBreak(a)
-		}
-		s.applyStatus(a)
-	}
-}
-
-// planBreak schedules the agent's next break: every BreakEvery on duty,
-// staggered by the agent's place in its shift.
-func (s *sim) planBreak(a *simAgent) {
-	sh := s.p.Shifts[a.shift]
-	stagger := sh.BreakEvery * time.Duration(a.index) / time.Duration(max(sh.Agents, 1))
-	s.clock.Schedule(sh.BreakEvery/2+stagger, ticker{s}, tBreakBase+int64(s.agentIndex(a)))
-}
-
-func (s *sim) agentIndex(a *simAgent) int {
-	for i, x := range s.agents {
-		if x == a {
-			return i
-		}
-	}
-	return -1
-}
-
-func (s *sim) breakTick(a *simAgent) {
-	if !a.online || !s.clock.Now().Before(s.end) {
-		a.onBreak = false
-		return
-	}
-	sh := s.p.Shifts[a.shift]
-	a.onBreak = !a.onBreak
-	s.applyStatus(a)
-	next := sh.BreakLength
-	if !a.onBreak {
-		next = sh.BreakEvery - sh.BreakLength
-	}
-	s.clock.Schedule(next, ticker{s}, tBreakBase+int64(s.agentIndex(a)))
-}
-
-func (s *sim) applyStatus(a *simAgent) {
-	st := wb.StatusBreak
-	if a.online && !a.onBreak {
-		st = wb.StatusOnline
-	}
-	if a.status == st {
-		return
-	}
-	a.status = st
-	if err := s.wb.SetStatus(a.login, st); err != nil {
-		s.err = fmt.Errorf("traffic: %s cannot go %s: %w", a.login, st, err)
-	}
-}
-
-// scheduleArrival draws the next visitor from a Poisson process whose rate
-// is constant within each hour of the week: an exponential gap at the
-// current rate, restarted at the hour boundary if it would cross it (the
-// process is memoryless, so this is exact).
-func (s *sim) scheduleArrival() {
-	now := s.clock.Now()
-	t := now
-	for {
-		if !t.Before(s.end) {
-			return
-		}
-		rate := s.p.PerHour[HourOfWeek(t, s.loc)]
-		lt := t.In(s.loc)
-		boundary := t.Add(time.Hour - time.Duration(lt.Minute())*time.Minute - time.Duration(lt.Second())*time.Second - time.Duration(lt.Nanosecond()))
-		if rate > 0 {
-			gap := time.Duration(s.rng.ExpFloat64() / rate * float64(time.Hour))
-			if t.Add(gap).Before(boundary) {
-				t = t.Add(gap)
-				break
-			}
-		}
-		t = boundary
-	}
-	if t.Before(s.end) {
-		s.clock.Schedule(t.Sub(now), ticker{s}, tArrival)
-	}
-}
-
-func (s *sim) arrive() {
-	s.scheduleArrival()
-	view, err := s.wb.Enter(s.vendor, "", "")
-	if err != nil {
-		s.err = fmt.Errorf("traffic: a visitor cannot enter the bot page: %w", err)
-		return
-	}
-	c := s.newChat()
-	c.s, c.id, c.measured = s, view.ID, !s.clock.Now().Before(s.measure)
-	s.chats[c.id] = c
-	if c.measured {
-		s.res.Visitors++
-	}
-	if s.p.TransferShare >= 1 || s.rng.Float64() < s.p.TransferShare {
-		if d := s.p.BotTime.Sample(s.rng); d > 0 {
-			s.after(d, c, kTransfer)
-		} else {
-			c.Fire(c.gen<<8 | kTransfer)
-		}
-		return
-	}
-	s.after(s.p.BotTime.Sample(s.rng), c, kBotLeave)
-}
-
-// onEvent sees every core event; it only records and schedules, never
-// calls back into the workbench (it runs inside a command).
-func (s *sim) onEvent(e *wb.Event) {
-	s.events++
-	if s.inv != nil {
-		s.inv.ObserveEvent(e) // a direct call, not through the interface
-	} else if s.cfg.Checker != nil {
-		s.cfg.Checker.Observe(*e)
-	}
-	switch {
-	case e.Type == wb.EvMessage: // most events: tested first
-		if e.Sender != wb.SenderAgent && e.Sender != wb.SenderCustomer {
-			return
-		}
-	case e.Type == wb.EvAgentStatus:
-		if a := s.byLogin[e.Agent]; a != nil && (e.Status == wb.StatusOnline) != a.counted {
-			s.account()
-			a.counted = !a.counted
-			if a.counted {
-				s.places += a.capacity
-			} else {
-				s.places -= a.capacity
-			}
-		}
-		return
-	case e.Type == wb.EvNotification:
-		return
-	default:
-		switch e.Type {
-		case wb.EvQueued, wb.EvUnserved, wb.EvAbandoned, wb.EvAssigned, wb.EvRequeued, wb.EvFirstResponse, wb.EvEnded:
-		default:
-			return // nothing to schedule: spare the lookup
-		}
-	}
-	c := s.cur
-	if c == nil || c.id != e.Conv {
-		if c = s.chats[e.Conv]; c == nil {
-			return
-		}
-	}
-	now := e.At
-	switch e.Type {
-	case wb.EvQueued:
-		c.queued, c.queuedAt = true, now
-		s.after(s.p.Patience.Sample(s.rng), c, kPatience)
-	case wb.EvUnserved:
-		s.after(0, c, kLeave)
-	case wb.EvAbandoned:
-		c.queued = false
-		c.wait = now.Sub(c.queuedAt)
-		s.waitSeen(c)
-	case wb.EvAssigned:
-		s.account()
-		s.busy++
-		c.queued, c.agent = false, e.Agent
-		if c.picked.IsZero() {
-			c.picked = now
-			c.wait = now.Sub(c.queuedAt)
-			s.waitSeen(c)
-			s.after(s.p.FirstReply.Sample(s.rng), c, kFirstReply)
-			s.after(s.p.ChatDuration.Sample(s.rng), c, kClose)
-		}
-	case wb.EvRequeued:
-		s.account()
-		s.busy--
-		c.queued, c.agent = true, ""
-	case wb.EvMessage:
-		switch e.Sender {
-		case wb.SenderAgent:
-			s.after(s.p.CustomerReply.Sample(s.rng), c, kCustomerReply)
-		case wb.SenderCustomer:
-			if c.agent != "" {
-				s.after(s.p.AgentReply.Sample(s.rng), c, kAgentReply)
-			}
-		}
-	case wb.EvFirstResponse:
-		c.replied, c.firstRe = true, now.Sub(c.picked)
-	case wb.EvEnded:
-		c.ended = true
-		if e.Agent != "" {
-			s.account()
-			s.busy--
-			c.agent = ""
-			s.after(0, c, kRate)
-		}
-	}
-}
-
-func (s *sim) waitSeen(c *chat) {
-	if !c.measured {
-		return
-	}
-	i := min(int(c.wait/WaitBucket), WaitBuckets-1)
-	s.res.WaitHist[i]++
 }

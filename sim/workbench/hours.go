@@ -58,50 +58,84 @@ func (h WorkHours) InWorkHours(t time.Time, loc *time.Location) bool {
 // wall clock shows it (on a day the clocks spring forward over a window's
 // start, the first instant after the gap). ok is false when no window comes
 // within nine days (no days listed, or windows that never exist).
-//
-// It scans the wall clock minute by minute and then narrows to the exact
-// instant, so it agrees with InWorkHours by construction; it costs about a
-// millisecond, meant for planning a run, not for every event.
 func (h WorkHours) NextInHours(t time.Time, loc *time.Location) (next time.Time, ok bool) {
-	in := func(u time.Time) bool { return h.InWorkHours(u, loc) }
-	if in(t) {
+	if h.InWorkHours(t, loc) {
 		return t, true
 	}
-	return firstChange(t, in, true)
+	return h.NextChange(t, loc, hoursScanLimit)
 }
 
 // HoursEnd is the first instant after t outside the work hours: when the
 // window t is in closes. ok is false when t is not in the work hours or
 // they do not close within nine days (open round the clock).
 func (h WorkHours) HoursEnd(t time.Time, loc *time.Location) (end time.Time, ok bool) {
-	in := func(u time.Time) bool { return h.InWorkHours(u, loc) }
-	if !in(t) {
+	if !h.InWorkHours(t, loc) {
 		return time.Time{}, false
 	}
-	return firstChange(t, in, false)
+	return h.NextChange(t, loc, hoursScanLimit)
 }
 
-// firstChange is the first instant after t at which in(u) == want, where
-// in(t) != want: minute steps on the wall clock, then a bisection down to
-// the nanosecond (a zone whose offset is not whole minutes, such as a
-// historical local mean time, puts boundaries between the steps).
-func firstChange(t time.Time, in func(time.Time) bool, want bool) (time.Time, bool) {
+// changeGrid is the step NextChange also scans at. Work hours change only
+// at their from and to times of day, which it tries first; the grid catches
+// a change anywhere else (a clock change moving a boundary, a window shorter
+// than a day that a clock change repeats).
+const changeGrid = 15 * time.Minute
+
+// NextChange is the first instant after t, within the given span, at which
+// InWorkHours changes its answer (R-VEN-4); false when it does not change
+// within the span (always open, never open). It asks InWorkHours itself at
+// each candidate and bisects to the nanosecond (a zone whose offset is not
+// whole minutes puts boundaries between the candidates), so it agrees with
+// the rule by construction, clock changes included: the route test plans
+// its clock on it and the traffic simulator its rosters.
+func (h WorkHours) NextChange(t time.Time, loc *time.Location, within time.Duration) (time.Time, bool) {
+	loc = h.location(loc)
+	was := h.InWorkHours(t, loc)
 	prev := t
-	for u := t.Truncate(time.Minute).Add(time.Minute); u.Sub(t) <= hoursScanLimit; u = u.Add(time.Minute) {
-		if in(u) != want {
-			prev = u
+	for _, c := range h.candidates(t, t.Add(within), loc) {
+		if h.InWorkHours(c, loc) == was {
+			prev = c
 			continue
 		}
-		lo, hi := prev, u // in(lo) != want, in(hi) == want
+		lo, hi := prev, c // the answer is was at lo, not at hi
 		for hi.Sub(lo) > 1 {
 			mid := lo.Add(hi.Sub(lo) / 2)
-			if in(mid) == want {
-				hi = mid
-			} else {
+			if h.InWorkHours(mid, loc) == was {
 				lo = mid
+			} else {
+				hi = mid
 			}
 		}
 		return hi, true
 	}
 	return time.Time{}, false
+}
+
+// candidates are the instants after t, up to end, where the answer may
+// change, in time order: every from and to time of day on each local date,
+// a grid of changeGrid steps, and end itself.
+func (h WorkHours) candidates(t, end time.Time, loc *time.Location) []time.Time {
+	var out []time.Time
+	add := func(at time.Time) {
+		if at.After(t) && !at.After(end) {
+			out = append(out, at)
+		}
+	}
+	lt := t.In(loc)
+	for d := -1; ; d++ {
+		day := time.Date(lt.Year(), lt.Month(), lt.Day()+d, 0, 0, 0, 0, loc)
+		if day.After(end) {
+			break
+		}
+		for _, tod := range []time.Duration{h.From, h.To} {
+			m := int(tod / time.Minute)
+			add(time.Date(lt.Year(), lt.Month(), lt.Day()+d, m/60, m%60, 0, 0, loc))
+		}
+	}
+	for g := t.Truncate(changeGrid).Add(changeGrid); !g.After(end); g = g.Add(changeGrid) {
+		add(g)
+	}
+	add(end)
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.CompactFunc(out, func(a, b time.Time) bool { return a.Equal(b) })
 }

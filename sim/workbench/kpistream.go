@@ -15,23 +15,25 @@ import (
 // per conversation lives from its transfer request until Forget, so memory
 // follows open chats, not total chats.
 type KPIStream struct {
-	open *idmap.Map[streamReq]
-	bins map[binKey]*KPIBin
-	last *KPIBin      // the bin of the previous request: most requests share it
-	free []*streamReq // forgotten requests, for reuse
+	open  *idmap.Map[streamReq]
+	bins  map[binKey]*KPIBin
+	last  *KPIBin      // the bin of the previous request: most requests share it
+	free  []*streamReq // forgotten requests, for reuse
+	width int64        // seconds per bin: an hour unless NewKPIStreamBins
 }
 
 type binKey struct {
 	dept string
 	test bool
-	hour int64 // Unix hours
+	hour int64 // Unix time / width
 }
 
-// KPIBin holds the sums of one department's requests of one hour.
+// KPIBin holds the sums of one department's requests of one hour (or one
+// bin of NewKPIStreamBins).
 type KPIBin struct {
 	Department string
 	Test       bool
-	Hour       time.Time // start of the hour, UTC
+	Hour       time.Time // start of the bin, UTC
 	Requests   int
 	PickedUp   int
 	Abandoned  int
@@ -53,9 +55,19 @@ type streamReq struct {
 	queuedAt, pickedAt        time.Time
 }
 
-// NewKPIStream returns an empty stream.
-func NewKPIStream() *KPIStream {
-	return &KPIStream{open: idmap.New[streamReq](), bins: map[binKey]*KPIBin{}}
+// NewKPIStream returns an empty stream with hour bins.
+func NewKPIStream() *KPIStream { return NewKPIStreamBins(time.Hour) }
+
+// NewKPIStreamBins returns an empty stream whose bins are width long (a
+// divisor of an hour, counted from the Unix epoch). Quarter hours make
+// every bin fall within one hour of any zone's wall clock, half-hour and
+// 45-minute offsets included.
+func NewKPIStreamBins(width time.Duration) *KPIStream {
+	w := int64(width / time.Second)
+	if w <= 0 || 3600%w != 0 {
+		w = 3600
+	}
+	return &KPIStream{open: idmap.New[streamReq](), bins: map[binKey]*KPIBin{}, width: w}
 }
 
 // Observe takes one event, in log order. It follows ComputeKPIs rule for
@@ -119,14 +131,14 @@ func (s *KPIStream) observe(e *Event) {
 }
 
 func (s *KPIStream) bin(e *Event) *KPIBin {
-	h := e.At.Unix() / 3600
-	if b := s.last; b != nil && b.Department == e.Group && b.Test == e.Test && b.Hour.Unix()/3600 == h {
+	h := e.At.Unix() / s.width
+	if b := s.last; b != nil && b.Department == e.Group && b.Test == e.Test && b.Hour.Unix()/s.width == h {
 		return b
 	}
 	k := binKey{e.Group, e.Test, h}
 	b := s.bins[k]
 	if b == nil {
-		b = &KPIBin{Department: e.Group, Test: e.Test, Hour: time.Unix(h*3600, 0).UTC()}
+		b = &KPIBin{Department: e.Group, Test: e.Test, Hour: time.Unix(h*s.width, 0).UTC()}
 		s.bins[k] = b
 	}
 	s.last = b

@@ -24,6 +24,7 @@ func (w *Workbench) dummyHash() []byte {
 		if cost == 0 {
 			cost = bcrypt.DefaultCost
 		}
+		cost = max(cost, bcrypt.MinCost)
 		w.dummy, _ = bcrypt.GenerateFromPassword([]byte("no such login"), cost)
 	}
 	return w.dummy

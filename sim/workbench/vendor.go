@@ -88,9 +88,12 @@ func (w *Workbench) addAccount(g *group, a AccountConfig) error {
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(a.Password), cost)
-	if err != nil {
-		return ruleErr(ErrInvalid, "R-VEN-3", "password of %s: %v", a.Login, err)
+	var hash []byte
+	if cost > 0 {
+		var err error
+		if hash, err = bcrypt.GenerateFromPassword([]byte(a.Password), cost); err != nil {
+			return ruleErr(ErrInvalid, "R-VEN-3", "password of %s: %v", a.Login, err)
+		}
 	}
 	acc := &account{
 		login:    a.Login,

@@ -10,7 +10,10 @@ import (
 // Options tune a Workbench.
 type Options struct {
 	// HashCost is the bcrypt cost for stored passwords; 0 means
-	// bcrypt.DefaultCost. Tests use bcrypt.MinCost.
+	// bcrypt.DefaultCost. Tests use bcrypt.MinCost. Below 0 no password is
+	// stored and every login is refused: the traffic simulator never logs
+	// in, and hashing its agents' passwords took a tenth of a staffing
+	// search.
 	HashCost int
 	// Guard runs a timer callback; the owner takes its lock in it. Nil runs
 	// the callback directly (virtual clock, single goroutine).
@@ -33,6 +36,10 @@ type Options struct {
 	// RetainEnded is how many ended chats stay readable (for a late rating
 	// or a last look) with DiscardLog; 0 means 10,000.
 	RetainEnded int
+	// KPIBin is the width of the KPI stream's bins with DiscardLog: 0 means
+	// an hour. The traffic simulator uses quarter hours, so every bin falls
+	// within one hour of the vendor's wall clock in any zone.
+	KPIBin time.Duration
 }
 
 // Workbench is the whole simulated workbench: vendors, accounts, customers,
@@ -75,18 +82,21 @@ func New(c clock.Clock, opts Options) *Workbench {
 		customers: map[string]*Customer{},
 		orders:    map[string]*Order{},
 		convs:     idmap.New[conv](),
-		stream:    streamIf(opts.DiscardLog),
+		stream:    streamIf(opts.DiscardLog, opts.KPIBin),
 	}
 }
 
 // Stream is the KPI stream kept with DiscardLog (nil with the log on).
 func (w *Workbench) Stream() *KPIStream { return w.stream }
 
-func streamIf(on bool) *KPIStream {
-	if on {
-		return NewKPIStream()
+func streamIf(on bool, width time.Duration) *KPIStream {
+	if !on {
+		return nil
 	}
-	return nil
+	if width <= 0 {
+		width = time.Hour
+	}
+	return NewKPIStreamBins(width)
 }
 
 // retire is called when a chat ends. With DiscardLog the chat joins a ring
