@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,10 +47,8 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
 		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
 	}))
-	m.HandleFunc("GET /api/conversations", s.authed(func(r *http.Request, me string) (any, error) { return s.core.AgentConversations(me) }))
-	m.HandleFunc("GET /api/conversations/{id}", s.authed(func(r *http.Request, me string) (any, error) {
-		return s.core.ConversationFor(me, r.PathValue("id"))
-	}))
+	m.HandleFunc("GET /api/conversations", s.authed(s.apiConversations))
+	m.HandleFunc("GET /api/conversations/{id}", s.authed(s.apiConversation))
 	m.HandleFunc("POST /api/test-customers", withJSON(s, s.apiTestCustomer))
 	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
 	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
@@ -112,7 +111,7 @@ func (s *Server) handle(prep func(r *http.Request) (apiCall, error)) http.Handle
 		out, err := call(r, me)
 		s.unlock()
 		if err != nil {
-			s.logf("%s %s by %s: %v", r.Method, r.URL.Path, me, err)
+			s.refuse(r, err)
 			writeCoreError(w, err)
 			return
 		}
@@ -146,10 +145,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	err := s.loginAllowed(clientAddr(r), in.Login)
+	ticket, err := s.reserveLogin(clientAddr(r), in.Login)
 	hash, known := s.core.PasswordHash(in.Login)
 	s.mu.Unlock()
 	if err != nil {
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
@@ -158,25 +158,30 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	good, err := s.checkPassword(r.Context(), hash, in.Password)
 	if err != nil {
+		s.mu.Lock()
+		s.loginDone(ticket, false, false)
+		s.mu.Unlock()
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
 	s.mu.Lock()
 	var acc wb.AccountView
 	var id string
+	s.loginDone(ticket, true, good && known)
 	if good && known {
 		acc, err = s.core.Account(in.Login)
 		id = s.newSession(in.Login)
 	} else {
-		s.loginFailed(in.Login)
 		err = wb.ErrBadCredentials
 	}
-	s.mu.Unlock()
+	s.unlock() // a session pushed out closes its sockets
 	if err != nil {
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, s.cookie(id))
 	writeJSON(w, http.StatusOK, acc)
 }
 
@@ -187,10 +192,12 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil {
 		s.mu.Lock()
-		delete(s.sessions, ck.Value)
-		s.mu.Unlock()
+		if se := s.sessions[ck.Value]; se != nil {
+			s.endSession(se, "logged out")
+		}
+		s.unlock()
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: s.secure})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -201,6 +208,9 @@ func (s *Server) apiStatus(r *http.Request, me string, in statusBody) (any, erro
 	if !ok {
 		return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-WB-2", Reason: fmt.Sprintf("status must be 在线, 小休 or 离线, got %q", in.Status)}
 	}
+	if err := s.statusLimit(me); err != nil {
+		return nil, err
+	}
 	if err := s.core.SetStatus(me, st); err != nil {
 		return nil, err
 	}
@@ -210,6 +220,9 @@ func (s *Server) apiStatus(r *http.Request, me string, in statusBody) (any, erro
 type tenantBody struct{ Tenant string }
 
 func (s *Server) apiTenant(r *http.Request, me string, in tenantBody) (any, error) {
+	if err := s.statusLimit(me); err != nil {
+		return nil, err
+	}
 	if err := s.core.SwitchTenant(me, in.Tenant); err != nil {
 		return nil, err
 	}
@@ -300,6 +313,9 @@ func decodeImport(contentType string, body io.Reader) ([]string, error) {
 		if err != nil {
 			return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-QR-1", Reason: err.Error()}
 		}
+		if err := strictText(b, false); err != nil {
+			return nil, err
+		}
 		return strings.Split(string(b), "\n"), nil
 	}
 	var in importBody
@@ -357,7 +373,7 @@ func (s *Server) newEntry(r *http.Request, me, vendor, customer, order string) (
 		}
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
-	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix()})
+	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix(), Nonce: newNonce()})
 	u := s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode()
 	return entryAnswer{URL: u, Token: tok, Expires: time.Unix(exp.Unix(), 0).UTC()}, nil
 }
@@ -643,9 +659,17 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func readJSON(r *http.Request, v any) error { return decodeJSON(r.Body, v) }
 
-// decodeJSON reads one JSON object and nothing after it.
+// decodeJSON reads one JSON object and nothing after it, taken only as
+// sent (strictText).
 func decodeJSON(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
+	b, err := io.ReadAll(body) // MaxBytesReader bounds it
+	if err != nil {
+		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body: " + err.Error()}
+	}
+	if err := strictText(b, true); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
 		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be a JSON object: " + err.Error()}
 	}
@@ -664,6 +688,6 @@ func (s *Server) EntryURL(vendor string) (string, error) {
 		return "", err
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
-	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Exp: exp.Unix()})
+	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Exp: exp.Unix(), Nonce: newNonce()})
 	return s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode(), nil
 }

@@ -2,6 +2,18 @@ package workbench
 
 import "strconv"
 
+// Bounds on what operations may store for the route test (R-RT-1): the
+// names and items are shown in every chat view, and test accounts are
+// never released with their chats.
+const (
+	MaxCustomerNameLen = 64  // characters of a test customer's name
+	MaxOrderItemLen    = 200 // characters of a test order's item
+	// MaxTestCustomers and MaxTestOrders are kept; a new one beyond them
+	// makes the oldest forgotten (its open chats keep their copy).
+	MaxTestCustomers = 10_000
+	MaxTestOrders    = 10_000
+)
+
 // Customer is a buyer who enters the bot page. Test customers are made by
 // operations for the route test (R-RT-1) and are left out of Service Insight.
 type Customer struct {
@@ -42,7 +54,34 @@ func (w *Workbench) CreateTestCustomer(by, name string) (Customer, error) {
 	if err := w.operations(by); err != nil {
 		return Customer{}, err
 	}
-	return *w.newCustomer(name, true), nil
+	if err := checkLen("a test customer's name", name, MaxCustomerNameLen); err != nil {
+		return Customer{}, err
+	}
+	c := w.newCustomer(name, true)
+	w.testCustomers = keepNewest(w.testCustomers, c.ID, MaxTestCustomers, func(id string) {
+		if c := w.customers[id]; c != nil && c.Test {
+			delete(w.customers, id)
+		}
+	})
+	return *c, nil
+}
+
+// checkLen refuses text longer than n characters (R-RT-1).
+func checkLen(what, text string, n int) error {
+	if len(text) > n && len([]rune(text)) > n {
+		return ruleErr(ErrInvalid, "R-RT-1", "%s is at most %d characters", what, n)
+	}
+	return nil
+}
+
+// keepNewest appends id to a FIFO of at most n ids, forgetting the oldest.
+func keepNewest(ids []string, id string, n int, forget func(string)) []string {
+	if len(ids) >= n {
+		forget(ids[0])
+		ids[0] = ""
+		ids = ids[1:]
+	}
+	return append(ids, id)
 }
 
 func (w *Workbench) newCustomer(name string, test bool) *Customer {
@@ -77,9 +116,13 @@ func (w *Workbench) CreateTestOrder(by, customer, item string) (Order, error) {
 	if !c.Test {
 		return Order{}, ruleErr(ErrInvalid, "R-RT-1", "test orders belong to test customer accounts")
 	}
+	if err := checkLen("an order's item", item, MaxOrderItemLen); err != nil {
+		return Order{}, err
+	}
 	w.nextOrder++
 	o := &Order{ID: "TEST-" + itoa(w.nextOrder), Customer: c.ID, Item: item, Test: true}
 	w.orders[o.ID] = o
+	w.testOrders = keepNewest(w.testOrders, o.ID, MaxTestOrders, func(id string) { delete(w.orders, id) })
 	return *o, nil
 }
 

@@ -211,6 +211,10 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
 	}
+	// Sent into every chat the group's agents take: as bounded as a reply.
+	if len([]rune(welcome)) > MaxTextLen || len([]rune(closing)) > MaxTextLen {
+		return ruleErr(ErrInvalid, "R-WEL-1", "welcome and closing are at most %d characters", MaxTextLen)
+	}
 	g.welcome, g.closing = welcome, closing
 	w.emit(&Event{Type: EvWelcomeSet, Group: g.name, Agent: by, Text: welcome, Reason: "group"})
 	return nil
