@@ -13,6 +13,7 @@ import (
 
 	"routecheck/sim/actors"
 	"routecheck/sim/server"
+	wb "routecheck/sim/workbench"
 )
 
 // Parallel guesses cannot pass the login limits: each attempt takes its
@@ -400,4 +401,41 @@ func TestStoredTextBounded(t *testing.T) {
 	var out any
 	wantAPIError(t, w.ops.API(w.ctx, http.MethodPut, "/api/departments/部门-A/welcome", map[string]string{"welcome": strings.Repeat("长", 2001), "closing": ""}, &out),
 		http.StatusBadRequest, "invalid request", "R-WEL-1")
+}
+
+// D-ACL-2 over the wire: a third vendor's operations account, on the same
+// workbench, acts for its own vendor only.
+func TestOperationsScopedToTheirVendor(t *testing.T) {
+	w := newWorld(t)
+	cfg := vendor("C", false)
+	cfg.Accounts = append(cfg.Accounts, wb.AccountConfig{Login: "ops-C", Password: pw, Role: wb.RoleOperations})
+	if _, err := w.srv.AddVendor(cfg); err != nil {
+		t.Fatal(err)
+	}
+	a := w.agent("A-a1")
+	_, conv := w.transferred("A", a)
+	opsC := actors.NewOps(w.base, "ops-C")
+	w.must(opsC.SignIn(w.ctx, pw))
+	_, err := opsC.Entry(w.ctx, "A", "", "")
+	wantAPIError(t, err, http.StatusForbidden, "forbidden", "R-RT-3")
+	var out any
+	wantAPIError(t, opsC.API(w.ctx, http.MethodGet, "/api/conversations/"+conv.ID, nil, &out), http.StatusForbidden, "forbidden", "R-KPI-2")
+	wantAPIError(t, opsC.API(w.ctx, http.MethodGet, "/api/insight?department=部门-A", nil, &out), http.StatusForbidden, "forbidden", "R-KPI-2")
+	wantAPIError(t, opsC.API(w.ctx, http.MethodGet, "/api/departments/部门-A/agents", nil, &out), http.StatusForbidden, "forbidden", "R-KPI-2")
+	wantAPIError(t, opsC.API(w.ctx, http.MethodPut, "/api/agents/A-a1/capacity", map[string]int{"capacity": 4}, &out), http.StatusForbidden, "forbidden", "R-CAP-1")
+	var vendors []struct{ ID string }
+	w.must(nil, opsC.API(w.ctx, http.MethodGet, "/api/vendors", nil, &vendors))
+	if len(vendors) != 1 || vendors[0].ID != "C" {
+		t.Fatalf("vendors operations of C see: %+v, want C alone", vendors)
+	}
+	evs, err := opsC.Events(w.ctx, 0)
+	w.must(evs, err)
+	for _, e := range evs {
+		if e.Group != "部门-C" && e.Group != "" {
+			t.Fatalf("operations of C read an event of %s: %+v", e.Group, e)
+		}
+	}
+	// Its own vendor, as before.
+	e, err := opsC.Entry(w.ctx, "C", "", "")
+	w.must(e, err)
 }

@@ -259,7 +259,8 @@ func (s *Server) apiAgents(r *http.Request, me string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if acc.Role != wb.RoleOperations && acc.Department != dept {
+	// Operations too see only their own vendor's department (D-ACL-2).
+	if acc.Department != dept && (acc.Role != wb.RoleOperations || s.core.Agents(dept) != nil) {
 		return nil, &wb.RuleError{Err: wb.ErrForbidden, Rule: "R-KPI-2", Reason: "department " + dept + " is not yours"}
 	}
 	agents := s.core.Agents(dept)
@@ -355,22 +356,8 @@ type entryAnswer struct {
 // newEntry signs an entry for operations. The URL is the configured public
 // URL's, never the request's Host (which the client chooses).
 func (s *Server) newEntry(r *http.Request, me, vendor, customer, order string) (entryAnswer, error) {
-	acc, err := s.core.Account(me)
-	if err != nil || acc.Role != wb.RoleOperations {
-		return entryAnswer{}, &wb.RuleError{Err: wb.ErrForbidden, Rule: "R-RT-3", Reason: "entry QR codes come from CCO operations"}
-	}
-	if _, err := s.core.Vendor(vendor); err != nil {
-		return entryAnswer{}, &wb.RuleError{Err: wb.ErrNotFound, Rule: "R-VEN-1", Reason: "no vendor " + strconv.Quote(vendor)}
-	}
-	if customer != "" {
-		if _, err := s.core.Customer(customer); err != nil {
-			return entryAnswer{}, err
-		}
-	}
-	if order != "" {
-		if o, err := s.core.Order(order); err != nil || o.Customer != customer {
-			return entryAnswer{}, &wb.RuleError{Err: wb.ErrNotFound, Rule: "R-RT-1", Reason: "order " + order + " is not the customer's"}
-		}
+	if err := s.core.CheckEntry(me, vendor, customer, order); err != nil {
+		return entryAnswer{}, err
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
 	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix(), Nonce: newNonce()})
@@ -518,20 +505,47 @@ func (s *Server) operations(me string) error {
 
 // apiEvents pages through the event log: at most Limits.EventsPage events
 // after `after`; events released from memory (Limits.Events) are gone.
+// Operations read their own vendor's events (D-ACL-2): those of its
+// department, and its agents' own (quick replies carry no department).
 func (s *Server) apiEvents(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {
 		return nil, err
+	}
+	acc, _ := s.core.Account(me)
+	mine := map[string]bool{}
+	for _, a := range s.core.Agents(acc.Department) {
+		mine[a.Login] = true
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if first := s.core.FirstSeq(); after+1 < first {
 		return nil, &wb.RuleError{Err: errGone, Reason: fmt.Sprintf("events up to seq %d were released from memory (limit: event history, %d events); read from after=%d", first-1, s.limits.Events, first-1)}
 	}
-	// Shared, not copied: encoded after the lock is released.
-	evs := s.core.EventsShared(after, s.limits.EventsPage)
-	if evs == nil {
-		evs = []wb.Event{}
+	// Shared, not copied: filtered and encoded after the lock is released.
+	return vendorEvents{s.core.EventsShared(after, s.limits.EventsPage), acc.Department, mine}, nil
+}
+
+// vendorEvents is a page of the log as one vendor's operations read it;
+// it is filtered while it is encoded, outside the lock.
+type vendorEvents struct {
+	evs    []wb.Event
+	dept   string
+	agents map[string]bool
+}
+
+func (v vendorEvents) MarshalJSON() ([]byte, error) {
+	out := make([]wb.Event, 0, len(v.evs))
+	for _, e := range v.evs {
+		if e.Group == v.dept || (e.Group == "" && v.agents[e.Agent]) {
+			out = append(out, e)
+		}
 	}
-	return evs, nil
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // as writeJSON: texts arrive as they are
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // errGone: what was asked for was released from memory.
@@ -547,8 +561,8 @@ func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 		Department string `json:"department"`
 	}
 	out := []vendorRow{}
-	for _, id := range s.core.VendorIDs() {
-		v, _ := s.core.Vendor(id)
+	acc, _ := s.core.Account(me)
+	if v, err := s.core.Vendor(acc.Vendor); err == nil { // D-ACL-2: its own
 		out = append(out, vendorRow{v.ID, v.Name, v.Department})
 	}
 	return out, nil

@@ -97,3 +97,39 @@ func TestInsightIndependentOfLogLimit(t *testing.T) {
 		t.Fatalf("R-KPI-2: figures of chats past the log's limit: %+v", k)
 	}
 }
+
+// D-ACL-2: operations accounts act for the vendor whose onboarding data
+// lists them: on a workbench of two vendors, v2's operations cannot read
+// v1's chats or figures, change its agents' capacity or welcome, use its
+// test customers, or sign entries to its bot page.
+func TestOperationsScopedToTheirVendor(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.wb.AddVendor(testVendor("v2", "d2")); err != nil {
+		t.Fatal(err)
+	}
+	h.online("v1-a1")
+	id := h.transfer()
+	cust, err := h.wb.CreateTestCustomer("v1-ops", "测试")
+	h.must(err)
+	_, err = h.wb.ConversationFor("v2-ops", id)
+	wantErr(t, err, wb.ErrForbidden, "R-KPI-2")
+	_, err = h.wb.ServiceInsight("v2-ops", "d1", time.Time{}, time.Time{})
+	wantErr(t, err, wb.ErrForbidden, "R-KPI-2")
+	_, err = h.wb.SetCapacity("v2-ops", "v1-a1", 4)
+	wantErr(t, err, wb.ErrForbidden, "R-CAP-1")
+	wantErr(t, h.wb.SetGroupWelcome("v2-ops", "d1", "x", "y"), wb.ErrForbidden, "R-WEL-1")
+	_, err = h.wb.CreateTestOrder("v2-ops", cust.ID, "x")
+	wantErr(t, err, wb.ErrNotFound, "")
+	wantErr(t, h.wb.CheckEntry("v2-ops", "v1", "", ""), wb.ErrForbidden, "R-RT-3")
+	wantErr(t, h.wb.CheckEntry("v2-ops", "v2", cust.ID, ""), wb.ErrNotFound, "R-RT-1")
+	_, err = h.wb.Enter("v2", cust.ID, "")
+	wantErr(t, err, wb.ErrNotFound, "R-RT-1")
+	// Their own vendor, as before.
+	h.must(h.wb.CheckEntry("v1-ops", "v1", cust.ID, ""))
+	if _, err := h.wb.ConversationFor("v1-ops", id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.wb.SetCapacity("v1-ops", "v1-a1", 4); err != nil {
+		t.Fatal(err)
+	}
+}

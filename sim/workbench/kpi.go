@@ -202,7 +202,7 @@ func (w *Workbench) ServiceInsight(viewer, department string, from, to time.Time
 		return Insight{}, ErrNotFound
 	}
 	switch {
-	case a.role == RoleOperations:
+	case a.role == RoleOperations && a.group == g: // D-ACL-2
 	case a.role == RoleDeptAdmin && a.group == g:
 	default:
 		return Insight{}, ruleErr(ErrForbidden, "R-KPI-2", "Service Insight of %s is for its department admins and operations only", department)
