@@ -60,7 +60,8 @@ type conn struct {
 	// reader goroutine only
 	lastSeq    int64
 	rate       bucket
-	refusedRun int // frames refused by the rate in a row
+	refusedRun int  // frames refused by the rate in a row
+	paced      bool // a flood: read no faster than the rate (admit)
 }
 
 func (s *Server) newConn(ws *websocket.Conn) *conn {
@@ -247,21 +248,39 @@ func (s *Server) startReading(c *conn) {
 }
 
 // admit takes a token of the socket's frame rate for whatever the client
-// sent (reader goroutine). Above the rate the frame is dropped unread: the
-// first of a run is answered with an error frame, and a run of
-// Limits.RefusedFrames closes the socket with 1008.
+// sent, before any other work (reader goroutine). Above the rate the frame
+// is dropped unread and the first of a run is answered with an error
+// frame. After a run of Limits.RefusedFrames the socket is paced: the
+// reader waits for each token before it reads on, so a flood waits in the
+// sender's TCP buffers, not in the server, and costs it one read per
+// token; it is paced until it keeps within the rate for a whole burst.
 func (s *Server) admit(c *conn) bool {
-	if c.rate.take(time.Now()) {
+	now := time.Now()
+	if c.paced {
+		if c.rate.level(now) >= c.rate.burst {
+			c.paced = false // it slowed down
+		}
+		for !c.rate.take(now) {
+			select {
+			case <-time.After(c.rate.due(now)):
+			case <-c.quit:
+				return false
+			}
+			now = time.Now()
+		}
+		return true
+	}
+	if c.rate.take(now) {
 		c.refusedRun = 0
 		return true
 	}
 	c.refusedRun++
 	s.refused.add("limit: frames per second per socket")
-	switch c.refusedRun {
-	case 1:
+	if c.refusedRun == 1 {
 		c.push(s.rateFrame)
-	case s.limits.RefusedFrames:
-		c.kill(websocket.ClosePolicyViolation, "limit: frames per second per socket: sending far above the rate")
+	}
+	if c.refusedRun >= s.limits.RefusedFrames {
+		c.paced, c.refusedRun = true, 0
 	}
 	return false
 }

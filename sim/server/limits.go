@@ -15,9 +15,9 @@ type Limits struct {
 	SendQueueBytes int
 	// FramesPerSecond and FrameBurst rate-limit everything a client sends
 	// on a socket, WebSocket pings and pongs included (a token bucket),
-	// before any other work: a frame above it is dropped unread, the first
-	// of a run is answered with an error frame, and a socket that sends
-	// RefusedFrames of them in a row is closed with 1008.
+	// before any other work: a frame above it is dropped unread and the
+	// first of a run is answered with an error frame; after RefusedFrames
+	// of them in a row the socket is paced, read no faster than the rate.
 	FramesPerSecond float64
 	FrameBurst      int
 	RefusedFrames   int
@@ -84,7 +84,7 @@ var DefaultLimits = Limits{
 	SendQueueBytes:     4 << 20,
 	FramesPerSecond:    20,
 	FrameBurst:         40,
-	RefusedFrames:      400,
+	RefusedFrames:      40,
 	ChatMessages:       1000,
 	ChatText:           200_000,
 	ChatFrames:         4096,
@@ -163,6 +163,22 @@ type bucket struct {
 
 func newBucket(rate float64, burst int) bucket {
 	return bucket{rate: rate, burst: float64(burst), tokens: float64(burst)}
+}
+
+// level is the tokens the bucket holds at now.
+func (b *bucket) level(now time.Time) float64 {
+	if b.last.IsZero() {
+		return b.tokens
+	}
+	return min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+}
+
+// due is how long until the bucket holds a token.
+func (b *bucket) due(now time.Time) time.Duration {
+	if l := b.level(now); l < 1 {
+		return time.Duration((1 - l) / b.rate * float64(time.Second))
+	}
+	return 0
 }
 
 func (b *bucket) take(now time.Time) bool {
