@@ -149,7 +149,9 @@ func TestEndingSessionClosesSockets(t *testing.T) {
 // D-SES-1: one password's logins never push out another account's
 // session, however many; each account keeps its newest few.
 func TestSessionsPerAccount(t *testing.T) {
-	w := newWorldWith(t, func(o *server.Options) { o.Limits.Sessions, o.Limits.SessionsPerAccount = 6, 3 })
+	w := newWorldWith(t, func(o *server.Options) {
+		o.Limits.Sessions, o.Limits.SessionsPerAccount, o.Limits.LoginsPerAddress = 6, 3, 1e6
+	})
 	admin := actors.NewAgent(w.base, "A-admin")
 	w.must(admin.SignIn(w.ctx, pw))
 	var agents []*actors.Agent

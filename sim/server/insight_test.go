@@ -43,7 +43,7 @@ func TestInsightSurvivesEventHistory(t *testing.T) {
 	if before.ServiceRequests != 1 || before.PickedUp != 1 || before.Ratings != 1 || before.Satisfied != 1 {
 		t.Fatalf("the rated chat: %+v", before)
 	}
-	for range 20 { // ordinary traffic, inside every per-chat limit
+	for range 15 { // ordinary traffic, inside every per-chat limit
 		cu := w.customer("A")
 		for range 3 {
 			w.must(nil, cu.Say("多久到账?"))
