@@ -283,6 +283,7 @@ func TestSendQueueBoundedInBytes(t *testing.T) {
 	w := newWorldWith(t, func(o *server.Options) {
 		o.Limits.SendQueue, o.Limits.SendQueueBytes = 1e6, 256<<10
 		o.Limits.FramesPerSecond, o.Limits.FrameBurst = 1e6, 1e6
+		o.Limits.Hellos, o.Limits.HelloBurst = 1e6, 1e6
 	})
 	a := w.agent("A-a1")
 	c, conv := w.transferred("A", a)

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
+	"routecheck/sim/actors"
 	"routecheck/sim/server"
 )
 
@@ -161,4 +164,59 @@ func count(fs []map[string]any, typ, code string) int {
 		}
 	}
 	return n
+}
+
+// The snapshots one party can make the server build are rate-limited: an
+// agent's handshakes and syncs, an entry token's customer handshakes (a
+// reconnect storm); and an account's HTTP API calls.
+func TestHellosAndRequestsLimited(t *testing.T) {
+	w := newWorldWith(t, func(o *server.Options) {
+		o.Limits.Hellos, o.Limits.HelloBurst = 0.01, 3 // no refill during the test
+		o.Limits.Requests, o.Limits.RequestBurst = 0.01, 5
+		o.Limits.FramesPerSecond, o.Limits.FrameBurst = 1e6, 1e6
+	})
+	h := agentCookie(t, w, "A-a1")
+	r := dialRaw(t, w, "/ws/agent", h) // the first hello
+	r.wait(0, typed("hello"))
+	for i := range 5 {
+		r.send(fmt.Sprintf(`{"type":"sync","seq":%d}`, i+1))
+	}
+	r.wait(0, func(f map[string]any) bool {
+		return f["type"] == "error" && f["code"] == "limit" && strings.Contains(field(f, "message"), "hellos")
+	})
+	fs, _, _, _ := r.snapshot()
+	if n := count(fs, "hello", ""); n != 3 {
+		t.Errorf("%d hellos built for one agent, want the burst of 3", n)
+	}
+	resp, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(w.base, "http")+"/ws/agent", h)
+	if err == nil {
+		resp.Close()
+		t.Error("a handshake past the agent's hellos was accepted")
+	}
+
+	e, err := w.ops.Entry(w.ctx, "A", "", "")
+	w.must(e, err)
+	for i := range 4 {
+		c, err := actors.Enter(w.ctx, e.URL)
+		if i < 3 {
+			w.must(c, err)
+			t.Cleanup(func() { c.Close() })
+			continue
+		}
+		wantStatus(t, err, http.StatusTooManyRequests, "hellos")
+	}
+
+	// The world's operations account made the 2 entries above and signed in.
+	var out any
+	for range 5 {
+		if err := w.ops.API(w.ctx, http.MethodGet, "/api/vendors", nil, &out); err != nil {
+			if strings.Contains(err.Error(), "requests per account") {
+				w.closed = true // its log cannot be read either
+				t.Cleanup(func() { w.srv.Close() })
+				return
+			}
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("an account's API calls past its burst were not refused")
 }

@@ -42,6 +42,15 @@ type Limits struct {
 	// re-assignment adds frames and a welcome message to chats).
 	StatusChanges float64 // per minute
 	StatusBurst   int
+	// Hellos and HelloBurst rate-limit the snapshots one party can make
+	// the server build: an agent's socket handshakes and syncs, an entry
+	// token's customer socket handshakes (per minute).
+	Hellos     float64
+	HelloBurst int
+	// Requests and RequestBurst rate-limit an account's HTTP API calls
+	// (per second).
+	Requests     float64
+	RequestBurst int
 	// ChatsPerToken bounds the chats one entry token opens in its life.
 	ChatsPerToken int
 	// SocketsPerAgent and SocketsPerChat bound open sockets per agent
@@ -92,6 +101,10 @@ var DefaultLimits = Limits{
 	HistoryBytes:       64 << 10,
 	StatusChanges:      30,
 	StatusBurst:        20,
+	Hellos:             30,
+	HelloBurst:         20,
+	Requests:           100,
+	RequestBurst:       200,
 	ChatsPerToken:      20,
 	SocketsPerAgent:    8,
 	SocketsPerChat:     4,
@@ -125,6 +138,8 @@ func (l Limits) withDefaults() Limits {
 	pick(&l.ChatLogBytes, d.ChatLogBytes)
 	pick(&l.HistoryBytes, d.HistoryBytes)
 	pick(&l.StatusBurst, d.StatusBurst)
+	pick(&l.HelloBurst, d.HelloBurst)
+	pick(&l.RequestBurst, d.RequestBurst)
 	pick(&l.SessionsPerAccount, d.SessionsPerAccount)
 	pick(&l.ChatsPerToken, d.ChatsPerToken)
 	pick(&l.SocketsPerAgent, d.SocketsPerAgent)
@@ -142,6 +157,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.StatusChanges <= 0 {
 		l.StatusChanges = d.StatusChanges
+	}
+	if l.Hellos <= 0 {
+		l.Hellos = d.Hellos
+	}
+	if l.Requests <= 0 {
+		l.Requests = d.Requests
 	}
 	if l.LoginWindow <= 0 {
 		l.LoginWindow = d.LoginWindow

@@ -256,6 +256,7 @@ func TestLimits(t *testing.T) {
 	t.Run("send queue", func(t *testing.T) {
 		w := newWorldWith(t, func(o *server.Options) {
 			o.Limits.SendQueue, o.Limits.FramesPerSecond, o.Limits.FrameBurst = 8, 1e6, 1e6
+			o.Limits.Hellos, o.Limits.HelloBurst = 1e6, 1e6
 		})
 		a := w.agent("A-a1")
 		c, _ := w.transferred("A", a)

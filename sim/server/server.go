@@ -80,6 +80,8 @@ type Server struct {
 	sessionN    int64
 	logins      loginGuard
 	statusRate  map[string]*bucket // per agent (Limits.StatusChanges)
+	helloRate   map[string]*bucket // per agent (Limits.Hellos)
+	reqRate     map[string]*bucket // per account (Limits.Requests)
 	closed      bool
 	dummyHash   []byte
 	hashSlots   chan struct{}
@@ -144,6 +146,7 @@ func New(opts Options) *Server {
 		grace: map[string]clock.Timer{}, custGrace: map[string]clock.Timer{}, chats: map[string]*chatState{},
 		ids: map[string]*idCache{}, tokenChats: map[string]*tokenUse{}, sessions: map[string]*session{},
 		byAccount: map[string][]*session{}, statusRate: map[string]*bucket{},
+		helloRate: map[string]*bucket{}, reqRate: map[string]*bucket{},
 		logins:    newLoginGuard(),
 		dummyHash: dummy,
 		// Half the cores at most hash passwords, so a login flood leaves

@@ -52,9 +52,18 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	acc, err := s.core.Account(login)
 	open := s.agentSocks[login]
+	var herr error
+	if err == nil && acc.Role != wb.RoleOperations && open < s.limits.SocketsPerAgent {
+		herr = s.helloLimit(rateOf(s.helloRate, login, s.limits.Hellos/60, s.limits.HelloBurst))
+	}
 	s.mu.Unlock()
 	if err != nil || acc.Role == wb.RoleOperations {
 		writeError(w, http.StatusForbidden, string(wb.ErrForbidden), "R-VEN-3", "the workbench socket is for agents")
+		return
+	}
+	if herr != nil {
+		s.refused.add("GET /ws/agent 429 limit: hellos")
+		writeCoreError(w, herr)
 		return
 	}
 	if open >= s.limits.SocketsPerAgent {
@@ -236,6 +245,9 @@ func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 		}
 		return s.core.SetStatus(c.login, st)
 	case "sync":
+		if err := s.helloLimit(rateOf(s.helloRate, c.login, s.limits.Hellos/60, s.limits.HelloBurst)); err != nil {
+			return err
+		}
 		s.agentHello(c, nil)
 	case "history":
 		return s.historyFrame(c, c.login, f)
@@ -260,6 +272,27 @@ func (s *Server) chatLimit(conv, text string) error {
 	return nil
 }
 
+// rateOf (under mu) is key's bucket in m, made on first use; the maps are
+// keyed by accounts, which the configuration bounds.
+func rateOf(m map[string]*bucket, key string, perSecond float64, burst int) *bucket {
+	b := m[key]
+	if b == nil {
+		nb := newBucket(perSecond, burst)
+		b = &nb
+		m[key] = b
+	}
+	return b
+}
+
+// helloLimit (under mu) takes a token of the snapshots an agent or an entry
+// token may have built (Limits.Hellos); b is the party's bucket.
+func (s *Server) helloLimit(b *bucket) error {
+	if !b.take(time.Now()) {
+		return &limitError{"hellos", fmt.Sprintf("at most %g socket handshakes and syncs a minute, bursts of %d; try again in a few seconds", s.limits.Hellos, s.limits.HelloBurst), 2 * time.Second}
+	}
+	return nil
+}
+
 // statusLimit (under mu) takes a token of the agent's status changes.
 func (s *Server) statusLimit(login string) error {
 	b := s.statusRate[login]
@@ -276,8 +309,9 @@ func (s *Server) statusLimit(login string) error {
 
 // tokenUse counts the chats an entry token opened (Limits.ChatsPerToken).
 type tokenUse struct {
-	n   int
-	exp time.Time
+	n      int
+	exp    time.Time
+	hellos bucket // Limits.Hellos
 }
 
 // handleCustomerSocket is GET /ws/customer?t=TOKEN&v=VENDOR[&conv=ID[&after=CSEQ]]:
@@ -308,7 +342,10 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	// budget now, so concurrent handshakes cannot all pass the check; the
 	// place is given back if it joins a chat or opens none after all.
 	var use *tokenUse
+	herr := s.helloLimit(&s.tokenUse(tok, e).hellos)
 	switch {
+	case herr != nil:
+		lerr = herr.(*limitError)
 	case join && s.chatSocks[id] >= s.limits.SocketsPerChat:
 		lerr = &limitError{"sockets per chat", fmt.Sprintf("at most %d open sockets per chat", s.limits.SocketsPerChat), time.Second}
 	case !join && s.tokenUse(tok, e).n >= s.limits.ChatsPerToken:
@@ -453,7 +490,7 @@ func (s *Server) tokenUse(tok string, e entry) *tokenUse {
 				}
 			}
 		}
-		u = &tokenUse{exp: time.Unix(e.Exp, 0)}
+		u = &tokenUse{exp: time.Unix(e.Exp, 0), hellos: newBucket(s.limits.Hellos/60, s.limits.HelloBurst)}
 		s.tokenChats[tok] = u
 	}
 	return u
