@@ -43,14 +43,12 @@ type Limits struct {
 	StatusChanges float64 // per minute
 	StatusBurst   int
 	// Hellos and HelloBurst rate-limit the snapshots one party can make
-	// the server build: an agent's socket handshakes and syncs, an entry
-	// token's customer socket handshakes (per minute).
+	// the server build (per minute): an agent's socket handshakes and
+	// syncs cost 1 + the agent's open chats (a page each), an entry
+	// token's customer socket handshakes 1.
 	Hellos     float64
 	HelloBurst int
-	// Requests and RequestBurst rate-limit an account's HTTP API calls
-	// (per second).
-	Requests     float64
-	RequestBurst int
+
 	// ChatsPerToken bounds the chats one entry token opens in its life.
 	ChatsPerToken int
 	// SocketsPerAgent and SocketsPerChat bound open sockets per agent
@@ -89,22 +87,21 @@ type Limits struct {
 
 // DefaultLimits are the limits of docs/protocol.md.
 var DefaultLimits = Limits{
-	SendQueue:          1024,
-	SendQueueBytes:     4 << 20,
-	FramesPerSecond:    20,
-	FrameBurst:         40,
-	RefusedFrames:      40,
-	ChatMessages:       1000,
-	ChatText:           200_000,
-	ChatFrames:         4096,
-	ChatLogBytes:       1 << 20,
-	HistoryBytes:       64 << 10,
-	StatusChanges:      30,
-	StatusBurst:        20,
-	Hellos:             30,
-	HelloBurst:         20,
-	Requests:           100,
-	RequestBurst:       200,
+	SendQueue:       1024,
+	SendQueueBytes:  4 << 20,
+	FramesPerSecond: 20,
+	FrameBurst:      40,
+	RefusedFrames:   40,
+	ChatMessages:    1000,
+	ChatText:        200_000,
+	ChatFrames:      4096,
+	ChatLogBytes:    1 << 20,
+	HistoryBytes:    64 << 10,
+	StatusChanges:   30,
+	StatusBurst:     20,
+	Hellos:          120,
+	HelloBurst:      120,
+
 	ChatsPerToken:      20,
 	SocketsPerAgent:    8,
 	SocketsPerChat:     4,
@@ -139,7 +136,7 @@ func (l Limits) withDefaults() Limits {
 	pick(&l.HistoryBytes, d.HistoryBytes)
 	pick(&l.StatusBurst, d.StatusBurst)
 	pick(&l.HelloBurst, d.HelloBurst)
-	pick(&l.RequestBurst, d.RequestBurst)
+
 	pick(&l.SessionsPerAccount, d.SessionsPerAccount)
 	pick(&l.ChatsPerToken, d.ChatsPerToken)
 	pick(&l.SocketsPerAgent, d.SocketsPerAgent)
@@ -161,9 +158,7 @@ func (l Limits) withDefaults() Limits {
 	if l.Hellos <= 0 {
 		l.Hellos = d.Hellos
 	}
-	if l.Requests <= 0 {
-		l.Requests = d.Requests
-	}
+
 	if l.LoginWindow <= 0 {
 		l.LoginWindow = d.LoginWindow
 	}
@@ -202,14 +197,17 @@ func (b *bucket) due(now time.Time) time.Duration {
 	return 0
 }
 
-func (b *bucket) take(now time.Time) bool {
+func (b *bucket) take(now time.Time) bool { return b.takeN(now, 1) }
+
+// takeN takes n tokens at once, or none.
+func (b *bucket) takeN(now time.Time, n float64) bool {
 	if !b.last.IsZero() {
 		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	}
 	b.last = now
-	if b.tokens < 1 {
+	if b.tokens < n {
 		return false
 	}
-	b.tokens--
+	b.tokens -= n
 	return true
 }

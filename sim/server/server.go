@@ -62,26 +62,26 @@ type Server struct {
 	limits Limits
 	clock  clock.Clock
 
-	mu          sync.Mutex // first lock: the core and the state below
-	core        *wb.Workbench
-	pending     []wb.Event
-	out         []intent
-	convAgent   map[string]string // who holds each assigned chat
-	agentSocks  map[string]int    // open sockets per agent
-	chatSocks   map[string]int    // open customer sockets per chat
-	grace       map[string]clock.Timer
-	custGrace   map[string]clock.Timer
-	chats       map[string]*chatState
-	ended       []endedChat
-	ids         map[string]*idCache
-	tokenChats  map[string]*tokenUse
-	sessions    map[string]*session
-	byAccount   map[string][]*session // each account's sessions, oldest first
-	sessionN    int64
-	logins      loginGuard
-	statusRate  map[string]*bucket // per agent (Limits.StatusChanges)
-	helloRate   map[string]*bucket // per agent (Limits.Hellos)
-	reqRate     map[string]*bucket // per account (Limits.Requests)
+	mu         sync.Mutex // first lock: the core and the state below
+	core       *wb.Workbench
+	pending    []wb.Event
+	out        []intent
+	convAgent  map[string]string // who holds each assigned chat
+	agentSocks map[string]int    // open sockets per agent
+	chatSocks  map[string]int    // open customer sockets per chat
+	grace      map[string]clock.Timer
+	custGrace  map[string]clock.Timer
+	chats      map[string]*chatState
+	ended      []endedChat
+	ids        map[string]*idCache
+	tokenChats map[string]*tokenUse
+	sessions   map[string]*session
+	byAccount  map[string][]*session // each account's sessions, oldest first
+	sessionN   int64
+	logins     loginGuard
+	statusRate map[string]*bucket // per agent (Limits.StatusChanges)
+	helloRate  map[string]*bucket // per agent (Limits.Hellos)
+
 	closed      bool
 	dummyHash   []byte
 	hashSlots   chan struct{}
@@ -146,7 +146,7 @@ func New(opts Options) *Server {
 		grace: map[string]clock.Timer{}, custGrace: map[string]clock.Timer{}, chats: map[string]*chatState{},
 		ids: map[string]*idCache{}, tokenChats: map[string]*tokenUse{}, sessions: map[string]*session{},
 		byAccount: map[string][]*session{}, statusRate: map[string]*bucket{},
-		helloRate: map[string]*bucket{}, reqRate: map[string]*bucket{},
+		helloRate: map[string]*bucket{},
 		logins:    newLoginGuard(),
 		dummyHash: dummy,
 		// Half the cores at most hash passwords, so a login flood leaves

@@ -54,7 +54,7 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	open := s.agentSocks[login]
 	var herr error
 	if err == nil && acc.Role != wb.RoleOperations && open < s.limits.SocketsPerAgent {
-		herr = s.helloLimit(rateOf(s.helloRate, login, s.limits.Hellos/60, s.limits.HelloBurst))
+		herr = s.helloLimit(rateOf(s.helloRate, login, s.limits.Hellos/60, s.limits.HelloBurst), acc.Load)
 	}
 	s.mu.Unlock()
 	if err != nil || acc.Role == wb.RoleOperations {
@@ -245,7 +245,8 @@ func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 		}
 		return s.core.SetStatus(c.login, st)
 	case "sync":
-		if err := s.helloLimit(rateOf(s.helloRate, c.login, s.limits.Hellos/60, s.limits.HelloBurst)); err != nil {
+		acc, _ := s.core.Account(c.login)
+		if err := s.helloLimit(rateOf(s.helloRate, c.login, s.limits.Hellos/60, s.limits.HelloBurst), acc.Load); err != nil {
 			return err
 		}
 		s.agentHello(c, nil)
@@ -284,11 +285,11 @@ func rateOf(m map[string]*bucket, key string, perSecond float64, burst int) *buc
 	return b
 }
 
-// helloLimit (under mu) takes a token of the snapshots an agent or an entry
-// token may have built (Limits.Hellos); b is the party's bucket.
-func (s *Server) helloLimit(b *bucket) error {
-	if !b.take(time.Now()) {
-		return &limitError{"hellos", fmt.Sprintf("at most %g socket handshakes and syncs a minute, bursts of %d; try again in a few seconds", s.limits.Hellos, s.limits.HelloBurst), 2 * time.Second}
+// helloLimit (under mu) takes the cost of a snapshot from the party's
+// bucket (Limits.Hellos): 1, and 1 per open chat whose page it carries.
+func (s *Server) helloLimit(b *bucket, chats int) error {
+	if !b.takeN(time.Now(), float64(1+chats)) {
+		return &limitError{"hellos", fmt.Sprintf("at most %g snapshots a minute (a hello or sync costs 1 and 1 per open chat), bursts of %d; try again in a few seconds", s.limits.Hellos, s.limits.HelloBurst), 2 * time.Second}
 	}
 	return nil
 }
@@ -342,7 +343,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	// budget now, so concurrent handshakes cannot all pass the check; the
 	// place is given back if it joins a chat or opens none after all.
 	var use *tokenUse
-	herr := s.helloLimit(&s.tokenUse(tok, e).hellos)
+	herr := s.helloLimit(&s.tokenUse(tok, e).hellos, 0)
 	switch {
 	case herr != nil:
 		lerr = herr.(*limitError)
