@@ -99,6 +99,9 @@ func TestEndingSessionClosesSockets(t *testing.T) {
 		h := agentCookie(t, w, "A-a1")
 		r := dialRaw(t, w, "/ws/agent", h)
 		r.wait(0, typed("hello"))
+		// The client does not answer the server's close, so the server
+		// reads on (a second at most) and sees the frame below.
+		r.ws.SetCloseHandler(func(int, string) error { return nil })
 		req, _ := http.NewRequest(http.MethodPost, w.base+"/api/logout", nil)
 		req.Header = h.Clone()
 		resp, err := http.DefaultClient.Do(req)
@@ -106,9 +109,21 @@ func TestEndingSessionClosesSockets(t *testing.T) {
 			t.Fatalf("logout: %v %v", resp, err)
 		}
 		resp.Body.Close()
-		// Sent after the logout answered, before the close arrives.
-		r.send(`{"type":"status","seq":1,"id":"after-logout","status":"在线"}`)
+		timers := w.clock.Pending()
+		// Sent after the logout answered, written on the connection itself
+		// (a masked text frame, mask 0) whatever the client has read.
+		p := []byte(`{"type":"status","seq":1,"id":"after-logout","status":"在线"}`)
+		if _, err := r.ws.NetConn().Write(append([]byte{0x81, 0x80 | byte(len(p)), 0, 0, 0, 0}, p...)); err != nil {
+			t.Fatal(err)
+		}
 		wantEnded(t, r)
+		// The server has read all the socket sent once it has let the
+		// socket go: the agent's grace (D-WS-1) has begun.
+		for deadline := time.Now().Add(15 * time.Second); w.clock.Pending() <= timers; time.Sleep(2 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the server did not let the socket go within 15 s")
+			}
+		}
 		if online(t, w, "A-a1") {
 			t.Fatal("a socket went 在线 after its session's logout")
 		}
@@ -116,11 +131,19 @@ func TestEndingSessionClosesSockets(t *testing.T) {
 	t.Run("expiry", func(t *testing.T) {
 		w := newWorldWith(t, func(o *server.Options) { o.SessionIdle, o.SessionMax = time.Hour, 3*time.Hour })
 		w.must(w.ops.SignIn(w.ctx, pw))
-		r := dialRaw(t, w, "/ws/agent", agentCookie(t, w, "A-a1"))
+		h := agentCookie(t, w, "A-a1")
+		r := dialRaw(t, w, "/ws/agent", h)
 		r.wait(0, typed("hello"))
 		w.clock.Advance(2 * time.Hour) // idle by HTTP, but the workbench is open
 		r.send(`{"type":"ping","seq":1}`)
 		r.wait(0, typed("pong"))
+		req, _ := http.NewRequest(http.MethodGet, w.base+"/api/me", nil)
+		req.Header = h.Clone()
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("a session with its workbench open idled out: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
+		}
 		w.clock.Advance(time.Hour) // SessionMax
 		wantEnded(t, r)
 		w.must(w.ops.SignIn(w.ctx, pw)) // for the cleanup's event log
