@@ -60,6 +60,7 @@ accuracy:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrameUTF8$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseProfile$$' -fuzztime=$(FUZZ_PARSE) ./sim/traffic/
 	$(GO) test -run='^$$' -fuzz='^FuzzRequestBodies$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 	$(GO) test -run='^$$' -fuzz='^FuzzEntryToken$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/

@@ -13,7 +13,7 @@ import (
 // madeUp are IDs a test invents on purpose to test the record of a browser
 // check (sim/browser/browser_test.go) or to look up a missing rule; they
 // are no rule.
-var madeUp = []string{"R-A-1", "R-B-1", "R-X-1", "R-NOPE-1"}
+var madeUp = []string{"R-A-1", "R-B-1", "R-X-1", "R-NOPE-1", "D-A-1", "D-B-1"}
 
 // Every rule ID cited anywhere in the repository (code, tests, web pages,
 // fixtures, docs) has a text in rules.md, so `routecheck rules ID` and the
@@ -59,12 +59,12 @@ func TestEveryCitedRuleHasAText(t *testing.T) {
 	}
 	for id, file := range cited {
 		if _, ok := Lookup(id); !ok && !slices.Contains(madeUp, id) {
-			t.Errorf("%s cites %s, which has no text in docs/rules.md", file, id)
+			t.Errorf("%s cites %s, which has no text in docs/rules.md or docs/decisions.md", file, id)
 		}
 	}
 }
 
-// rules.md has exactly the decisions of decisions.md and the rules of
+// The rules are exactly the decisions of decisions.md and the rules of
 // SPEC.md (when SPEC.md is beside the repository), each with a title and a
 // text.
 func TestRulesMatchTheirSources(t *testing.T) {
@@ -89,12 +89,12 @@ func TestRulesMatchTheirSources(t *testing.T) {
 	}
 	for _, id := range decided {
 		if !slices.Contains(have, id) {
-			t.Errorf("decisions.md decides %s; rules.md has no text for it", id)
+			t.Errorf("decisions.md decides %s; the rules have no text for it", id)
 		}
 	}
 	for _, id := range have {
 		if strings.HasPrefix(id, "D-") && !slices.Contains(decided, id) {
-			t.Errorf("rules.md has %s, which decisions.md does not decide", id)
+			t.Errorf("the rules have %s, which decisions.md does not decide", id)
 		}
 	}
 	for _, p := range []string{"../../shared/SPEC.md", "../../../shared/SPEC.md", "/work/shared/SPEC.md"} {
@@ -128,10 +128,22 @@ func TestLookup(t *testing.T) {
 	if !ok || r.ID != "R-CAP-1" || !strings.Contains(r.Text, "1V6") || !strings.Contains(r.Source(), "SPEC") {
 		t.Errorf("Lookup(r-cap-1) = %+v, %v", r, ok)
 	}
-	if d, ok := Lookup("D-OUT-1"); !ok || d.Source() != "docs/decisions.md" {
+	if d, ok := Lookup("D-OUT-1"); !ok || d.Source() != "docs/decisions.md" || !strings.Contains(d.Text, "\n\nWhy: ") {
 		t.Errorf("Lookup(D-OUT-1) = %+v, %v", d, ok)
 	}
 	if _, ok := Lookup("R-NOPE-1"); ok {
 		t.Error("Lookup found a rule that does not exist")
+	}
+}
+
+// A decision's title is its bold lead, else its first sentence, short; a
+// pipe escaped inside a cell stays in the text.
+func TestDecisionTitles(t *testing.T) {
+	rs, _ := parse("", "| D-A-1 | **vet predicts run.** More. | because |\n| D-B-1 | Reports go to `a\\|b`. Then more. | why |\n")
+	if len(rs) != 2 || rs[0].Title != "vet predicts run" || rs[1].Title != "Reports go to a|b" || !strings.Contains(rs[1].Text, "`a|b`") {
+		t.Errorf("parsed %+v", rs)
+	}
+	if r, ok := Lookup("D-VET-1"); !ok || r.Title != "vet predicts run" {
+		t.Errorf("D-VET-1: %+v", r)
 	}
 }

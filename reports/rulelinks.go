@@ -13,7 +13,7 @@ import (
 
 // LinkRules links every rule ID in the text of an HTML page (R-CAP-1,
 // D-OUT-1) to its text, which it appends to the page as a section "Rules
-// cited" (docs/rules.md, the same text `routecheck rules ID` prints), so a
+// cited" (docs/rules.md and docs/decisions.md, the text `routecheck rules ID` prints), so a
 // self-contained report explains every rule it cites. Markup, attributes,
 // styles, titles and text already inside a link are left as they are; an
 // ID without a text stays plain.
@@ -71,7 +71,7 @@ func LinkRules(page []byte) []byte {
 }
 
 func writeRulesCited(b *bytes.Buffer, rules []docs.Rule) {
-	b.WriteString("<section id=\"rules\" class=\"rules\">\n<h2>Rules cited</h2>\n<p>In routecheck's own words (docs/rules.md); <code>routecheck rules ID</code> prints the same text.</p>\n<dl>\n")
+	b.WriteString("<section id=\"rules\" class=\"rules\">\n<h2>Rules cited</h2>\n<p>The rules in routecheck's own words (docs/rules.md) and its decisions (docs/decisions.md); <code>routecheck rules ID</code> prints the same text.</p>\n<dl>\n")
 	for _, r := range rules {
 		fmt.Fprintf(b, "<dt id=\"%s\">%s · %s <small>(%s)</small></dt>\n<dd>%s</dd>\n", docs.Anchor(r.ID), r.ID,
 			html.EscapeString(r.Title), html.EscapeString(r.Source()), html.EscapeString(strings.Join(strings.Fields(r.Text), " ")))

@@ -15,9 +15,10 @@ func newRulesCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	return &cobra.Command{
 		Use:   "rules [ID...]",
 		Short: "print the rules routecheck cites (R-… of the onboarding guide, D-… decisions)",
-		Long: "Prints the rules and decisions routecheck cites, in the project's own words (docs/rules.md,\n" +
-			"built into the binary). Without ID it lists them one a line; with an ID (R-CAP-1, d-out-1) it\n" +
-			"prints that rule; with a family (R-VEN, D-LOAD) every rule of it.",
+		Long: "Prints the rules and decisions routecheck cites: the onboarding guide's rules in the project's\n" +
+			"own words (docs/rules.md) and the decisions with their reasons (docs/decisions.md), built into the\n" +
+			"binary. Without ID it lists them one a line; with an ID (R-CAP-1, d-out-1) it prints that rule;\n" +
+			"with a family (R-VEN, D-LOAD) every rule of it.",
 		Example: "  routecheck rules\n  routecheck rules R-TEN-1\n  routecheck rules R-VEN D-CLI",
 		Run: func(_ *cobra.Command, args []string) {
 			*code = printRules(args, stdout, stderr)

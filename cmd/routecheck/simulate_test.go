@@ -212,7 +212,7 @@ func TestInitTrafficProfile(t *testing.T) {
 	if n := strings.Count(string(body), "\n#"); n < 20 {
 		t.Errorf("the template has %d comment lines", n)
 	}
-	code, out, errs = runCLI(t, "simulate", "--traffic", file, "--hours", "2", "--replications", "2", "--seed", "1")
+	code, out, errs = runCLI(t, "simulate", "--traffic", file, "--hours", "2", "--replications", "2", "--seed", "1", "--no-reports")
 	if code != exitPass && code != exitFail {
 		t.Errorf("simulate on the template: exit %d\n%s%s", code, out, errs)
 	}
@@ -242,7 +242,7 @@ func TestSimulateLastLineIsTheExitCode(t *testing.T) {
 	}
 	seen := map[int]bool{}
 	for _, c := range cases {
-		code, out, errs := runCLI(t, append([]string{"simulate", "--replications", "2", "--seed", "5"}, c...)...)
+		code, out, errs := runCLI(t, append([]string{"simulate", "--no-reports", "--replications", "2", "--seed", "5"}, c...)...)
 		last := lastLine(out)
 		seen[code] = true
 		if code == exitPass && !strings.HasPrefix(last, "PASS") || code == exitFail && !strings.HasPrefix(last, "FAIL") || code != exitPass && code != exitFail {
@@ -262,7 +262,7 @@ func TestSimulateOutOfHoursAdvice(t *testing.T) {
 	bh := filepath.Join(t.TempDir(), "business-hours.yaml")
 	demo, _ := os.ReadFile(fixturesDir + "demo.yaml")
 	os.WriteFile(bh, []byte(strings.NewReplacer(`from: "00:00"`, `from: "09:00"`, `to: "24:00"`, `to: "21:00"`).Replace(string(demo))), 0o644)
-	code, out, errs := runCLI(t, "simulate", "--traffic", "demo", "--vendor", bh, "--agents", "6", "--capacity", "3", "--replications", "2", "--seed", "9", "--json")
+	code, out, errs := runCLI(t, "simulate", "--traffic", "demo", "--vendor", bh, "--agents", "6", "--capacity", "3", "--replications", "2", "--seed", "9", "--json", "--no-reports")
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,10 +48,8 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
 		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
 	}))
-	m.HandleFunc("GET /api/conversations", s.authed(func(r *http.Request, me string) (any, error) { return s.core.AgentConversations(me) }))
-	m.HandleFunc("GET /api/conversations/{id}", s.authed(func(r *http.Request, me string) (any, error) {
-		return s.core.ConversationFor(me, r.PathValue("id"))
-	}))
+	m.HandleFunc("GET /api/conversations", s.authed(s.apiConversations))
+	m.HandleFunc("GET /api/conversations/{id}", s.authed(s.apiConversation))
 	m.HandleFunc("POST /api/test-customers", withJSON(s, s.apiTestCustomer))
 	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
 	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
@@ -115,7 +114,7 @@ func (s *Server) handle(prep func(r *http.Request) (apiCall, error)) http.Handle
 		out, err := call(r, me)
 		s.unlock()
 		if err != nil {
-			s.logf("%s %s by %s: %v", r.Method, r.URL.Path, me, err)
+			s.refuse(r, err)
 			writeCoreError(w, err)
 			return
 		}
@@ -149,10 +148,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	err := s.loginAllowed(clientAddr(r), in.Login)
+	ticket, err := s.reserveLogin(clientAddr(r), in.Login)
 	hash, known := s.core.PasswordHash(in.Login)
 	s.mu.Unlock()
 	if err != nil {
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
@@ -161,25 +161,30 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	good, err := s.checkPassword(r.Context(), hash, in.Password)
 	if err != nil {
+		s.mu.Lock()
+		s.loginDone(ticket, false, false)
+		s.mu.Unlock()
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
 	s.mu.Lock()
 	var acc wb.AccountView
 	var id string
+	s.loginDone(ticket, true, good && known)
 	if good && known {
 		acc, err = s.core.Account(in.Login)
 		id = s.newSession(in.Login)
 	} else {
-		s.loginFailed(in.Login)
 		err = wb.ErrBadCredentials
 	}
-	s.mu.Unlock()
+	s.unlock() // a session pushed out closes its sockets
 	if err != nil {
+		s.refuse(r, err)
 		writeCoreError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, s.cookie(id))
 	writeJSON(w, http.StatusOK, acc)
 }
 
@@ -190,10 +195,12 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil {
 		s.mu.Lock()
-		delete(s.sessions, ck.Value)
-		s.mu.Unlock()
+		if se := s.sessions[ck.Value]; se != nil {
+			s.endSession(se, "logged out")
+		}
+		s.unlock()
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: s.secure})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -204,6 +211,9 @@ func (s *Server) apiStatus(r *http.Request, me string, in statusBody) (any, erro
 	if !ok {
 		return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-WB-2", Reason: fmt.Sprintf("status must be 在线, 小休 or 离线, got %q", in.Status)}
 	}
+	if err := s.statusLimit(me); err != nil {
+		return nil, err
+	}
 	if err := s.core.SetStatus(me, st); err != nil {
 		return nil, err
 	}
@@ -213,6 +223,9 @@ func (s *Server) apiStatus(r *http.Request, me string, in statusBody) (any, erro
 type tenantBody struct{ Tenant string }
 
 func (s *Server) apiTenant(r *http.Request, me string, in tenantBody) (any, error) {
+	if err := s.statusLimit(me); err != nil {
+		return nil, err
+	}
 	if err := s.core.SwitchTenant(me, in.Tenant); err != nil {
 		return nil, err
 	}
@@ -227,7 +240,8 @@ func (s *Server) apiAgents(r *http.Request, me string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if acc.Role != wb.RoleOperations && acc.Department != dept {
+	// Operations too see only their own vendor's department (D-ACL-2).
+	if acc.Department != dept && (acc.Role != wb.RoleOperations || s.core.Agents(dept) != nil) {
 		return nil, &wb.RuleError{Err: wb.ErrForbidden, Rule: "R-KPI-2", Reason: "department " + dept + " is not yours"}
 	}
 	agents := s.core.Agents(dept)
@@ -281,6 +295,9 @@ func decodeImport(contentType string, body io.Reader) ([]string, error) {
 		if err != nil {
 			return nil, &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-QR-1", Reason: err.Error()}
 		}
+		if err := strictText(b, false); err != nil {
+			return nil, err
+		}
 		return strings.Split(string(b), "\n"), nil
 	}
 	var in importBody
@@ -320,25 +337,11 @@ type entryAnswer struct {
 // newEntry signs an entry for operations. The URL is the configured public
 // URL's, never the request's Host (which the client chooses).
 func (s *Server) newEntry(r *http.Request, me, vendor, customer, order string) (entryAnswer, error) {
-	acc, err := s.core.Account(me)
-	if err != nil || acc.Role != wb.RoleOperations {
-		return entryAnswer{}, &wb.RuleError{Err: wb.ErrForbidden, Rule: "R-RT-3", Reason: "entry QR codes come from CCO operations"}
-	}
-	if _, err := s.core.Vendor(vendor); err != nil {
-		return entryAnswer{}, &wb.RuleError{Err: wb.ErrNotFound, Rule: "R-VEN-1", Reason: "no vendor " + strconv.Quote(vendor)}
-	}
-	if customer != "" {
-		if _, err := s.core.Customer(customer); err != nil {
-			return entryAnswer{}, err
-		}
-	}
-	if order != "" {
-		if o, err := s.core.Order(order); err != nil || o.Customer != customer {
-			return entryAnswer{}, &wb.RuleError{Err: wb.ErrNotFound, Rule: "R-RT-1", Reason: "order " + order + " is not the customer's"}
-		}
+	if err := s.core.CheckEntry(me, vendor, customer, order); err != nil {
+		return entryAnswer{}, err
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
-	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix()})
+	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Customer: customer, Order: order, Exp: exp.Unix(), Nonce: newNonce()})
 	u := s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode()
 	return entryAnswer{URL: u, Token: tok, Expires: time.Unix(exp.Unix(), 0).UTC()}, nil
 }
@@ -503,20 +506,47 @@ func (s *Server) operations(me string) error {
 
 // apiEvents pages through the event log: at most Limits.EventsPage events
 // after `after`; events released from memory (Limits.Events) are gone.
+// Operations read their own vendor's events (D-ACL-2): those of its
+// department, and its agents' own (quick replies carry no department).
 func (s *Server) apiEvents(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {
 		return nil, err
+	}
+	acc, _ := s.core.Account(me)
+	mine := map[string]bool{}
+	for _, a := range s.core.Agents(acc.Department) {
+		mine[a.Login] = true
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if first := s.core.FirstSeq(); after+1 < first {
 		return nil, &wb.RuleError{Err: errGone, Reason: fmt.Sprintf("events up to seq %d were released from memory (limit: event history, %d events); read from after=%d", first-1, s.limits.Events, first-1)}
 	}
-	// Shared, not copied: encoded after the lock is released.
-	evs := s.core.EventsShared(after, s.limits.EventsPage)
-	if evs == nil {
-		evs = []wb.Event{}
+	// Shared, not copied: filtered and encoded after the lock is released.
+	return vendorEvents{s.core.EventsShared(after, s.limits.EventsPage), acc.Department, mine}, nil
+}
+
+// vendorEvents is a page of the log as one vendor's operations read it;
+// it is filtered while it is encoded, outside the lock.
+type vendorEvents struct {
+	evs    []wb.Event
+	dept   string
+	agents map[string]bool
+}
+
+func (v vendorEvents) MarshalJSON() ([]byte, error) {
+	out := make([]wb.Event, 0, len(v.evs))
+	for _, e := range v.evs {
+		if e.Group == v.dept || (e.Group == "" && v.agents[e.Agent]) {
+			out = append(out, e)
+		}
 	}
-	return evs, nil
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // as writeJSON: texts arrive as they are
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // errGone: what was asked for was released from memory.
@@ -532,8 +562,8 @@ func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 		Department string `json:"department"`
 	}
 	out := []vendorRow{}
-	for _, id := range s.core.VendorIDs() {
-		v, _ := s.core.Vendor(id)
+	acc, _ := s.core.Account(me)
+	if v, err := s.core.Vendor(acc.Vendor); err == nil { // D-ACL-2: its own
 		out = append(out, vendorRow{v.ID, v.Name, v.Department})
 	}
 	return out, nil
@@ -644,9 +674,17 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func readJSON(r *http.Request, v any) error { return decodeJSON(r.Body, v) }
 
-// decodeJSON reads one JSON object and nothing after it.
+// decodeJSON reads one JSON object and nothing after it, taken only as
+// sent (strictText).
 func decodeJSON(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
+	b, err := io.ReadAll(body) // MaxBytesReader bounds it
+	if err != nil {
+		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body: " + err.Error()}
+	}
+	if err := strictText(b, true); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
 		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be a JSON object: " + err.Error()}
 	}
@@ -665,6 +703,6 @@ func (s *Server) EntryURL(vendor string) (string, error) {
 		return "", err
 	}
 	exp := s.clock.Now().Add(s.opts.TokenTTL)
-	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Exp: exp.Unix()})
+	tok := signToken(s.opts.Secret, entry{Vendor: vendor, Exp: exp.Unix(), Nonce: newNonce()})
 	return s.publicURL + "/bot?" + url.Values{"v": {vendor}, "t": {tok}}.Encode(), nil
 }

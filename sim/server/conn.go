@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"net"
 	"sync"
 	"time"
 
@@ -34,14 +35,17 @@ const (
 // queue is a slice that grows only while frames wait, so an idle socket
 // holds none of it.
 type conn struct {
-	ws    *websocket.Conn
-	login string // agent socket: the agent
-	conv  string // customer socket: the conversation
-	limit int    // Limits.SendQueue
+	ws         *websocket.Conn
+	login      string   // agent socket: the agent
+	se         *session // agent socket: its session (under mu)
+	conv       string   // customer socket: the conversation
+	limit      int      // Limits.SendQueue
+	limitBytes int      // Limits.SendQueueBytes
 
-	qmu   sync.Mutex
-	queue [][]byte
-	wake  chan struct{} // one pending wake-up for the writer
+	qmu    sync.Mutex
+	queue  [][]byte
+	qbytes int
+	wake   chan struct{} // one pending wake-up for the writer
 
 	sent map[string]int64 // per chat, the last cseq queued (under dmu)
 
@@ -49,22 +53,26 @@ type conn struct {
 	quit     chan struct{}
 	closeMsg []byte
 	drain    bool // on quit, write what is queued first
+	refuse   bool // on quit, apply nothing more the client sends
 	done     chan struct{}
 	readDone chan struct{} // closed when the handler stops reading
 
 	// reader goroutine only
-	lastSeq int64
-	rate    bucket
+	lastSeq    int64
+	rate       bucket
+	refusedRun int  // frames refused by the rate in a row
+	paced      bool // a flood: read no faster than the rate (admit)
 }
 
 func (s *Server) newConn(ws *websocket.Conn) *conn {
-	return &conn{ws: ws, limit: s.limits.SendQueue, wake: make(chan struct{}, 1), sent: map[string]int64{},
+	return &conn{ws: ws, limit: s.limits.SendQueue, limitBytes: s.limits.SendQueueBytes, wake: make(chan struct{}, 1), sent: map[string]int64{},
 		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
 		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
 }
 
-// push queues a frame without ever blocking: a socket whose queue is full
-// reads too slowly and is closed with 1013 (it may reconnect and resume).
+// push queues a frame without ever blocking: a socket whose queue is full,
+// in frames or in bytes, reads too slowly and is closed with 1013 (it may
+// reconnect and resume).
 func (c *conn) push(data []byte) {
 	select {
 	case <-c.quit:
@@ -72,9 +80,10 @@ func (c *conn) push(data []byte) {
 	default:
 	}
 	c.qmu.Lock()
-	full := len(c.queue) >= c.limit
+	full := len(c.queue) >= c.limit || c.qbytes+len(data) > c.limitBytes
 	if !full {
 		c.queue = append(c.queue, data)
+		c.qbytes += len(data)
 	}
 	c.qmu.Unlock()
 	if full {
@@ -92,7 +101,7 @@ func (c *conn) take() [][]byte {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
 	q := c.queue
-	c.queue = nil
+	c.queue, c.qbytes = nil, 0
 	return q
 }
 
@@ -117,6 +126,15 @@ func (c *conn) kill(code int, text string) {
 	c.once.Do(func() {
 		c.closeMsg = websocket.FormatCloseMessage(code, text)
 		c.drain = code != websocket.CloseTryAgainLater
+		// A slow reader or a server going down may still have its last
+		// frames applied (their answers are lost; resent ids are not
+		// applied twice); a socket closed for what it sent, or whose
+		// session ended, has nothing more applied.
+		switch code {
+		case websocket.CloseTryAgainLater, websocket.CloseGoingAway, websocket.CloseNormalClosure:
+		default:
+			c.refuse = true
+		}
 		close(c.quit)
 	})
 }
@@ -177,22 +195,94 @@ func (c *conn) writePump(pingPeriod time.Duration) {
 	}
 }
 
-// read returns the next client message. The read deadline is renewed by
-// every message and every pong, so only a silent peer times out.
-func (c *conn) read(pongWait time.Duration) ([]byte, error) {
+// read returns the next client message and its type. The read deadline is
+// renewed by every message and every admitted ping or pong, so only a
+// silent peer times out.
+func (c *conn) read(pongWait time.Duration) (int, []byte, error) {
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	_, data, err := c.ws.ReadMessage()
+	mt, data, err := c.ws.ReadMessage()
 	if errors.Is(err, websocket.ErrReadLimit) {
 		c.kill(websocket.CloseMessageTooBig, "frame above 1 MiB")
 	}
-	return data, err
+	return mt, data, err
 }
 
-func (c *conn) startReading(pongWait time.Duration) {
+// refusing reports whether the socket is closing for what it sent or
+// because its session ended: what it still sends is read (so the close
+// handshake completes) and never applied.
+func (c *conn) refusing() bool {
+	select {
+	case <-c.quit:
+		return c.refuse
+	default:
+		return false
+	}
+}
+
+// startReading sets the read limit and the control-frame handlers: a
+// WebSocket ping or pong is admitted by the frame rate like any frame, and
+// a ping above it gets no pong.
+func (s *Server) startReading(c *conn) {
+	pongWait := s.opts.PongWait
 	c.ws.SetReadLimit(hardFrameLimit)
 	c.ws.SetPongHandler(func(string) error {
+		if !s.admit(c) {
+			return nil
+		}
 		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	})
+	c.ws.SetPingHandler(func(msg string) error {
+		if !s.admit(c) || c.refusing() {
+			return nil
+		}
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		// As gorilla's own handler: a socket already closing or a peer
+		// too slow to take the pong is not an error of the reader.
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(msg), time.Now().Add(writeWait))
+		var ne net.Error
+		if errors.Is(err, websocket.ErrCloseSent) || (errors.As(err, &ne) && ne.Timeout()) {
+			return nil
+		}
+		return err
+	})
+}
+
+// admit takes a token of the socket's frame rate for whatever the client
+// sent, before any other work (reader goroutine). Above the rate the frame
+// is dropped unread and the first of a run is answered with an error
+// frame. After a run of Limits.RefusedFrames the socket is paced: the
+// reader waits for each token before it reads on, so a flood waits in the
+// sender's TCP buffers, not in the server, and costs it one read per
+// token; it is paced until it keeps within the rate for a whole burst.
+func (s *Server) admit(c *conn) bool {
+	now := time.Now()
+	if c.paced {
+		if c.rate.level(now) >= c.rate.burst {
+			c.paced = false // it slowed down
+		}
+		for !c.rate.take(now) {
+			select {
+			case <-time.After(c.rate.due(now)):
+			case <-c.quit:
+				return false
+			}
+			now = time.Now()
+		}
+		return true
+	}
+	if c.rate.take(now) {
+		c.refusedRun = 0
+		return true
+	}
+	c.refusedRun++
+	s.refused.add("limit: frames per second per socket")
+	if c.refusedRun == 1 {
+		c.push(s.rateFrame)
+	}
+	if c.refusedRun >= s.limits.RefusedFrames {
+		c.paced, c.refusedRun = true, 0
+	}
+	return false
 }
 
 // errorFrame is the answer to a refused client frame.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	wb "routecheck/sim/workbench"
 )
@@ -19,7 +20,7 @@ type intent struct {
 
 // chatState is the server's per-chat bookkeeping under mu.
 type chatState struct {
-	messages, text int    // written by customer and agent (Limits)
+	messages, text int    // stored in the chat, every sender (Limits)
 	lastCustomer   string // newest customer message, for notifications
 	customerName   string
 	key            string // proves an anonymous customer's resume
@@ -35,6 +36,7 @@ type endedChat struct {
 type chatLog struct {
 	cseq   int64
 	frames []logged
+	bytes  int // of frames' data (Limits.ChatLogBytes)
 }
 
 type logged struct {
@@ -86,6 +88,7 @@ func (s *Server) chatFrame(conv string, customer bool, agent string, f map[strin
 func (s *Server) collect() {
 	evs := s.pending
 	s.pending = nil
+	var over []string
 	for i, e := range evs {
 		switch e.Type {
 		case wb.EvEntered:
@@ -93,8 +96,16 @@ func (s *Server) collect() {
 				s.chat(e.Conv).customerName = c.Name
 			}
 		case wb.EvMessage:
+			st := s.chat(e.Conv)
 			if e.Sender == wb.SenderCustomer {
-				s.chat(e.Conv).lastCustomer = e.Text
+				st.lastCustomer = e.Text
+			}
+			// Every stored message counts, whoever wrote it: the limits
+			// bound what the chat holds, not what one frame type adds.
+			st.messages++
+			st.text += utf8.RuneCountInString(e.Text)
+			if st.messages == 2*s.limits.ChatMessages || (st.text >= 2*s.limits.ChatText && st.text-utf8.RuneCountInString(e.Text) < 2*s.limits.ChatText) {
+				over = append(over, e.Conv)
 			}
 			s.toChat(e.Conv, true, s.convAgent[e.Conv], messageFrame(e))
 		case wb.EvQueued:
@@ -105,7 +116,7 @@ func (s *Server) collect() {
 			s.convAgent[e.Conv] = e.Agent
 			if v, err := s.core.Conversation(e.Conv); err == nil {
 				v.Messages = before(v.Messages, e.Conv, evs[i+1:])
-				s.toChat(e.Conv, false, e.Agent, map[string]any{"type": "assigned", "conv": v})
+				s.toChat(e.Conv, false, e.Agent, map[string]any{"type": "assigned", "conv": s.pagedView(v)})
 			}
 			s.toChat(e.Conv, true, "", stateFrame(e.Conv, wb.StateAssigned, e.Agent, e.Reason))
 			if s.custGrace[e.Conv] != nil {
@@ -140,6 +151,15 @@ func (s *Server) collect() {
 				s.toAgent(e.Agent, map[string]any{"type": "status", "agent": v})
 			}
 		}
+	}
+	// Only the workbench's own messages (welcome on each re-assignment,
+	// closing) get a chat past its limits; at twice them it ends, so no
+	// chat grows without bound (Limits.ChatMessages).
+	for _, id := range over {
+		_ = s.core.CustomerLeave(id)
+	}
+	if len(s.pending) > 0 {
+		s.collect()
 	}
 }
 
@@ -214,11 +234,20 @@ func (s *Server) deliver(out []intent) {
 			l.cseq++
 			in.frame["cseq"] = l.cseq
 			data := encode(in.frame)
-			if len(l.frames) >= s.limits.ChatFrames {
-				copy(l.frames, l.frames[1:])
-				l.frames = l.frames[:len(l.frames)-1]
+			// Bounded in frames and in bytes: a resume from before the
+			// oldest kept frame gets a snapshot.
+			drop := 0
+			for drop < len(l.frames) && (len(l.frames)-drop >= s.limits.ChatFrames || l.bytes+len(data) > s.limits.ChatLogBytes) {
+				l.bytes -= len(l.frames[drop].data)
+				drop++
+			}
+			if drop > 0 {
+				n := copy(l.frames, l.frames[drop:])
+				clear(l.frames[n:])
+				l.frames = l.frames[:n]
 			}
 			l.frames = append(l.frames, logged{l.cseq, in.customer, in.agent, data})
+			l.bytes += len(data)
 			if in.customer {
 				for c := range s.custReg[in.conv] {
 					c.sendChat(in.conv, l.cseq, data)

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // ClientFrame is a frame from a customer or an agent (docs/protocol.md).
@@ -15,6 +16,7 @@ type ClientFrame struct {
 	Rating string `json:"rating,omitempty"`
 	Conv   string `json:"conv,omitempty"`
 	Status string `json:"status,omitempty"`
+	Before int    `json:"before,omitempty"` // history: messages before this msg_seq
 }
 
 // FrameError is why a client frame was refused; Code goes into the error
@@ -36,16 +38,21 @@ var changes = map[string]bool{"say": true, "button": true, "leave": true, "rate"
 
 // required fields per frame type, for both sides.
 var frameFields = map[string][]string{
-	"say":    {"text"},
-	"button": {"label"},
-	"leave":  nil,
-	"rate":   {"rating"},
-	"ping":   nil,
-	"send":   {"conv", "text"},
-	"close":  {"conv"},
-	"status": {"status"},
-	"sync":   nil,
+	"say":     {"text"},
+	"button":  {"label"},
+	"leave":   nil,
+	"rate":    {"rating"},
+	"ping":    nil,
+	"send":    {"conv", "text"},
+	"close":   {"conv"},
+	"status":  {"status"},
+	"sync":    nil,
+	"history": nil,
 }
+
+// codeInvalidUTF8 is the decoder's refusal of a frame that is not UTF-8
+// text: the socket is closed with 1007 (RFC 6455 section 8.1).
+const codeInvalidUTF8 = "invalid_utf8"
 
 // DecodeClientFrame parses and checks one client frame: size, JSON, type,
 // sequence number present, required fields. It never panics.
@@ -54,8 +61,16 @@ func DecodeClientFrame(data []byte) (ClientFrame, error) {
 	if len(data) > MaxFrame {
 		return f, &FrameError{"too_large", fmt.Sprintf("frame of %d bytes; at most %d", len(data), MaxFrame)}
 	}
+	// encoding/json would replace bad bytes and lone surrogates with
+	// U+FFFD: two different ids or texts would decode alike.
+	if !utf8.Valid(data) {
+		return f, &FrameError{codeInvalidUTF8, "frame is not valid UTF-8 text"}
+	}
 	if err := json.Unmarshal(data, &f); err != nil {
 		return ClientFrame{}, &FrameError{"malformed", "not a JSON frame object: " + err.Error()}
+	}
+	if at := loneSurrogate(data); at >= 0 {
+		return ClientFrame{Type: f.Type, Seq: f.Seq}, &FrameError{"invalid", fmt.Sprintf("a string holds the escape of a lone UTF-16 surrogate (byte %d), which is no character", at)}
 	}
 	fields, ok := frameFields[f.Type]
 	if !ok {
@@ -99,6 +114,6 @@ func (f ClientFrame) field(name string) string {
 
 // customerTypes and agentTypes: which frame types each side may send.
 var (
-	customerTypes = map[string]bool{"say": true, "button": true, "leave": true, "rate": true, "ping": true}
-	agentTypes    = map[string]bool{"send": true, "close": true, "status": true, "sync": true, "ping": true}
+	customerTypes = map[string]bool{"say": true, "button": true, "leave": true, "rate": true, "ping": true, "history": true}
+	agentTypes    = map[string]bool{"send": true, "close": true, "status": true, "sync": true, "ping": true, "history": true}
 )

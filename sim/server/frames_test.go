@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDecodeClientFrame(t *testing.T) {
@@ -28,6 +30,11 @@ func TestDecodeClientFrame(t *testing.T) {
 		{`[1,2]`, "malformed"},
 		{`{"type":"say","seq":"one","text":"x"}`, "malformed"},
 		{`{"type":"say","seq":1,"text":"` + strings.Repeat("长", MaxFrame/3) + `"}`, "too_large"},
+		{"{\"type\":\"say\",\"seq\":1,\"id\":\"k\xff\",\"text\":\"x\"}", codeInvalidUTF8},
+		{`{"type":"say","seq":1,"id":"\ud800","text":"x"}`, "invalid"},
+		{`{"type":"say","seq":1,"id":"k","text":"\ud83d\ude00"}`, ""},
+		{`{"type":"say","seq":1,"id":"k","text":"\\ud800"}`, ""},
+		{`{"type":"history","seq":1}`, ""},
 	}
 	for _, tc := range cases {
 		_, err := DecodeClientFrame([]byte(tc.in))
@@ -70,6 +77,56 @@ func FuzzDecodeClientFrame(f *testing.F) {
 		for _, name := range fields {
 			if fr.field(name) == "" {
 				t.Fatalf("accepted %s without %s", fr.Type, name)
+			}
+		}
+	})
+}
+
+// FuzzDecodeClientFrameUTF8: frame decoding takes text only as it was
+// sent. It never accepts bytes that are not UTF-8 (the socket then closes
+// with 1007), never refuses valid UTF-8 as invalid, and never hands back
+// a string changed by decoding: a U+FFFD in a decoded field must be in the
+// frame itself (literally or escaped), not a replacement of bad input,
+// which would let two different ids become one.
+func FuzzDecodeClientFrameUTF8(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"say","seq":1,"id":"k1","text":"转人工"}`,
+		"{\"type\":\"say\",\"seq\":1,\"id\":\"k\xff\",\"text\":\"x\"}",
+		"{\"type\":\"say\",\"seq\":1,\"id\":\"k1\",\"text\":\"\xe8\xbd\"}",
+		"{\"type\":\"send\",\"seq\":2,\"id\":\"a\xc0\xaf\",\"conv\":\"c1\",\"text\":\"hi\"}",
+		`{"type":"say","seq":1,"id":"\ud800","text":"x"}`,
+		`{"type":"say","seq":1,"id":"\udc00","text":"x"}`,
+		`{"type":"say","seq":1,"id":"\ud83d\ude00","text":"x"}`,
+		`{"type":"say","seq":1,"id":"k","text":"\ud83dx"}`,
+		`{"type":"say","seq":1,"id":"k","text":"\\ud800"}`,
+		`{"type":"say","seq":1,"id":"k","text":"\ufffd"}`,
+		"{\"type\":\"say\",\"seq\":1,\"id\":\"k\",\"text\":\"\xef\xbf\xbd\"}",
+		"{\"type\":\"history\",\"seq\":3,\"conv\":\"c\xed\xa0\x80\",\"before\":4}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fr, err := DecodeClientFrame(data)
+		if err != nil {
+			var fe *FrameError
+			if !errors.As(err, &fe) {
+				t.Fatalf("not a FrameError: %v", err)
+			}
+			if fe.Code == codeInvalidUTF8 && utf8.Valid(data) {
+				t.Fatalf("valid UTF-8 refused as invalid: %q", data)
+			}
+			return
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("accepted a frame that is not UTF-8: %q", data)
+		}
+		sent := bytes.Contains(data, []byte("\uFFFD")) || bytes.Contains(bytes.ToLower(data), []byte(`\ufffd`))
+		for _, s := range []string{fr.Type, fr.ID, fr.Text, fr.Label, fr.Rating, fr.Conv, fr.Status} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("decoded a string that is not UTF-8: %q from %q", s, data)
+			}
+			if strings.ContainsRune(s, utf8.RuneError) && !sent {
+				t.Fatalf("decoding replaced input with U+FFFD: %q from %q", s, data)
 			}
 		}
 	})

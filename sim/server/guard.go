@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"mime"
 	"net"
@@ -53,7 +51,7 @@ func (s *Server) crossSite(r *http.Request) error {
 		return nil
 	}
 	if o := r.Header.Get("Origin"); o != "" {
-		if o != s.origin {
+		if normOrigin(o) != s.origin {
 			return fmt.Errorf("request from %s refused: only pages of %s may change the workbench", o, s.origin)
 		}
 		return nil
@@ -77,59 +75,6 @@ func jsonBody(r *http.Request, plainOK bool) error {
 	return &wb.RuleError{Err: wb.ErrInvalid, Reason: fmt.Sprintf("Content-Type must be application/json, got %q", r.Header.Get("Content-Type"))}
 }
 
-// session is a signed-in account; it ends after SessionIdle unused or
-// SessionMax after login.
-type session struct {
-	login         string
-	created, used time.Time
-	n             int64 // login order, so the oldest is well defined
-}
-
-func (s *Server) session(r *http.Request) (string, bool) {
-	ck, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return "", false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	se, ok := s.sessions[ck.Value]
-	if !ok {
-		return "", false
-	}
-	now := s.clock.Now()
-	if now.Sub(se.used) >= s.opts.SessionIdle || now.Sub(se.created) >= s.opts.SessionMax {
-		delete(s.sessions, ck.Value)
-		return "", false
-	}
-	se.used = now
-	return se.login, true
-}
-
-// newSession (under mu) signs login in; the oldest session goes when the
-// table is full (Limits.Sessions), after the expired ones.
-func (s *Server) newSession(login string) string {
-	now := s.clock.Now()
-	if len(s.sessions) >= s.limits.Sessions {
-		var oldest string
-		for id, se := range s.sessions {
-			if now.Sub(se.used) >= s.opts.SessionIdle || now.Sub(se.created) >= s.opts.SessionMax {
-				delete(s.sessions, id)
-			} else if oldest == "" || se.n < s.sessions[oldest].n {
-				oldest = id
-			}
-		}
-		if len(s.sessions) >= s.limits.Sessions {
-			delete(s.sessions, oldest)
-		}
-	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	id := hex.EncodeToString(b)
-	s.sessionN++
-	s.sessions[id] = &session{login: login, created: now, used: now, n: s.sessionN}
-	return id
-}
-
 // clientAddr is the peer's IP: the server is reached directly (no proxy
 // header is trusted, or anyone could pick their own address).
 func clientAddr(r *http.Request) string {
@@ -138,26 +83,6 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// loginAllowed (under mu) counts an attempt from addr and says how long to
-// wait if addr or login is over its limit.
-func (s *Server) loginAllowed(addr, login string) error {
-	now, win := s.clock.Now(), s.limits.LoginWindow
-	s.logins.sweep(now, win)
-	if w := s.logins.byLogin[login]; w != nil && now.Sub(w.start) < win && w.n >= s.limits.LoginFailures {
-		return &limitError{"login failures per login", fmt.Sprintf("%d wrong passwords for this login; wait and try again", w.n), retryAfter(w, now, win)}
-	}
-	w := current(s.logins.byAddr, addr, now, win)
-	if w.n >= s.limits.LoginsPerAddress {
-		return &limitError{"logins per address", fmt.Sprintf("at most %d login attempts per %s from one address", s.limits.LoginsPerAddress, win), retryAfter(w, now, win)}
-	}
-	w.n++
-	return nil
-}
-
-func (s *Server) loginFailed(login string) {
-	current(s.logins.byLogin, login, s.clock.Now(), s.limits.LoginWindow).n++
 }
 
 // checkPassword runs bcrypt outside every lock, at most hashSlots at once

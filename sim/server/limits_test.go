@@ -165,17 +165,22 @@ func TestLimits(t *testing.T) {
 		}
 	})
 	t.Run("logins per address", func(t *testing.T) {
-		w := newWorldWith(t, func(o *server.Options) { o.Limits.LoginsPerAddress = 3 }) // the world's ops signed in once
+		w := newWorldWith(t, func(o *server.Options) { o.Limits.LoginsPerAddress = 3 })
 		a := actors.NewAgent(w.base, "A-a1")
-		w.must(a.SignIn(w.ctx, pw))
-		w.must(a.SignIn(w.ctx, pw))
+		for range 5 { // logins that work use none of the address's budget
+			w.must(a.SignIn(w.ctx, pw))
+		}
+		for i := range 3 {
+			_, err := actors.NewAgent(w.base, fmt.Sprintf("nobody%d", i)).SignIn(w.ctx, pw)
+			wantAPIError(t, err, 401, "wrong login or password", "")
+		}
 		resp, err := http.Post(w.base+"/api/login", "application/json", strings.NewReader(`{"login":"A-a2","password":"`+pw+`"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-			t.Fatalf("fourth login from one address: %d Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+			t.Fatalf("a login after 3 failures from one address: %d Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
 	})
 	t.Run("ended chats released", func(t *testing.T) {
@@ -251,6 +256,7 @@ func TestLimits(t *testing.T) {
 	t.Run("send queue", func(t *testing.T) {
 		w := newWorldWith(t, func(o *server.Options) {
 			o.Limits.SendQueue, o.Limits.FramesPerSecond, o.Limits.FrameBurst = 8, 1e6, 1e6
+			o.Limits.Hellos, o.Limits.HelloBurst = 1e6, 1e6
 		})
 		a := w.agent("A-a1")
 		c, _ := w.transferred("A", a)

@@ -257,6 +257,17 @@ func (s *sock) send(frame string) {
 	}
 }
 
+// sendBytes writes a text frame of any bytes, shown by its length.
+func (s *sock) sendBytes(frame []byte) {
+	s.d.mu.Lock()
+	s.d.wires = append(s.d.wires, wire{"→", frame})
+	s.d.mu.Unlock()
+	s.d.note("[%s] %s → (%d bytes, not UTF-8)", s.d.name, s.name, len(frame))
+	if err := s.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+		s.d.t.Fatalf("%s: send: %v", s.name, err)
+	}
+}
+
 // mark is where the next wait starts.
 func (s *sock) mark() int {
 	s.mu.Lock()
@@ -373,7 +384,8 @@ func capture(t *testing.T) *recorder {
 	captureFrames(d)
 	capturePreflight(d)
 	captureLimits(startDoc(rec, "limits", server.Options{TokenTTL: time.Second, Limits: server.Limits{
-		FramesPerSecond: 0.01, FrameBurst: 4, ChatMessages: 2, ChatText: 10, ChatsPerToken: 2,
+		FramesPerSecond: 0.01, FrameBurst: 4, ChatMessages: 4, ChatText: 90, ChatsPerToken: 2,
 		SocketsPerAgent: 1, SocketsPerChat: 1, LoginFailures: 2, LoginsPerAddress: 12, Events: 8}}))
+	capturePaging(startDoc(rec, "paging", server.Options{Limits: server.Limits{HistoryBytes: 300, FramesPerSecond: 1000, FrameBurst: 1000}}))
 	return rec
 }

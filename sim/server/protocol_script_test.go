@@ -176,6 +176,8 @@ func captureFrames(d *docServer) {
 	ag.wait(0, "ref", "16")
 	ag.send(`{"type":"status","seq":17,"id":"a1-9","status":"忙碌"}`)
 	ag.wait(0, "ref", "17")
+	ag.send(`{"type":"send","seq":18,"id":"\ud800","conv":"c1","text":"x"}`)
+	ag.wait(0, "code", "invalid", "ref", "18")
 	ag.send(`{"type":"ping","seq":18,"pad":"` + strings.Repeat("x", 70000) + `"}`)
 	ag.wait(0, "code", "too_large")
 
@@ -333,11 +335,14 @@ func captureLimits(d *docServer) {
 	cu := d.dial(nil, "customer", "/ws/customer"+q)
 	h := cu.wait(0, "type", "hello")
 	id, key := str(h, "conv"), str(h, "key")
+	// text and messages per chat: the greeting, 你好 and the bot's answer
+	// are 3 messages of 83 characters; 好 and its answer make 5
 	cu.send(`{"type":"say","seq":1,"id":"l-2","text":"你好"}`)
 	cu.send(`{"type":"say","seq":2,"id":"l-3","text":"一二三四五六七八九十"}`)
 	cu.wait(0, "type", "error", "id", "l-3")
 	cu.send(`{"type":"say","seq":3,"id":"l-4","text":"好"}`)
-	cu.send(`{"type":"say","seq":4,"id":"l-5","text":"好"}`)
+	cu.wait(0, "type", "ack", "id", "l-4")
+	cu.send(`{"type":"button","seq":4,"id":"l-5","label":"回收客服热线"}`)
 	cu.wait(0, "type", "error", "id", "l-5")
 	// sockets per chat, chats per entry token
 	d.dial(nil, "customer, second socket", fmt.Sprintf("/ws/customer%s&conv=%s&key=%s", q, id, key))
@@ -348,10 +353,51 @@ func captureLimits(d *docServer) {
 	for range 3 {
 		anon.call("POST", "/api/login", `{"login":"demo-agent2","password":"wrong"}`)
 	}
-	// logins per address
-	for range 10 {
-		anon.call("POST", "/api/login", `{"login":"demo-admin","password":"demo-admin-pass"}`)
+	// logins per address: 2 failures above, 10 more; then a login new to
+	// the address is refused, one that worked from it before is not
+	for i := range 10 {
+		anon.call("POST", "/api/login", fmt.Sprintf(`{"login":"nobody%d","password":"wrong"}`, i+1))
 	}
+	anon.call("POST", "/api/login", `{"login":"demo-admin","password":"demo-admin-pass"}`)
+	anon.call("POST", "/api/login", `{"login":"demo-agent1","password":"demo-agent1-pass"}`)
 	// event history
 	ops.call("GET", "/api/events?after=0", "")
+}
+
+// capturePaging makes the examples of paged history on a server whose
+// snapshots carry at most 300 bytes of text.
+func capturePaging(d *docServer) {
+	ops := d.login("demo-ops")
+	a1 := d.login("demo-agent1")
+	ag := d.dial(a1, "demo-agent1", "/ws/agent")
+	ag.wait(0, "type", "hello")
+	q := d.entry(ops, `{"vendor":"demo-recycle"}`)
+	cu := d.dial(nil, "customer", "/ws/customer"+q)
+	h := cu.wait(0, "type", "hello")
+	id, key := str(h, "conv"), str(h, "key")
+	for i, text := range []string{"回收款什么时候到账？", "闲鱼回收怎么下单？", "回收款什么时候到账？"} {
+		cu.send(fmt.Sprintf(`{"type":"say","seq":%d,"id":"p-%d","text":%q}`, i+1, i+1, text))
+		cu.wait(0, "type", "ack", "id", fmt.Sprintf("p-%d", i+1))
+	}
+	tab := d.dial(nil, "customer, second tab", fmt.Sprintf("/ws/customer%s&conv=%s&key=%s", q, id, key))
+	h = tab.wait(0, "type", "hello")
+	first := h["messages"].([]any)[0].(map[string]any)["seq"]
+	tab.send(fmt.Sprintf(`{"type":"history","seq":1,"before":%v}`, first))
+	tab.wait(0, "type", "history", "ref", "1")
+	ag.send(`{"type":"status","seq":1,"id":"p-a1","status":"在线"}`)
+	ag.wait(0, "type", "ack", "id", "p-a1")
+	cu.send(`{"type":"say","seq":4,"id":"p-4","text":"转人工"}`)
+	as := ag.wait(0, "type", "assigned")
+	first = as["conv"].(map[string]any)["messages"].([]any)[0].(map[string]any)["seq"]
+	ag.send(fmt.Sprintf(`{"type":"history","seq":2,"conv":%q,"before":%v}`, id, first))
+	ag.wait(0, "type", "history", "ref", "2")
+	ops.call("GET", "/api/conversations/"+id+"?before=3", "")
+	a1.call("GET", "/api/conversations", "")
+
+	// Text that is not UTF-8 closes the socket (1007); a logout closes the
+	// session's sockets (4401).
+	tab.sendBytes([]byte("{\"type\":\"ping\",\"seq\":2,\"x\":\"\xff\"}"))
+	tab.waitClosed()
+	a1.call("POST", "/api/logout", "")
+	ag.waitClosed()
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -51,8 +53,11 @@ type Options struct {
 	// program's main must call RunHashWorkerIfAsked first. If no worker
 	// starts, passwords are checked in the server process.
 	HashProcess bool
-	// Logf, if set, gets one line per refused request or frame.
-	Logf func(format string, args ...any)
+	// Logf, if set, gets the server's log: refused requests and frames
+	// are counted by reason and written as one line per RefusalLogEvery
+	// (0: 10 s) while refusals go on, never one line each.
+	Logf            func(format string, args ...any)
+	RefusalLogEvery time.Duration
 }
 
 // Server is the bundled workbench. See the package doc for its locks.
@@ -61,23 +66,27 @@ type Server struct {
 	limits Limits
 	clock  clock.Clock
 
-	mu          sync.Mutex // first lock: the core and the state below
-	core        *wb.Workbench
-	pending     []wb.Event
-	out         []intent
-	convAgent   map[string]string // who holds each assigned chat
-	agentSocks  map[string]int    // open sockets per agent
-	chatSocks   map[string]int    // open customer sockets per chat
-	grace       map[string]clock.Timer
-	custGrace   map[string]clock.Timer
-	chats       map[string]*chatState
-	ended       []endedChat
-	ids         map[string]*idCache
-	tokenChats  map[string]*tokenUse
-	preflight   map[string]*preflightResult // each agent's latest preflight (preflight.go)
-	sessions    map[string]*session
-	sessionN    int64
-	logins      loginGuard
+	mu         sync.Mutex // first lock: the core and the state below
+	core       *wb.Workbench
+	pending    []wb.Event
+	out        []intent
+	convAgent  map[string]string // who holds each assigned chat
+	agentSocks map[string]int    // open sockets per agent
+	chatSocks  map[string]int    // open customer sockets per chat
+	grace      map[string]clock.Timer
+	custGrace  map[string]clock.Timer
+	chats      map[string]*chatState
+	ended      []endedChat
+	ids        map[string]*idCache
+	tokenChats map[string]*tokenUse
+	preflight  map[string]*preflightResult // each agent's latest preflight (preflight.go)
+	sessions   map[string]*session
+	byAccount  map[string][]*session // each account's sessions, oldest first
+	sessionN   int64
+	logins     loginGuard
+	statusRate map[string]*bucket // per agent (Limits.StatusChanges)
+	helloRate  map[string]*bucket // per agent (Limits.Hellos)
+
 	closed      bool
 	dummyHash   []byte
 	hashSlots   chan struct{}
@@ -93,8 +102,12 @@ type Server struct {
 	agReg   map[string]map[*conn]bool
 	conns   map[*conn]bool
 
+	refused   refusals // the aggregated refusal log
+	rateFrame []byte   // the answer to a frame above the rate
+
 	publicURL string
-	origin    string
+	origin    string // normalised (origin.go)
+	secure    bool   // the public URL is https: the cookie is Secure
 	writePool *sync.Pool
 	handler   http.Handler
 	http      *http.Server
@@ -137,7 +150,9 @@ func New(opts Options) *Server {
 		convAgent: map[string]string{}, agentSocks: map[string]int{}, chatSocks: map[string]int{},
 		grace: map[string]clock.Timer{}, custGrace: map[string]clock.Timer{}, chats: map[string]*chatState{},
 		ids: map[string]*idCache{}, tokenChats: map[string]*tokenUse{}, sessions: map[string]*session{},
-		logins:    loginGuard{byLogin: map[string]*window{}, byAddr: map[string]*window{}},
+		byAccount: map[string][]*session{}, statusRate: map[string]*bucket{},
+		helloRate: map[string]*bucket{},
+		logins:    newLoginGuard(),
 		dummyHash: dummy,
 		// Half the cores at most hash passwords, so a login flood leaves
 		// the rest to everyone else.
@@ -145,6 +160,8 @@ func New(opts Options) *Server {
 		logs:      map[string]*chatLog{}, custReg: map[string]map[*conn]bool{},
 		agReg: map[string]map[*conn]bool{}, conns: map[*conn]bool{}}
 	s.writePool = &sync.Pool{}
+	s.refused = refusals{every: cmp.Or(opts.RefusalLogEvery, defaultRefusalLogEvery), logf: opts.Logf}
+	s.rateFrame = encode(errorFrame("limit", fmt.Sprintf("limit: frames per second per socket (%g/s, bursts of %d); frames above it are dropped unread: send them again later", s.limits.FramesPerSecond, s.limits.FrameBurst), "", 0, ""))
 	s.core = wb.New(opts.Clock, wb.Options{
 		HashCost: opts.HashCost,
 		Guard:    s.guard,
@@ -164,7 +181,10 @@ func New(opts Options) *Server {
 func (s *Server) setPublicURL(u string) {
 	s.publicURL = strings.TrimRight(u, "/")
 	if p, err := url.Parse(s.publicURL); err == nil {
-		s.origin = p.Scheme + "://" + p.Host
+		s.origin = normOrigin(p.Scheme + "://" + p.Host)
+		s.secure = strings.EqualFold(p.Scheme, "https")
+		p.Scheme, p.Host = "", ""
+		s.publicURL = s.origin + strings.TrimRight(p.String(), "/")
 	}
 }
 
@@ -277,6 +297,7 @@ func (s *Server) Close() error {
 	}
 	s.wg.Wait()
 	s.hashers.close()
+	s.refused.close()
 	return err
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -25,6 +26,16 @@ type entry struct {
 	Customer string `json:"c,omitempty"`
 	Order    string `json:"o,omitempty"`
 	Exp      int64  `json:"exp"`
+	// Nonce makes every token minted its own, with a budget of its own
+	// (Limits.ChatsPerToken): two minted in one second differ.
+	Nonce string `json:"n,omitempty"`
+}
+
+// newNonce is 64 random bits, base64url.
+func newNonce() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return b64.EncodeToString(b)
 }
 
 var b64 = base64.RawURLEncoding

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -27,18 +28,22 @@ func (s *Server) upgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{WriteBufferPool: s.writePool,
 		CheckOrigin: func(r *http.Request) bool {
 			o := r.Header.Get("Origin")
-			return o == "" || o == s.origin
+			return o == "" || normOrigin(o) == s.origin
 		}}
 }
 
 // handleAgentSocket is GET /ws/agent[?resume=c1:5,c2:9]: an agent's
 // workbench (R-WB-1), resuming each listed chat after the cseq given.
 func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
-	login, ok := s.session(r)
-	if !ok {
+	s.mu.Lock()
+	se := s.sessionOf(r)
+	s.mu.Unlock()
+	if se == nil {
+		s.refused.add("GET /ws/agent 401 no session")
 		writeError(w, http.StatusUnauthorized, "no session", "", "log in first (POST /api/login)")
 		return
 	}
+	login := se.login
 	resume, err := parseResume(r.URL.Query().Get("resume"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, string(wb.ErrInvalid), "", err.Error())
@@ -47,12 +52,22 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	acc, err := s.core.Account(login)
 	open := s.agentSocks[login]
+	var herr error
+	if err == nil && acc.Role != wb.RoleOperations && open < s.limits.SocketsPerAgent {
+		herr = s.helloLimit(rateOf(s.helloRate, login, s.limits.Hellos/60, s.limits.HelloBurst), acc.Load)
+	}
 	s.mu.Unlock()
 	if err != nil || acc.Role == wb.RoleOperations {
 		writeError(w, http.StatusForbidden, string(wb.ErrForbidden), "R-VEN-3", "the workbench socket is for agents")
 		return
 	}
+	if herr != nil {
+		s.refused.add("GET /ws/agent 429 limit: hellos")
+		writeCoreError(w, herr)
+		return
+	}
 	if open >= s.limits.SocketsPerAgent {
+		s.refused.add("GET /ws/agent 429 limit")
 		writeLimit(w, &limitError{"sockets per agent", fmt.Sprintf("at most %d open workbench sockets per agent", s.limits.SocketsPerAgent), time.Second})
 		return
 	}
@@ -61,8 +76,17 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := s.newConn(ws)
-	c.login = login
+	c.login, c.se = login, se
 	if !s.register(c, func() {
+		if se.ended {
+			// The session ended during the handshake (logout, expiry).
+			s.later(func() {
+				s.conns[c] = true
+				c.kill(CloseSessionEnded, "session ended: log in again")
+			})
+			return
+		}
+		se.conns[c] = true
 		if t := s.grace[login]; t != nil {
 			t.Stop()
 			delete(s.grace, login)
@@ -76,6 +100,16 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	s.readLoop(c, agentTypes, "a:"+login, s.agentFrame)
 	close(c.readDone)
 	s.mu.Lock()
+	if !se.conns[c] {
+		s.unregister(c)
+		s.unlock()
+		<-c.done
+		return
+	}
+	delete(se.conns, c)
+	if len(se.conns) == 0 {
+		se.used = s.clock.Now() // idle from the last socket on
+	}
 	s.agentSocks[login]--
 	if s.agentSocks[login] <= 0 {
 		delete(s.agentSocks, login)
@@ -132,6 +166,7 @@ func (s *Server) graceOver(login string) {
 type helloConv struct {
 	wb.ConvView
 	Messages     []wb.Message `json:"messages,omitempty"`
+	More         bool         `json:"more,omitempty"` // older messages left out (history.go)
 	CSeq         int64        `json:"cseq"`
 	Resumed      bool         `json:"resumed,omitempty"`
 	CustomerLink string       `json:"customer_link,omitempty"`
@@ -154,12 +189,13 @@ func (s *Server) agentHello(c *conn, resume map[string]int64) {
 		out := make([]helloConv, 0, len(convs))
 		replay := map[string]bool{}
 		for _, v := range convs {
-			h := helloConv{ConvView: v, Messages: v.Messages, CSeq: s.cseq(v.ID)}
+			h := helloConv{ConvView: v, CSeq: s.cseq(v.ID)}
+			h.Messages, h.More = s.page(v.Messages)
 			if down[v.ID] {
 				h.CustomerLink = "down"
 			}
 			if after, ok := resume[v.ID]; ok && s.resumable(v.ID, after) {
-				h.Messages, h.Resumed = nil, true
+				h.Messages, h.More, h.Resumed = nil, false, true
 				replay[v.ID] = true
 			} else {
 				c.seen(v.ID, h.CSeq)
@@ -196,11 +232,7 @@ func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 		if err := s.chatLimit(f.Conv, f.Text); err != nil {
 			return err
 		}
-		if err := s.core.AgentSend(c.login, f.Conv, f.Text); err != nil {
-			return err
-		}
-		s.count(f.Conv, f.Text)
-		return nil
+		return s.core.AgentSend(c.login, f.Conv, f.Text)
 	case "close":
 		return s.core.AgentClose(c.login, f.Conv)
 	case "status":
@@ -208,38 +240,79 @@ func (s *Server) agentFrame(c *conn, f ClientFrame) error {
 		if !ok {
 			return &wb.RuleError{Err: wb.ErrInvalid, Rule: "R-WB-2", Reason: fmt.Sprintf("status must be 在线, 小休 or 离线, got %q", f.Status)}
 		}
+		if err := s.statusLimit(c.login); err != nil {
+			return err
+		}
 		return s.core.SetStatus(c.login, st)
 	case "sync":
+		acc, _ := s.core.Account(c.login)
+		if err := s.helloLimit(rateOf(s.helloRate, c.login, s.limits.Hellos/60, s.limits.HelloBurst), acc.Load); err != nil {
+			return err
+		}
 		s.agentHello(c, nil)
+	case "history":
+		return s.historyFrame(c, c.login, f)
 	}
 	return nil
 }
 
-// chatLimit refuses a message that would take a chat over its limits.
+// chatLimit refuses a frame that would add to a chat at its limits: the
+// messages and characters it stores, whoever wrote them (collect counts
+// them from the events), so no frame type can pass them.
 func (s *Server) chatLimit(conv, text string) error {
 	st := s.chats[conv]
 	if st == nil {
 		return nil // the core answers for an unknown chat
 	}
 	if st.messages >= s.limits.ChatMessages {
-		return &limitError{"messages per chat", fmt.Sprintf("a chat holds at most %d messages from its customer and agents; start a new chat", s.limits.ChatMessages), 0}
+		return &limitError{"messages per chat", fmt.Sprintf("a chat holds at most %d messages; start a new chat", s.limits.ChatMessages), 0}
 	}
-	if st.text+len([]rune(text)) > s.limits.ChatText {
-		return &limitError{"text per chat", fmt.Sprintf("a chat holds at most %d characters from its customer and agents; start a new chat", s.limits.ChatText), 0}
+	if st.text+utf8.RuneCountInString(text) > s.limits.ChatText {
+		return &limitError{"text per chat", fmt.Sprintf("a chat holds at most %d characters; start a new chat", s.limits.ChatText), 0}
 	}
 	return nil
 }
 
-func (s *Server) count(conv, text string) {
-	st := s.chat(conv)
-	st.messages++
-	st.text += len([]rune(text))
+// rateOf (under mu) is key's bucket in m, made on first use; the maps are
+// keyed by accounts, which the configuration bounds.
+func rateOf(m map[string]*bucket, key string, perSecond float64, burst int) *bucket {
+	b := m[key]
+	if b == nil {
+		nb := newBucket(perSecond, burst)
+		b = &nb
+		m[key] = b
+	}
+	return b
+}
+
+// helloLimit (under mu) takes the cost of a snapshot from the party's
+// bucket (Limits.Hellos): 1, and 1 per open chat whose page it carries.
+func (s *Server) helloLimit(b *bucket, chats int) error {
+	if !b.takeN(time.Now(), float64(1+chats)) {
+		return &limitError{"hellos", fmt.Sprintf("at most %g snapshots a minute (a hello or sync costs 1 and 1 per open chat), bursts of %d; try again in a few seconds", s.limits.Hellos, s.limits.HelloBurst), 2 * time.Second}
+	}
+	return nil
+}
+
+// statusLimit (under mu) takes a token of the agent's status changes.
+func (s *Server) statusLimit(login string) error {
+	b := s.statusRate[login]
+	if b == nil {
+		nb := newBucket(s.limits.StatusChanges/60, s.limits.StatusBurst)
+		b = &nb
+		s.statusRate[login] = b
+	}
+	if !b.take(s.clock.Now()) {
+		return &limitError{"status changes per agent", fmt.Sprintf("at most %g status or tenant changes a minute, bursts of %d; try again in a minute", s.limits.StatusChanges, s.limits.StatusBurst), time.Minute}
+	}
+	return nil
 }
 
 // tokenUse counts the chats an entry token opened (Limits.ChatsPerToken).
 type tokenUse struct {
-	n   int
-	exp time.Time
+	n      int
+	exp    time.Time
+	hellos bucket // Limits.Hellos
 }
 
 // handleCustomerSocket is GET /ws/customer?t=TOKEN&v=VENDOR[&conv=ID[&after=CSEQ]]:
@@ -266,27 +339,50 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	id := q.Get("conv")
 	join := s.canJoin(id, e, hasAfter, key)
 	var lerr *limitError
+	// A socket that will open a chat reserves its place in the token's
+	// budget now, so concurrent handshakes cannot all pass the check; the
+	// place is given back if it joins a chat or opens none after all.
+	var use *tokenUse
+	herr := s.helloLimit(&s.tokenUse(tok, e).hellos, 0)
 	switch {
+	case herr != nil:
+		lerr = herr.(*limitError)
 	case join && s.chatSocks[id] >= s.limits.SocketsPerChat:
 		lerr = &limitError{"sockets per chat", fmt.Sprintf("at most %d open sockets per chat", s.limits.SocketsPerChat), time.Second}
 	case !join && s.tokenUse(tok, e).n >= s.limits.ChatsPerToken:
 		lerr = &limitError{"chats per entry token", fmt.Sprintf("one entry link opens at most %d chats; ask the CCO channel team for a fresh QR code", s.limits.ChatsPerToken), 0}
+	case !join:
+		use = s.tokenUse(tok, e)
+		use.n++
 	}
 	s.mu.Unlock()
 	if lerr != nil {
+		s.refused.add("GET /ws/customer 429 limit: " + lerr.limit)
 		writeLimit(w, lerr)
 		return
 	}
+	giveBack := func() {
+		if use != nil {
+			use.n--
+			use = nil
+		}
+	}
 	ws, err := s.upgrader().Upgrade(w, r, nil)
 	if err != nil {
+		s.mu.Lock()
+		giveBack()
+		s.mu.Unlock()
 		return
 	}
 	c := s.newConn(ws)
 	entered := true
 	if !s.register(c, func() {
-		if !s.canJoin(id, e, hasAfter, key) {
+		if s.canJoin(id, e, hasAfter, key) {
+			giveBack()
+		} else {
 			v, err := s.core.Enter(e.Vendor, e.Customer, e.Order)
 			if err != nil {
+				giveBack()
 				entered = false
 				ef := encode(errorFrame(errCode(err), reasonOf(err), ruleOf(err), 0, ""))
 				s.later(func() {
@@ -296,8 +392,12 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 				})
 				return
 			}
+			if use == nil {
+				// It meant to join a chat that ended meanwhile: this
+				// chat counts like any other.
+				s.tokenUse(tok, e).n++
+			}
 			id, hasAfter = v.ID, false
-			s.tokenUse(tok, e).n++
 			s.chat(id).key = newKey()
 		}
 		ckey := s.chat(id).key
@@ -318,7 +418,11 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			resumed := hasAfter && s.resumable(id, after)
 			hello["cseq"], hello["resumed"] = s.cseq(id), resumed
 			if !resumed {
-				hello["messages"] = v.Messages
+				msgs, more := s.page(v.Messages)
+				hello["messages"] = msgs
+				if more {
+					hello["more"] = true
+				}
 			}
 			c.push(encode(hello))
 			if resumed {
@@ -328,6 +432,9 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			}
 		})
 	}) {
+		s.mu.Lock()
+		giveBack()
+		s.mu.Unlock()
 		return
 	}
 	defer s.wg.Done()
@@ -384,7 +491,7 @@ func (s *Server) tokenUse(tok string, e entry) *tokenUse {
 				}
 			}
 		}
-		u = &tokenUse{exp: time.Unix(e.Exp, 0)}
+		u = &tokenUse{exp: time.Unix(e.Exp, 0), hellos: newBucket(s.limits.Hellos/60, s.limits.HelloBurst)}
 		s.tokenChats[tok] = u
 	}
 	return u
@@ -420,13 +527,16 @@ func (s *Server) customerFrame(c *conn, f ClientFrame) error {
 		if err := s.chatLimit(c.conv, f.Text); err != nil {
 			return err
 		}
-		if err := s.core.CustomerSend(c.conv, f.Text); err != nil {
+		return s.core.CustomerSend(c.conv, f.Text)
+	case "button":
+		// A tap stores the bot's answer (and may request a human): the
+		// same limits as a message.
+		if err := s.chatLimit(c.conv, ""); err != nil {
 			return err
 		}
-		s.count(c.conv, f.Text)
-		return nil
-	case "button":
 		return s.core.PressButton(c.conv, f.Label)
+	case "history":
+		return s.historyFrame(c, "", f)
 	case "leave":
 		return s.core.CustomerLeave(c.conv)
 	case "rate":
@@ -482,26 +592,39 @@ func (s *Server) unregister(c *conn) {
 // PongWait. A bad frame gets an error frame naming the problem; the
 // connection and everyone else go on. Decoding happens outside the locks.
 func (s *Server) readLoop(c *conn, allowed map[string]bool, party string, handle func(*conn, ClientFrame) error) {
-	c.startReading(s.opts.PongWait)
+	s.startReading(c)
 	for {
-		data, err := c.read(s.opts.PongWait)
+		mt, data, err := c.read(s.opts.PongWait)
 		if err != nil {
 			return
+		}
+		// The rate comes before any other work: a frame above it is not
+		// even decoded (admit).
+		if c.refusing() || !s.admit(c) {
+			continue
+		}
+		if mt != websocket.TextMessage {
+			s.refused.add("binary frame")
+			c.kill(websocket.CloseUnsupportedData, "binary frames are not part of the protocol: send JSON text frames")
+			continue
 		}
 		f, err := DecodeClientFrame(data)
 		var ans map[string]any
 		switch {
 		case err != nil:
 			fe := err.(*FrameError)
+			s.refused.add(fe.Code)
+			if fe.Code == codeInvalidUTF8 {
+				c.kill(websocket.CloseInvalidFramePayloadData, "frame is not valid UTF-8 text (RFC 6455 section 8.1)")
+				continue
+			}
 			ans = errorFrame(fe.Code, fe.Message, "", f.Seq, f.ID)
-			s.logf("refused frame: %v", err)
 		case !allowed[f.Type]:
+			s.refused.add("unknown_type")
 			ans = errorFrame("unknown_type", fmt.Sprintf("frame type %q is not for this socket", f.Type), "", f.Seq, f.ID)
 		case f.Seq <= c.lastSeq:
+			s.refused.add("stale_seq")
 			ans = errorFrame("stale_seq", fmt.Sprintf("seq %d is not above the last accepted %d; frame ignored", f.Seq, c.lastSeq), "", f.Seq, f.ID)
-		case !c.rate.take(time.Now()):
-			c.lastSeq = f.Seq
-			ans = errorFrame("limit", fmt.Sprintf("limit: frames per second per socket (%g/s, bursts of %d); frame not applied, send it again later", s.limits.FramesPerSecond, s.limits.FrameBurst), "", f.Seq, f.ID)
 		case f.Type == "ping":
 			c.lastSeq = f.Seq
 			ans = map[string]any{"type": "pong", "ref": f.Seq}
@@ -523,6 +646,10 @@ func (s *Server) apply(c *conn, f ClientFrame, party string, handle func(*conn, 
 	}
 	s.mu.Lock()
 	defer s.unlock()
+	if c.se != nil && c.se.ended {
+		// Ended between the read and the lock: the socket is closing.
+		return errorFrame("no session", "the session has ended: log in again", "", f.Seq, f.ID)
+	}
 	if f.ID != "" {
 		if prev, ok := s.idCache(party).get(f.ID); ok {
 			ans := make(map[string]any, len(prev)+2)
@@ -535,7 +662,10 @@ func (s *Server) apply(c *conn, f ClientFrame, party string, handle func(*conn, 
 	}
 	var ans map[string]any
 	if err := handle(c, f); err != nil {
+		s.refused.add("frame " + f.Type + ": " + errCode(err))
 		ans = errorFrame(errCode(err), reasonOf(err), ruleOf(err), f.Seq, f.ID)
+	} else if f.Type == "history" {
+		return nil // answered by its page
 	} else if f.ID != "" {
 		ans = map[string]any{"type": "ack", "id": f.ID, "ref": f.Seq}
 	}

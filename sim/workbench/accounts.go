@@ -211,6 +211,9 @@ func (w *Workbench) SetCapacity(by, login string, n int) (warning string, err er
 	if err != nil {
 		return "", err
 	}
+	if a.group != op.group {
+		return "", ruleErr(ErrForbidden, "R-CAP-1", "%s is an agent of another vendor", login)
+	}
 	if n < 1 || n > MaxCapacity {
 		return "", ruleErr(ErrInvalid, "R-CAP-1", "capacity must be 1..%d, got %d", MaxCapacity, n)
 	}

@@ -138,17 +138,18 @@ func (w *Workbench) Enter(vendorID, customerID, orderID string) (ConvView, error
 	if !ok {
 		return ConvView{}, ErrNotFound
 	}
+	if err := w.checkEntry(v, customerID, orderID); err != nil {
+		return ConvView{}, err
+	}
 	var cust *Customer
 	if customerID == "" {
 		cust = w.newCustomer("", false)
-	} else if cust, ok = w.customers[customerID]; !ok {
-		return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "no customer %q", customerID)
+	} else {
+		cust = w.customers[customerID]
 	}
 	var ord *Order
 	if orderID != "" {
-		if ord, ok = w.orders[orderID]; !ok || ord.Customer != cust.ID {
-			return ConvView{}, ruleErr(ErrNotFound, "R-RT-1", "order %q is not customer %s's", orderID, cust.ID)
-		}
+		ord = w.orders[orderID]
 	}
 	w.nextConv++
 	c := w.newConv()
@@ -458,6 +459,11 @@ func (w *Workbench) ConversationFor(viewer, id string) (ConvView, error) {
 
 func canRead(a *account, c *conv) error {
 	if a.role == RoleOperations {
+		// D-ACL-2: operations act for the vendor whose onboarding data
+		// lists them.
+		if a.group != c.group {
+			return ruleErr(ErrForbidden, "R-KPI-2", "conversation %s belongs to another vendor", c.id)
+		}
 		return nil
 	}
 	if a.tenant != TenantXianyu {

@@ -93,10 +93,10 @@ func TestServiceInsight(t *testing.T) {
 	if in.Assessed.ServiceRequests != 1 || in.Test.ServiceRequests != 1 {
 		t.Fatalf("assessed %d test %d, want 1 and 1", in.Assessed.ServiceRequests, in.Test.ServiceRequests)
 	}
-	if _, err := h.wb.ServiceInsight("v1-ops", "d2", time.Time{}, time.Time{}); err != nil {
+	if _, err := h.wb.ServiceInsight("v2-ops", "d2", time.Time{}, time.Time{}); err != nil {
 		t.Fatalf("operations: %v", err)
 	}
-	for _, who := range []string{"v1-a1", "v2-admin"} {
+	for _, who := range []string{"v1-a1", "v2-admin", "v2-ops"} { // D-ACL-2: operations of another vendor too
 		_, err := h.wb.ServiceInsight(who, "d1", time.Time{}, time.Time{})
 		wantErr(t, err, wb.ErrForbidden, "R-KPI-2")
 	}

@@ -45,6 +45,8 @@ func (w *Workbench) Release(convID string) error {
 	if !c.customer.Test {
 		delete(w.customers, c.customer.ID)
 	}
+	// A released chat can no longer be rated: its figures are final.
+	w.stream.Forget(convID)
 	return nil
 }
 

@@ -192,9 +192,10 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 		return ErrNotFound
 	}
 	a, ok := w.accounts.Lookup(by)
-	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
+	if !ok || !((a.role == RoleOperations || a.role == RoleDeptAdmin) && a.group == g) {
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
 	}
+	// Sent into every chat the group's agents take: as bounded as a reply.
 	if len([]rune(welcome)) > MaxTextLen || len([]rune(closing)) > MaxTextLen {
 		return ruleErr(ErrInvalid, "R-WEL-1", "welcome and closing are at most %d characters", MaxTextLen)
 	}

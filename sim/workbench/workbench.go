@@ -28,15 +28,16 @@ type Options struct {
 	// DiscardLog keeps no log and no transcripts in memory (long
 	// simulations use OnEvent). Ended chats and their anonymous customers
 	// are then released after the RetainEnded most recent ones, so memory
-	// follows open chats; KPIs and Service Insight come from a KPIStream.
+	// follows open chats.
 	DiscardLog bool
 	// LogLimit, if above 0, keeps only the newest LogLimit events in memory
-	// (a long-running server); Events and Service Insight see those.
+	// (a long-running server) for Events; Service Insight never reads the
+	// log (see Stream).
 	LogLimit int
 	// RetainEnded is how many ended chats stay readable (for a late rating
 	// or a last look) with DiscardLog; 0 means 10,000.
 	RetainEnded int
-	// KPIBin is the width of the KPI stream's bins with DiscardLog: 0 means
+	// KPIBin is the width of the KPI stream's bins: 0 means
 	// an hour. The traffic simulator uses quarter hours, so every bin falls
 	// within one hour of the vendor's wall clock in any zone.
 	KPIBin time.Duration
@@ -60,11 +61,14 @@ type Workbench struct {
 	accounts  *idmap.Map[account]
 	customers map[string]*Customer
 	orders    map[string]*Order
-	convs     *idmap.Map[conv]
+	// test customers and orders in creation order (MaxTestCustomers)
+	testCustomers, testOrders []string
+	convs                     *idmap.Map[conv]
 
 	nextCustomer, nextOrder, nextConv, nextReply int
 
-	// With DiscardLog: the KPI stream and the ring of recently ended chats.
+	// The running KPI aggregates behind Service Insight, fed by every event;
+	// with DiscardLog also the ring of recently ended chats.
 	stream *KPIStream
 	ended  []*conv
 	endedN int
@@ -82,21 +86,22 @@ func New(c clock.Clock, opts Options) *Workbench {
 		customers: map[string]*Customer{},
 		orders:    map[string]*Order{},
 		convs:     idmap.New[conv](),
-		stream:    streamIf(opts.DiscardLog, opts.KPIBin),
+		stream:    NewKPIStreamBins(kpiBin(opts.KPIBin)),
 	}
 }
 
-// Stream is the KPI stream kept with DiscardLog (nil with the log on).
+// Stream is the KPI stream every event updates: Service Insight's figures
+// (R-KPI-2) per department, traffic kind and hour, whatever the log keeps.
 func (w *Workbench) Stream() *KPIStream { return w.stream }
 
-func streamIf(on bool, width time.Duration) *KPIStream {
-	if !on {
-		return nil
-	}
+// kpiBin is the width of the KPI stream's bins: an hour unless the
+// options ask for narrower ones (the simulator's quarter hours, so every
+// bin falls within one hour of a half-hour zone's wall clock).
+func kpiBin(width time.Duration) time.Duration {
 	if width <= 0 {
-		width = time.Hour
+		return time.Hour
 	}
-	return NewKPIStreamBins(width)
+	return width
 }
 
 // retire is called when a chat ends. With DiscardLog the chat joins a ring

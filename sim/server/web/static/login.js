@@ -11,9 +11,9 @@
     try {
       const acc = await RC.api('POST', '/api/login', { login: $('login-user').value.trim(), password: $('login-pass').value });
       const next = new URLSearchParams(location.search).get('next');
-      // only a local path: the next parameter must not send the agent elsewhere
+      // only this site: the next parameter must not send the agent elsewhere (next.js)
       const fallback = acc.role === 'operations' ? '/settings#config' : '/workbench';
-      location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+      location.href = rcSafeNext(next, location.origin, fallback);
     } catch (x) {
       err.textContent = x.status === 401 ? '账号或密码错误' : RC.errorText(x);
       err.hidden = false;

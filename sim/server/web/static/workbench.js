@@ -37,9 +37,11 @@
       try { f = JSON.parse(e.data); } catch (x) { return; }
       handle(f);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       setConn('closed');
       if (leaving) return;
+      // 4401: the session ended (logout elsewhere, expiry): log in again
+      if (e.code === 4401) { location.href = '/login?next=' + encodeURIComponent(location.pathname); return; }
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 10000);
     };
