@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -111,7 +112,7 @@ type jsonLine struct {
 // a screenshot is the name of the PNG WriteAll puts next to it.
 func WriteJSON(w io.Writer, r *Run) error {
 	out := jsonRun{
-		Command: "run", RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
+		Command: cmp.Or(r.Command, "run"), RunID: r.ID, Seed: r.Seed, Passed: r.Passed, ExitCode: r.ExitCode, Interrupted: r.Interrupted, Rerun: r.Rerun,
 		Vendor: r.Vendor, VendorFile: r.VendorFile, Target: r.Target, TraceID: r.TraceID,
 		StartedAt: r.StartedAt, VendorTime: r.VendorTime, VendorTimeHow: r.VendorTimeHow, DurationMS: ms(r.Duration),
 		Steps: []jsonStep{}, Browser: []jsonBrowser{}, KPIs: r.KPIs,

@@ -36,6 +36,9 @@ const (
 // Run is one route test: who was tested where, with which seed, each step
 // with what was expected and seen, and how the run is judged.
 type Run struct {
+	// Command is the command that made the report: "run" when empty,
+	// "checklist" for a manual test's record (D-CLI-5, D-CHK-2).
+	Command    string
 	ID         string // e.g. "<vendor id>-<seed>"; names the report
 	Seed       int64  // repeats the run with --seed
 	Vendor     string // vendor name as testers know it

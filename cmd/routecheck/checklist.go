@@ -27,6 +27,7 @@ type checklistFlags struct {
 	tz        string
 	out       string
 	outExact  bool
+	noReports bool
 	record    string
 	workbench string
 	json      bool
@@ -66,7 +67,9 @@ func newChecklistCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra
 	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures);\nwith --record, the record's items must match it when given")
 	fs.StringVar(&f.at, "at", "", "when the test is planned: RFC 3339, or \"2006-01-02 15:04\" in --tz; default now")
 	fs.StringVar(&f.tz, "tz", "", "the tester's time zone (IANA, e.g. Europe/Berlin); default this machine's (TZ, else /etc/localtime)")
-	fs.StringVar(&f.out, "out", defaultOut, "folder to write to; not given, a new folder <vendor>-checklist-<UTC time>\n(or, with --record, <run id>-<UTC time>) under it; given, exactly this folder")
+	fs.StringVar(&f.out, "out", defaultOut, "folder to write to; not given: a new folder reports/out/<vendor>-checklist-<UTC time>/\n(with --record, reports/out/<run id>-<UTC time>/, D-CLI-4) with reports/out/latest pointing at it")
+	fs.Lookup("out").DefValue = ""
+	fs.BoolVar(&f.noReports, "no-reports", false, "with --record: write no report files (with --json, report.json goes to stdout only)")
 	fs.StringVar(&f.record, "record", "", "a record the checklist page saved: write the reports of that real test")
 	fs.StringVar(&f.workbench, "workbench-url", "", "the X-Space URL agents log in at; default the seed's ("+wb.WorkbenchURL+")")
 	fs.BoolVar(&f.json, "json", false, "with --record: print report.json to stdout (the console goes to stderr)")
@@ -78,7 +81,7 @@ func newChecklistCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra
 // the planned time and zones make a checklist, --json prints a record's
 // report.
 func checklistFlagsApply(cmd *cobra.Command, f checklistFlags) error {
-	only := map[bool][]string{true: {"at", "tz", "workbench-url"}, false: {"json"}}[f.record != ""]
+	only := map[bool][]string{true: {"at", "tz", "workbench-url"}, false: {"json", "no-reports"}}[f.record != ""]
 	for _, name := range only {
 		if cmd.Flags().Changed(name) {
 			if f.record != "" {
@@ -168,12 +171,13 @@ func recordChecklist(cmd *cobra.Command, f checklistFlags, stdout, stderr io.Wri
 		}
 	}
 	run := rec.Run()
+	run.Command = "checklist"
 	run.Rerun = "routecheck checklist --record " + f.record
 	console := stdout
 	if f.json {
 		console = stderr
 	}
-	if err := writeReports(runFlags{out: f.out, outExact: f.outExact}, run, time.Now()); err != nil {
+	if err := writeReports(runFlags{out: f.out, outExact: f.outExact, noReports: f.noReports}, run, time.Now()); err != nil {
 		fmt.Fprintln(stderr, "routecheck checklist --record:", err)
 		return exitInput
 	}

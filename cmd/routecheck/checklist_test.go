@@ -87,6 +87,17 @@ func TestChecklistRecord(t *testing.T) {
 			t.Errorf("no %s: %v", f, err)
 		}
 	}
+	// D-CLI-5: a record's report.json names its command.
+	if rep := readReport(t, filepath.Join(out, "report.json")); rep["command"] != "checklist" || rep["exit_code"] != float64(exitPass) {
+		t.Errorf("report.json: command %v, exit_code %v; want checklist, 0", rep["command"], rep["exit_code"])
+	}
+	none := filepath.Join(dir, "none")
+	if code, js, errs := runCLI(t, "checklist", "--record", writeRecord(t, dir, 0), "--no-reports", "--json", "--out", none); code != exitPass || !strings.Contains(js, `"command": "checklist"`) {
+		t.Errorf("--no-reports --json: exit %d\n%s%s", code, js, errs)
+	}
+	if _, err := os.Stat(none); err == nil {
+		t.Error("--no-reports wrote a folder")
+	}
 	code, stdout, _ = runCLI(t, "checklist", "--record", writeRecord(t, dir, 4), "--out", out)
 	if code != exitFail || !strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "step 4/5") {
 		t.Errorf("step 4 not ticked: exit %d\n%s", code, stdout)
