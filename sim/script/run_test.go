@@ -1,0 +1,55 @@
+package script
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"routecheck/reports"
+)
+
+// runShipped runs a shipped script on its bundled workbench.
+func runShipped(t *testing.T, name string) *Result {
+	t.Helper()
+	s, v, err := Load(name)
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	start, err := StartTime(s, v, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Bundled(v, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	return Run(context.Background(), s, Options{Vendor: v, Target: b.URL, Clock: b.Clock, Seed: 1, Timeout: 5 * time.Second})
+}
+
+func explain(t *testing.T, r *Result) {
+	t.Helper()
+	for _, l := range r.Script.Lines {
+		t.Logf("%d %s %s | expected %s | seen %s | %s %v", l.Line, l.Status, l.Text, l.Expected, l.Seen, l.Reason, l.Frames)
+	}
+	if r.Script.Error != "" {
+		t.Logf("error: %s", r.Script.Error)
+	}
+}
+
+func TestIdleCloseScript(t *testing.T) {
+	r := runShipped(t, "idle-close")
+	if r.Script.Status != reports.StatusPassed {
+		explain(t, r)
+		t.Fatalf("status %s", r.Script.Status)
+	}
+}
+
+func TestShowIdle(t *testing.T) {
+	r := runShipped(t, "idle-close")
+	explain(t, r)
+	for _, e := range r.Script.Transcript {
+		t.Logf("%s %s %d %s %s %s %s", e.At.Format("15:04:05"), e.Kind, e.Line, e.Who, e.Chat, e.Text, e.Status)
+	}
+	t.Logf("kpis %+v", r.Script.KPIs)
+}
