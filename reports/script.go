@@ -52,6 +52,8 @@ type Script struct {
 	Lines      []ScriptLine
 	Transcript []ScriptEntry
 	Notes      []string
+	// Source is the script's text, line by line, for report.html.
+	Source []string
 
 	KPIs              workbench.KPIs // R-KPI-1 over the script's chats
 	Verdicts          []workbench.Verdict

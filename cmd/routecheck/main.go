@@ -122,6 +122,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (a non-empty NO_COLOR does the same)")
 	root.AddCommand(
 		newRunCmd(g, stdout, stderr, code),
+		newScriptCmd(g, stdout, stderr, code),
 		newVetCmd(g, stdout, stderr, code),
 		newServeCmd(g, stdout, stderr, code),
 		newVersionCmd(stdout, code),

@@ -104,6 +104,9 @@ func (r *runner) act(a *Action) error {
 	}
 	switch a.Verb {
 	case VerbLogin:
+		if !l.agent.Connected() {
+			return r.reconnect(ctx, l) // opens the workbench again
+		}
 		return nil
 	case VerbStatus:
 		if l.agent.Connected() {

@@ -3,6 +3,7 @@ package script
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"routecheck/internal/suggest"
@@ -31,6 +32,20 @@ func (es Errors) Error() string {
 		lines[i] = e.Error()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// sorted orders the problems by line and column, at most maxErrors.
+func (es Errors) sorted() Errors {
+	slices.SortStableFunc(es, func(a, b *Error) int {
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line - b.Pos.Line
+		}
+		return a.Pos.Col - b.Pos.Col
+	})
+	if len(es) > maxErrors {
+		es = es[:maxErrors]
+	}
+	return es
 }
 
 // AsErrors returns the script problems err holds, if it holds any.

@@ -96,6 +96,9 @@ func (r *runner) expect(st *Stmt) error {
 			f := &failure{expected: pr.expected, seen: seen, involved: pr.involved}
 			if e.HasWithin {
 				f.reason = fmt.Sprintf("nothing brought it within %s of the workbench's time", e.Within)
+			} else if next, ok := r.time.next(r.ctx); ok && next.Sub(now) < time.Hour {
+				f.reason = fmt.Sprintf("judged at once (no `within`); the workbench's next timer is due at %s, %s later",
+					next.In(r.zone()).Format("15:04:05"), next.Sub(now).Round(time.Millisecond))
 			}
 			return f
 		}
@@ -298,6 +301,9 @@ func hasSeq(ms []actors.ChatMessage, seq int) bool {
 // waitFrame polls the party's record until a frame matches. The record is
 // the party's own; polling keeps sim/actors' wait API as it is.
 func (r *runner) waitFrame(ctx context.Context, l *live, match func(actors.Frame) bool, what string) error {
+	if !l.connected() {
+		return nil // a page that is closed shows nothing: the event log judges
+	}
 	for {
 		for _, f := range l.frames() {
 			if match(f) {

@@ -15,9 +15,6 @@ import (
 // frames that say nothing to a tester (acks, pongs).
 func summarize(f actors.Frame) string {
 	at := ""
-	if !f.Received.IsZero() {
-		at = f.Received.Format("15:04:05.000") + " "
-	}
 	conv := f.ConvID()
 	switch f.Type {
 	case "ack", "pong":

@@ -25,16 +25,16 @@ func Load(arg string) (*Script, *fixtures.Vendor, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := Parse(file, src)
-	if err != nil {
-		return nil, nil, err
-	}
+	s, errs := parse(file, src)
 	v, err := vendorOf(s)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, append(errs, err.(Errors)...).sorted()
 	}
-	if err := Check(s, v); err != nil {
-		return nil, nil, err
+	if cerr := Check(s, v); cerr != nil {
+		errs = append(errs, cerr.(Errors)...)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs.sorted()
 	}
 	return s, v, nil
 }

@@ -27,9 +27,9 @@ type chatView struct {
 	agent               string // who holds it (state assigned), or held it last
 	handled             []string
 	assigns             []assign // every pickup, in order
-	owes                bool  // the customer owes a reply: an agent wrote after the customer's last message (D-IDLE-1)
-	warned              bool  // the idle warning came for the current silence
-	lastSeq             int64 // the chat's last event
+	owes                bool     // the customer owes a reply: an agent wrote after the customer's last message (D-IDLE-1)
+	warned              bool     // the idle warning came for the current silence
+	lastSeq             int64    // the chat's last event
 }
 
 type assign struct {

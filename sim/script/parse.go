@@ -17,6 +17,16 @@ import (
 // (the file's base name without extension). Every problem is reported, each
 // with its line and column, up to maxErrors.
 func Parse(file string, src []byte) (*Script, error) {
+	s, errs := parse(file, src)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return s, nil
+}
+
+// parse is Parse that also returns what it could read of a script with
+// problems, so the vendor checks can report theirs with the syntax's.
+func parse(file string, src []byte) (*Script, Errors) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")) // an editor's byte-order mark
 	name := strings.TrimSuffix(path.Base(strings.ReplaceAll(file, "\\", "/")), path.Ext(file))
 	p := &parser{s: &Script{Name: name, File: file}, file: file, parties: map[string]*Party{}}
@@ -57,10 +67,7 @@ func Parse(file string, src []byte) (*Script, error) {
 	if len(p.errs) == 0 && len(p.s.Stmts) == 0 {
 		p.errs = append(p.errs, &Error{File: file, Msg: "the script does nothing: write at least one action or expect (docs/scripts.md)"})
 	}
-	if len(p.errs) > 0 {
-		return nil, p.errs
-	}
-	return p.s, nil
+	return p.s, p.errs
 }
 
 type parser struct {
@@ -183,6 +190,20 @@ func (p *parser) declare(role Role, c *cur) *Error {
 	if !c.more() {
 		return p.errAt(c.end, "%s needs a name, e.g. %s", kw.text, declExample(role))
 	}
+	if role == RoleCustomer && len(c.toks) > 2 && !c.toks[2].quoted && !isWord(c.toks[2].text, "is", "=", "as") {
+		// customer 买家A 买家B 买家C: several generated customers
+		for c.more() {
+			t := c.next()
+			t.text = strings.TrimSuffix(strings.TrimSuffix(t.text, ","), "，")
+			if t.text == "" {
+				continue
+			}
+			if err := p.declare(role, &cur{toks: []token{kw, t}, end: c.end}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	nt := c.next()
 	if nt.quoted {
 		return p.errAt(nt.pos, "a party's name is one word, without quotes")
@@ -193,6 +214,9 @@ func (p *parser) declare(role Role, c *cur) *Error {
 	}
 	if slices.Contains(keywords, fold(name)) || statusWords[name] != "" || name == "kpi" || name == "kpis" || name == "invariants" || name == "refused" {
 		return p.errAt(nt.pos, "%q is a word of the format; give the party another name", name)
+	}
+	if fold(name) == "anonymous" {
+		return p.errAt(nt.pos, "a customer named anonymous? for live traffic write `customer 买家 is anonymous`")
 	}
 	pa := &Party{Name: name, Role: role, Pos: nt.pos}
 	if c.accept("is", "=", "as") {
@@ -385,4 +409,13 @@ func (c *cur) acceptSeq(words ...string) bool {
 	}
 	c.i += len(words)
 	return true
+}
+
+func isWord(s string, words ...string) bool {
+	for _, w := range words {
+		if fold(s) == w {
+			return true
+		}
+	}
+	return false
 }

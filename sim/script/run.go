@@ -109,7 +109,7 @@ func newRunner(ctx context.Context, s *Script, opt Options) *runner {
 		r.time = realTime{clock: opt.WallClock, poll: 200 * time.Millisecond}
 		r.rep.Clock = "real"
 	}
-	r.rep.Name, r.rep.File, r.rep.Summary = s.Name, s.File, s.Summary
+	r.rep.Name, r.rep.File, r.rep.Summary, r.rep.Source = s.Name, s.File, s.Summary, s.Lines
 	r.rep.Vendor, r.rep.VendorFile, r.rep.Target = opt.Vendor.Config.Name, opt.Vendor.File, opt.Target
 	for _, st := range s.Stmts {
 		for _, id := range st.Rules {
@@ -248,6 +248,12 @@ func (r *runner) kpis() wb.KPIs {
 // refresh reads the event log up to now.
 func (r *runner) refresh() error {
 	evs, err := r.ops.Events(r.ctx, r.log.last)
+	if ae, ok := asAPIError(err); ok && ae.Status == 401 {
+		// the session ended on the workbench's clock (30 minutes unused)
+		if err = r.signInHarness(); err == nil {
+			evs, err = r.ops.Events(r.ctx, r.log.last)
+		}
+	}
 	if err != nil {
 		return harnessError{fmt.Errorf("reading the event log: %w", err)}
 	}

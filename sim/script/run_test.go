@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"routecheck/fixtures/scripts"
 	"routecheck/reports"
 )
 
@@ -52,4 +53,16 @@ func TestShowIdle(t *testing.T) {
 		t.Logf("%s %s %d %s %s %s %s", e.At.Format("15:04:05"), e.Kind, e.Line, e.Who, e.Chat, e.Text, e.Status)
 	}
 	t.Logf("kpis %+v", r.Script.KPIs)
+}
+
+func TestShippedScriptsPass(t *testing.T) {
+	for _, name := range scripts.Names() {
+		t.Run(name, func(t *testing.T) {
+			r := runShipped(t, name)
+			if r.Script.Status != reports.StatusPassed {
+				explain(t, r)
+				t.Fatalf("status %s", r.Script.Status)
+			}
+		})
+	}
 }

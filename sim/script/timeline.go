@@ -19,6 +19,8 @@ type timeline interface {
 	// at or before it (virtual), or by a short poll (real). It reports
 	// false once time has reached until.
 	step(ctx context.Context, until time.Time) (bool, error)
+	// next is when the workbench's next timer is due, if it can tell.
+	next(ctx context.Context) (time.Time, bool)
 	// sockets is the number of sockets the workbench counts, or -1 when
 	// it cannot say (real time).
 	sockets(ctx context.Context) (int, error)
@@ -46,6 +48,14 @@ func (v virtualTime) step(ctx context.Context, until time.Time) (bool, error) {
 		return false, err
 	}
 	return st.Now.Before(until), nil
+}
+
+func (v virtualTime) next(ctx context.Context) (time.Time, bool) {
+	st, err := v.k.State(ctx)
+	if err != nil || st.Next == nil {
+		return time.Time{}, false
+	}
+	return *st.Next, true
 }
 
 func (v virtualTime) sockets(ctx context.Context) (int, error) {
@@ -88,5 +98,7 @@ func (r realTime) step(ctx context.Context, until time.Time) (bool, error) {
 	}
 	return r.clock().Before(until), nil
 }
+
+func (r realTime) next(context.Context) (time.Time, bool) { return time.Time{}, false }
 
 func (r realTime) sockets(context.Context) (int, error) { return -1, nil }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"routecheck/fixtures"
 	"routecheck/internal/zhfake"
 	"routecheck/sim/actors"
 	wb "routecheck/sim/workbench"
@@ -50,6 +51,18 @@ func (l *live) frames() []actors.Frame {
 	return nil
 }
 
+// connected says whether the party's page (bot page or workbench) is
+// open, so it can be shown what the workbench sends.
+func (l *live) connected() bool {
+	switch {
+	case l.cust != nil:
+		return l.cust.Connected()
+	case l.agent != nil:
+		return l.agent.Connected()
+	}
+	return false
+}
+
 // faker makes the test customers' orders, seeded (D-RUN-3).
 type faker struct{ f *gofakeit.Faker }
 
@@ -62,8 +75,12 @@ type texts struct {
 	personal map[string]*[2]string
 }
 
-func (r *runner) zone() *time.Location {
-	if l := r.v.Config.WorkHours.Location; l != nil {
+func (r *runner) zone() *time.Location { return Zone(r.v) }
+
+// Zone is the vendor's time zone: its work hours' (Asia/Shanghai when the
+// fixture names none).
+func Zone(v *fixtures.Vendor) *time.Location {
+	if l := v.Config.WorkHours.Location; l != nil {
 		return l
 	}
 	loc, err := time.LoadLocation("Asia/Shanghai")
