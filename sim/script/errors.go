@@ -67,12 +67,14 @@ const maxErrors = 20
 // didYouMean is "; did you mean X?" for the name closest to typed, or "".
 func didYouMean(typed string, names []string) string {
 	low := strings.ToLower(typed)
+	names = slices.Clone(names)
+	slices.Sort(names) // ties go the same way every run
 	lowNames := make([]string, len(names))
 	for i, n := range names {
 		lowNames[i] = strings.ToLower(n)
 	}
 	edits := 2
-	if n := len([]rune(typed)); n <= 3 {
+	if n := len([]rune(typed)); n <= 2 {
 		edits = 1
 	}
 	if best := suggest.Closest(low, lowNames, edits); best != "" {

@@ -78,10 +78,10 @@ func (r *runner) assignImpossible(conv string, to *Party) string {
 	case string(wb.StateBot):
 		return r.botWhy(c)
 	case string(wb.StateAssigned):
-		if to != nil && c.agent != to.Login {
-			return "" // it may come back to the queue (a closed workbench's grace, D-WS-1)
+		if h := r.partyByLogin(c.agent); to != nil && c.agent != to.Login && h != nil && h.connected() {
+			return fmt.Sprintf("the chat is with %s, whose workbench is open: it goes back to the queue only when %s goes 离线 (a line of the script) or after a closed workbench's grace (D-WS-1, D-ROUTE-2)", h.Name, h.Name)
 		}
-		return ""
+		return "" // a closed workbench's grace may give it back to the queue
 	}
 	online := 0
 	for _, a := range r.log.groupAgents(c.group) {

@@ -232,7 +232,7 @@ func (p *parser) notifyKind(e *Expect, c *cur, required bool) *Error {
 		t := c.next()
 		k := notifyKinds[fold(t.text)]
 		if k == "" && fold(t.text) == "new" && c.accept("message") {
-			k = "new_message"
+			k = notifyKinds["new_message"]
 		}
 		if k == "" {
 			return p.errAt(t.pos, "notification %q: want 新消息 (new_message), 新用户上线 (user_online) or 用户下线 (user_offline)%s", t.text, didYouMean(t.text, keys(notifyKinds)))

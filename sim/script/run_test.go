@@ -66,3 +66,5 @@ func TestShippedScriptsPass(t *testing.T) {
 		})
 	}
 }
+
+func shippedNames() []string { return scripts.Names() }

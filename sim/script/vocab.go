@@ -1,6 +1,7 @@
 package script
 
 import (
+	"slices"
 	"strings"
 
 	wb "routecheck/sim/workbench"
@@ -56,7 +57,7 @@ var reasons = []string{wb.ReasonAgentClosed, wb.ReasonCustomerLeft, wb.ReasonIdl
 
 // notifyKinds are the notifications of R-NTF-1, by their product names too.
 var notifyKinds = map[string]string{
-	"new_message": wb.NotifyNewMessage, "新消息": wb.NotifyNewMessage, "new": wb.NotifyNewMessage,
+	"new_message": wb.NotifyNewMessage, "新消息": wb.NotifyNewMessage,
 	"user_online": wb.NotifyUserOnline, "新用户上线": wb.NotifyUserOnline,
 	"user_offline": wb.NotifyUserOffline, "用户下线": wb.NotifyUserOffline,
 }
@@ -95,6 +96,7 @@ func keys[V any](m map[string]V) []string {
 	for k := range m {
 		out = append(out, k)
 	}
+	slices.Sort(out) // a tie between suggestions goes the same way every run
 	return out
 }
 
