@@ -71,7 +71,7 @@ func (r *runner) expect(st *Stmt) error {
 			return &failure{expected: pr.expected, seen: seen, involved: pr.involved}
 		case pr.negative && reached:
 			return nil
-		case ok:
+		case ok && !pr.negative:
 			if pr.view != nil {
 				ctx, cancel := context.WithTimeout(r.ctx, r.opt.Timeout)
 				verr := pr.view(ctx)
@@ -89,7 +89,9 @@ func (r *runner) expect(st *Stmt) error {
 			}
 			return nil
 		}
-		if why := pr.impossible(); why != "" {
+		if pr.impossible == nil || pr.negative {
+			// nothing to rule out: wait on
+		} else if why := pr.impossible(); why != "" {
 			return &failure{expected: pr.expected, seen: seen, reason: why, involved: pr.involved}
 		}
 		if reached {
@@ -189,10 +191,10 @@ func (r *runner) probeGets(l *live, e *Expect) (*probe, error) {
 	if e.From.Kind != "" || e.From.Party != nil {
 		want += " from " + e.From.String()
 	}
+	// Asserts read a party's messages in order, as a chat log: `gets` takes
+	// the first match after the last message an assert of the party matched,
+	// and `gets no message` finds none after it (D-SCR-1).
 	from := l.cursor
-	if e.Kind == ExpNoMessage {
-		from = r.log.last
-	}
 	var hit wb.Event
 	find := func() bool {
 		for _, ev := range r.log.since(from) {
@@ -207,6 +209,9 @@ func (r *runner) probeGets(l *live, e *Expect) (*probe, error) {
 	pr := &probe{expected: fmt.Sprintf("%s gets %s", l.Name, want), involved: []*Party{l.Party}}
 	if e.Kind == ExpNoMessage {
 		pr.expected, pr.negative = fmt.Sprintf("%s gets no message", l.Name), true
+		if e.From.Kind != "" || e.From.Party != nil {
+			pr.expected += " from " + e.From.String()
+		}
 		pr.log = func() (bool, string) {
 			if find() {
 				return false, fmt.Sprintf("%s: %q", who(r, hit), hit.Text)
@@ -487,10 +492,7 @@ func (r *runner) probeNotified(l *live, e *Expect) *probe {
 	if e.Other != nil {
 		about = " about " + e.Other.Name
 	}
-	from := l.ncursor
-	if e.Kind == ExpNotNotifed {
-		from = r.log.last
-	}
+	from := l.ncursor // as for messages: after the last notification an assert matched
 	var hit wb.Event
 	find := func() bool {
 		for _, ev := range r.log.since(from) {

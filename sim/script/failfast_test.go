@@ -2,6 +2,7 @@ package script
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +197,33 @@ expect 买家 assigned to 小李
 	}
 	if _, ok := got["小李"]; !ok {
 		t.Errorf("no frames of 小李, the other party the assert names: %v", l.Frames)
+	}
+}
+
+// A negative assert watches its whole window: `gets no message within 5m`
+// after the agent's question fails when the idle warning comes at 4
+// minutes, and passes over a window that ends before it.
+func TestNegativeAssertWatchesItsWholeWindow(t *testing.T) {
+	src := `vendor demo
+start 2026-11-27 10:00
+agent 小王 is demo-agent1
+customer 买家
+小王 马上上班
+买家 转人工
+小王 says "订单号是多少？"
+expect 买家 gets "订单号是多少？"
+expect 买家 gets no message within %s
+`
+	r := runSrc(t, fmt.Sprintf(src, "3m59s"), false)
+	if r.Script.Status != reports.StatusPassed {
+		explain(t, r)
+		t.Fatalf("window 3m59s: %s", r.Script.Status)
+	}
+	if l := r.Script.Lines[len(r.Script.Lines)-1]; l.Took != 3*time.Minute+59*time.Second {
+		t.Errorf("the window took %s of the workbench's time, want 3m59s", l.Took)
+	}
+	l := failedLine(t, runSrc(t, fmt.Sprintf(src, "5m"), false))
+	if l.Took != 4*time.Minute || !strings.Contains(l.Seen, "由于您长时间未响应客服消息") {
+		t.Errorf("window 5m failed after %s seeing %q; want the idle warning at 4m", l.Took, l.Seen)
 	}
 }

@@ -77,6 +77,9 @@ func (p *parser) predicate(e *Expect, c *cur) *Error {
 	switch {
 	case c.acceptSeq("gets", "no", "message"), c.acceptSeq("gets", "nothing"):
 		e.Kind = ExpNoMessage
+		if err := p.from(e, c); err != nil {
+			return err
+		}
 	case c.accept("gets", "收到"):
 		e.Kind = ExpGets
 		m, err := p.match(c, "expect "+sub.Name+" gets")
@@ -84,19 +87,8 @@ func (p *parser) predicate(e *Expect, c *cur) *Error {
 			return err
 		}
 		e.Match = m
-		if c.accept("from") {
-			if !c.more() {
-				return p.errAt(c.end, "from whom? bot, system, agent, customer or a party")
-			}
-			f := c.next()
-			switch w := fold(f.text); {
-			case !f.quoted && (w == "bot" || w == "system" || w == "agent" || w == "customer"):
-				e.From.Kind = w
-			case !f.quoted && p.parties[f.text] != nil:
-				e.From.Party = p.parties[f.text]
-			default:
-				return p.errAt(f.pos, "from %q: want bot, system, agent, customer or a party%s", f.text, didYouMean(f.text, append(p.partyNames(), "bot", "system", "agent", "customer")))
-			}
+		if err := p.from(e, c); err != nil {
+			return err
 		}
 	case !agent && c.accept("assigned", "接起"):
 		e.Kind = ExpAssigned
@@ -207,6 +199,26 @@ func (p *parser) predicate(e *Expect, c *cur) *Error {
 	default:
 		return p.errAt(pt.pos, "%q is not something to expect of %s (%s)%s", pt.text, withArticle(roleName(sub.Role)),
 			strings.Join(predicates[agent], ", "), didYouMean(pt.text, predicates[agent]))
+	}
+	return nil
+}
+
+// from: [from bot|system|agent|customer|PARTY].
+func (p *parser) from(e *Expect, c *cur) *Error {
+	if !c.accept("from") {
+		return nil
+	}
+	if !c.more() {
+		return p.errAt(c.end, "from whom? bot, system, agent, customer or a party")
+	}
+	f := c.next()
+	switch w := fold(f.text); {
+	case !f.quoted && (w == "bot" || w == "system" || w == "agent" || w == "customer"):
+		e.From.Kind = w
+	case !f.quoted && p.parties[f.text] != nil:
+		e.From.Party = p.parties[f.text]
+	default:
+		return p.errAt(f.pos, "from %q: want bot, system, agent, customer or a party%s", f.text, didYouMean(f.text, append(p.partyNames(), "bot", "system", "agent", "customer")))
 	}
 	return nil
 }
