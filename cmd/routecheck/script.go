@@ -232,6 +232,9 @@ func runOne(ctx context.Context, f scriptFlags, s *script.Script, v *fixtures.Ve
 	live.print(func() { fmt.Fprint(console, reports.ScriptHead(&head)) })
 	live.prog.Start("script " + s.Name)
 	opt.OnLine = func(l reports.ScriptLine) {
+		if !l.IsAssert() && l.Status == reports.StatusPassed {
+			return
+		}
 		live.print(func() { fmt.Fprintln(console, reports.ScriptLineText(l)) })
 	}
 	res := script.Run(ctx, s, opt)

@@ -27,7 +27,8 @@ type Options struct {
 	Timeout time.Duration
 	// WallClock is the harness's clock for real time; default time.Now.
 	WallClock func() time.Time
-	// OnLine, if set, gets each line as it is judged (the live console).
+	// OnLine, if set, gets each line as it is done and judged (the live
+	// console prints the asserts and the failures).
 	OnLine func(reports.ScriptLine)
 }
 
@@ -165,7 +166,7 @@ func (r *runner) run() error {
 			r.note(reports.ScriptEntry{At: line.At, Kind: "assert", Line: st.Pos.Line, Text: st.describe(), Status: line.Status})
 		}
 		r.rep.Lines = append(r.rep.Lines, line)
-		if r.opt.OnLine != nil && (st.Kind == KindExpect || line.Status != reports.StatusPassed) {
+		if r.opt.OnLine != nil {
 			r.opt.OnLine(line)
 		}
 		if err != nil {
