@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"routecheck/reports"
 	"routecheck/sim/actors"
 	"routecheck/sim/script"
-	wb "routecheck/sim/workbench"
 )
 
 // D-SCR-6: `serve --record FILE` writes what people did through the web
@@ -118,42 +116,11 @@ func TestServeRecordReplaysToTheSameOutcome(t *testing.T) {
 	must(err)
 	// The session ran on the real clock and the recording keeps its waits
 	// to the millisecond: the same events, in the same order, within 50 ms.
-	want, got := outcome(first), outcome(replay)
-	for i := 0; i < len(want) || i < len(got); i++ {
-		if i >= len(want) || i >= len(got) || want[i].what != got[i].what || (want[i].at-got[i].at).Abs() > 50*time.Millisecond {
-			t.Fatalf("the replay differs at event %d:\nsession: %v\nreplay:  %v\nrecording:\n%s", i, want[min(i, len(want)):], got[min(i, len(got)):], src)
-		}
+	want, got := script.Outcome(first), script.Outcome(replay)
+	if d := script.SameOutcome(want, got, 50*time.Millisecond); d != "" {
+		t.Fatalf("the replay differs at %s\nrecording:\n%s", d, src)
 	}
 	if len(want) < 20 {
 		t.Fatalf("the session's outcome has %d events; the session did not run", len(want))
 	}
-}
-
-type happened struct {
-	at   time.Duration // since the session's first event
-	what string
-}
-
-// outcome is a session's event log without ids and names.
-func outcome(evs []wb.Event) []happened {
-	var out []happened
-	var t0 time.Time
-	chats := map[string]int{}
-	for _, e := range evs {
-		if e.Type == wb.EvAgentAdded || e.Type == wb.EvQuickReplies || e.Type == wb.EvWelcomeSet {
-			continue
-		}
-		if t0.IsZero() {
-			t0 = e.At
-		}
-		if _, ok := chats[e.Conv]; !ok && e.Conv != "" {
-			chats[e.Conv] = len(chats) + 1
-		}
-		s := string(e.Type) + " " + e.Agent + " " + string(e.Sender) + " " + e.Text + " " + e.Reason + " " + string(e.Status) + " " + e.Tenant + " " + string(e.Rating)
-		if e.Conv != "" {
-			s += fmt.Sprintf(" chat%d", chats[e.Conv])
-		}
-		out = append(out, happened{e.At.Sub(t0), s})
-	}
-	return out
 }

@@ -227,3 +227,21 @@ expect 买家 gets no message within %s
 		t.Errorf("window 5m failed after %s seeing %q; want the idle warning at 4m", l.Took, l.Seen)
 	}
 }
+
+// A fast script is not failed by the workbench's frame-rate limit (20
+// frames a second per socket, bursts of 40): a party whose frame is
+// refused by it sends it again once the limit refills, as a person's page
+// would, and the script goes on.
+func TestFastScriptRidesTheFrameRateLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("vendor demo\nstart 2026-11-27 10:00\nagent 小王 is demo-agent1\ncustomer 买家\n小王 马上上班\n买家 转人工\n")
+	for i := 1; i <= 45; i++ {
+		fmt.Fprintf(&b, "买家 says \"第%d条\"\n", i)
+	}
+	b.WriteString("expect 小王 gets \"第45条\" from 买家\nexpect invariants clean\n")
+	r := runSrc(t, b.String(), false)
+	if r.Script.Status != reports.StatusPassed {
+		explain(t, r)
+		t.Fatal(r.Script.Status)
+	}
+}

@@ -136,3 +136,26 @@ func joinNonEmpty(sep string, ss ...string) string {
 	}
 	return strings.Join(out, sep)
 }
+
+// lastFrames are the last frames each party received, for a failure.
+func (r *runner) lastFrames(ps []*Party) []reports.PartyFrames {
+	var out []reports.PartyFrames
+	for _, p := range ps {
+		l := r.parties[p]
+		fs := l.frames()
+		var lines []string
+		for i := len(fs) - 1; i >= 0 && len(lines) < 6; i-- {
+			if s := summarize(fs[i]); s != "" {
+				lines = append(lines, s)
+			}
+		}
+		for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
+			lines[i], lines[j] = lines[j], lines[i]
+		}
+		if len(lines) == 0 {
+			lines = []string{"(nothing yet)"}
+		}
+		out = append(out, reports.PartyFrames{Party: p.Name, Frames: lines})
+	}
+	return out
+}

@@ -2,7 +2,6 @@ package script
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,68 +11,8 @@ import (
 	"routecheck/fixtures/scripts"
 	"routecheck/reports"
 	"routecheck/sim/actors"
-	"routecheck/sim/server"
 	wb "routecheck/sim/workbench"
 )
-
-// Outcome is what a session did to the workbench, from its event log
-// alone, with ids and names left out: per chat in the order they opened,
-// its turns (queued, assigned to whom, refused why, ended why, rated) and
-// messages (who wrote what), each at its time from the session's first
-// event; and every agent status change. Two sessions with the same
-// outcome did the same thing.
-func Outcome(evs []wb.Event, exact bool) []string {
-	var out []string
-	var t0 time.Time
-	chats := map[string]int{}
-	for _, e := range evs {
-		if e.Type == wb.EvAgentAdded {
-			continue
-		}
-		if t0.IsZero() {
-			t0 = e.At
-		}
-		at := e.At.Sub(t0)
-		if !exact {
-			at = at.Round(time.Second)
-		}
-		c := ""
-		if e.Conv != "" {
-			if _, ok := chats[e.Conv]; !ok {
-				chats[e.Conv] = len(chats) + 1
-			}
-			c = fmt.Sprintf("chat%d", chats[e.Conv])
-		}
-		switch e.Type {
-		case wb.EvMessage:
-			out = append(out, fmt.Sprintf("%s %s %s %s %s: %s", at, c, e.Type, e.Sender, e.Agent, e.Text))
-		case wb.EvNotification:
-			out = append(out, fmt.Sprintf("%s %s %s %s %s", at, c, e.Type, e.Agent, e.Reason))
-		case wb.EvAgentStatus, wb.EvTenantSwitched, wb.EvCapacitySet:
-			out = append(out, fmt.Sprintf("%s %s %s %s %s %d", at, e.Type, e.Agent, e.Status, e.Tenant, e.Capacity))
-		case wb.EvQuickReplies, wb.EvWelcomeSet:
-		default:
-			out = append(out, fmt.Sprintf("%s %s %s %s %s %s", at, c, e.Type, e.Agent, e.Reason, e.Rating))
-		}
-	}
-	return out
-}
-
-func diffOutcomes(a, b []string) string {
-	for i := 0; i < len(a) || i < len(b); i++ {
-		var x, y string
-		if i < len(a) {
-			x = a[i]
-		}
-		if i < len(b) {
-			y = b[i]
-		}
-		if x != y {
-			return fmt.Sprintf("event %d:\n  first:  %s\n  replay: %s", i, x, y)
-		}
-	}
-	return ""
-}
 
 // eventsOf reads a bundled workbench's whole log as operations.
 func eventsOf(t *testing.T, b *Bundle, login, password string) []wb.Event {
@@ -125,7 +64,7 @@ func TestRecordingsReplayToTheSameOutcome(t *testing.T) {
 			}
 			sample()
 			ops, _ := v.Config.AccountWithRole(wb.RoleOperations)
-			first := Outcome(eventsOf(t, b, ops.Login, ops.Password), true)
+			first := Outcome(eventsOf(t, b, ops.Login, ops.Password))
 
 			file := filepath.Join(t.TempDir(), name+"-recorded.script")
 			vendorArg := s.Vendor
@@ -149,10 +88,10 @@ func TestRecordingsReplayToTheSameOutcome(t *testing.T) {
 				explain(t, rr)
 				t.Fatalf("the replay fails its own asserts:\n%s", src)
 			}
-			replay := Outcome(eventsOf(t, rb, ops.Login, ops.Password), true)
+			replay := Outcome(eventsOf(t, rb, ops.Login, ops.Password))
 			// the replay ends as every script does: its customers leave and
 			// agents go 离线 after its last line, and so did the session's
-			if d := diffOutcomes(first, replay); d != "" {
+			if d := SameOutcome(first, replay, 0); d != "" {
 				src, _ := os.ReadFile(file)
 				t.Fatalf("the replay's outcome differs at %s\nrecording:\n%s", d, src)
 			}
@@ -162,5 +101,3 @@ func TestRecordingsReplayToTheSameOutcome(t *testing.T) {
 		})
 	}
 }
-
-var _ = server.RecordSample{}

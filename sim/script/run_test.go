@@ -38,23 +38,6 @@ func explain(t *testing.T, r *Result) {
 	}
 }
 
-func TestIdleCloseScript(t *testing.T) {
-	r := runShipped(t, "idle-close")
-	if r.Script.Status != reports.StatusPassed {
-		explain(t, r)
-		t.Fatalf("status %s", r.Script.Status)
-	}
-}
-
-func TestShowIdle(t *testing.T) {
-	r := runShipped(t, "idle-close")
-	explain(t, r)
-	for _, e := range r.Script.Transcript {
-		t.Logf("%s %s %d %s %s %s %s", e.At.Format("15:04:05"), e.Kind, e.Line, e.Who, e.Chat, e.Text, e.Status)
-	}
-	t.Logf("kpis %+v", r.Script.KPIs)
-}
-
 func TestShippedScriptsPass(t *testing.T) {
 	for _, name := range scripts.Names() {
 		t.Run(name, func(t *testing.T) {
