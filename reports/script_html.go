@@ -38,6 +38,7 @@ type scriptCard struct {
 	Verdict  string
 	Class    string
 	Asserts  string
+	Took     string
 	Span     string
 	Start    string
 	Failed   []scriptFail
@@ -88,7 +89,7 @@ func newScriptCard(s *Script, i int) scriptCard {
 	passed, total := s.Asserts()
 	c := scriptCard{S: s, Anchor: fmt.Sprintf("script-%d", i+1), Class: string(s.Status),
 		Verdict: map[Status]string{StatusPassed: "PASS", StatusFailed: "FAIL", StatusError: "ERROR", StatusSkipped: "NOT RUN"}[s.Status],
-		Asserts: fmt.Sprintf("%d of %d asserts passed", passed, total)}
+		Asserts: fmt.Sprintf("%d of %d asserts passed", passed, total), Took: fmtDuration(s.Duration)}
 	if !s.VendorStart.IsZero() {
 		c.Start = vendorClock(s.VendorStart)
 		if !s.VendorEnd.IsZero() {
@@ -224,12 +225,12 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 <dt>vendor</dt><dd>{{.S.Vendor}}{{with .S.VendorFile}} ({{.}}){{end}}</dd>
 <dt>workbench</dt><dd>{{.S.Target}} · {{if eq .S.Clock "virtual"}}the script moved its clock{{else}}its own clock: waits were real{{end}}</dd>
 {{- with .Start}}
-<dt>vendor time</dt><dd>{{.}}{{with $.Duration}}{{end}}</dd>
+<dt>vendor time</dt><dd>{{.}}</dd>
 {{- end}}
 {{- with .Span}}
 <dt>workbench time</dt><dd>{{.}}</dd>
 {{- end}}
-<dt>took</dt><dd>{{.S.Duration}}</dd>
+<dt>took</dt><dd>{{.Took}}</dd>
 <dt>asserts</dt><dd>{{.Asserts}}</dd>
 {{- with .S.Rules}}
 <dt>rules shown</dt><dd>{{range $i, $r := .}}{{if $i}}, {{end}}{{$r}}{{end}}</dd>

@@ -208,8 +208,10 @@ func runScripts(ctx context.Context, f scriptFlags, args []string, stdout, stder
 func runOne(ctx context.Context, f scriptFlags, s *script.Script, v *fixtures.Vendor, live *live, console io.Writer, seed int64) (*script.Result, error) {
 	opt := script.Options{Vendor: v, Target: f.target, Seed: seed, Timeout: f.timeout, WallClock: wallClock}
 	var notes []string
+	var vendorStart time.Time
 	if f.target == "" {
 		start, err := script.StartTime(s, v, wallClock())
+		vendorStart = start
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", script.ErrInput, s.File, err)
 		}
@@ -228,7 +230,7 @@ func runOne(ctx context.Context, f scriptFlags, s *script.Script, v *fixtures.Ve
 		}
 	}
 	head := reports.Script{Name: s.Name, File: s.File, Summary: s.Summary, Vendor: v.Config.Name, VendorFile: v.File, Target: opt.Target,
-		Clock: map[bool]string{true: "virtual", false: "real"}[opt.Clock != nil], Notes: notes}
+		Clock: map[bool]string{true: "virtual", false: "real"}[opt.Clock != nil], Notes: notes, VendorStart: vendorStart}
 	live.print(func() { fmt.Fprint(console, reports.ScriptHead(&head)) })
 	live.prog.Start("script " + s.Name)
 	opt.OnLine = func(l reports.ScriptLine) {

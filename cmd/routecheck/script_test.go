@@ -266,3 +266,18 @@ func TestScriptList(t *testing.T) {
 		}
 	}
 }
+
+// A workbench at --target that serves another vendor is the harness's
+// trouble, not the vendor's (exit 3, D-RUN-7).
+func TestScriptTargetOfAnotherVendor(t *testing.T) {
+	demo, err := os.ReadFile("../../fixtures/vendors/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := writeScript(t, t.TempDir(), "other.yaml", strings.Replace(string(demo), "id: demo-recycle", "id: other-vendor", 1))
+	s := startServe(t, "--port", "0", "--vendor", other)
+	code, out, errs := runCLI(t, "script", "idle-close", "--target", s.base, "--no-reports")
+	if code != exitHarness || !strings.Contains(out+errs, "serves other-vendor, not demo-recycle") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+}

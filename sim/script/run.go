@@ -93,6 +93,7 @@ type runner struct {
 	rep     reports.Script
 	fake    *faker
 	invalid bool
+	checked bool // the workbench serves the vendor
 
 	refused   error // the last action's refusal, for expect refused
 	refusedAt int   // its line

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -107,6 +108,26 @@ func (r *runner) signInHarness() error {
 	if _, err := r.ops.SignIn(r.ctx, acc.Password); err != nil {
 		return harnessError{fmt.Errorf("operations account %s: %w", acc.Login, err)}
 	}
+	if r.checked {
+		return nil
+	}
+	// A workbench that does not serve the vendor fails every line for a
+	// reason that is not the vendor's (D-RUN-7).
+	var vs []struct {
+		ID string `json:"id"`
+	}
+	if err := r.ops.API(r.ctx, http.MethodGet, "/api/vendors", nil, &vs); err != nil {
+		return harnessError{fmt.Errorf("the vendor list (GET /api/vendors): %w", err)}
+	}
+	var ids []string
+	for _, v := range vs {
+		ids = append(ids, v.ID)
+	}
+	if !slices.Contains(ids, r.v.Config.ID) {
+		return harnessError{fmt.Errorf("the workbench at %s serves %s, not %s (%s): start it with this fixture (routecheck serve --vendor %s)",
+			r.opt.Target, strings.Join(ids, ", "), r.v.Config.ID, r.v.File, r.v.File)}
+	}
+	r.checked = true
 	return nil
 }
 
