@@ -49,6 +49,7 @@ type scriptCard struct {
 
 type scriptFail struct {
 	Anchor, Where, Text, Expected, Seen, Reason string
+	Rules                                       string
 	Frames                                      []PartyFrames
 }
 
@@ -102,7 +103,7 @@ func newScriptCard(s *Script, i int) scriptCard {
 		results[l.Line] = l
 		if l.Status == StatusFailed || l.Status == StatusError {
 			c.Failed = append(c.Failed, scriptFail{Anchor: lineAnchor(l.Line), Where: fmt.Sprintf("%s:%d:%d", s.File, l.Line, l.Col),
-				Text: l.Text, Expected: l.Expected, Seen: l.Seen, Reason: l.Reason, Frames: l.Frames})
+				Text: l.Text, Expected: l.Expected, Seen: l.Seen, Reason: l.Reason, Frames: l.Frames, Rules: strings.Join(l.Rules, ", ")})
 		}
 	}
 	for _, e := range s.Transcript {
@@ -244,7 +245,7 @@ footer{margin-top:32px;color:#59636e;font-size:12px}
 {{- end}}
 {{- range .Failed}}
 <div class="problems">
-<b><a href="#{{.Anchor}}">{{.Where}}</a></b> <code>{{.Text}}</code>
+<b><a href="#{{.Anchor}}">{{.Where}}</a></b> <code>{{.Text}}</code>{{with .Rules}} ({{.}}){{end}}
 <dl>
 <dt>expected</dt><dd>{{.Expected}}</dd>
 <dt>seen</dt><dd>{{.Seen}}</dd>
