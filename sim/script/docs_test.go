@@ -90,3 +90,29 @@ func TestDocsExamples(t *testing.T) {
 		}
 	}
 }
+
+// docs/scripts.md's table of shipped scripts names every one, and nothing
+// that is not shipped.
+func TestDocsListTheShippedScripts(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "scripts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(b), "## The shipped scripts")
+	table, _, _ = strings.Cut(table, "\n## ")
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\| ([a-z0-9-]+) \|`).FindAllStringSubmatch(table, -1) {
+		if m[1] != "script" { // the header row
+			listed[m[1]] = true
+		}
+	}
+	for _, n := range shippedNames() {
+		if !listed[n] {
+			t.Errorf("docs/scripts.md does not list the shipped script %s", n)
+		}
+		delete(listed, n)
+	}
+	for n := range listed {
+		t.Errorf("docs/scripts.md lists %s, which is not shipped", n)
+	}
+}
