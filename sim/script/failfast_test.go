@@ -245,3 +245,45 @@ func TestFastScriptRidesTheFrameRateLimit(t *testing.T) {
 		t.Fatal(r.Script.Status)
 	}
 }
+
+// A KPI with nothing to measure is not 0 (D-KPI-1): no comparison holds
+// for it, so `first_response_s < 30s` fails when no agent replied.
+func TestUnmeasuredKPIComparesToNothing(t *testing.T) {
+	l := failedLine(t, runSrc(t, `vendor demo
+start 2026-11-27 10:00
+agent 小王 is demo-agent1
+customer 买家
+小王 马上上班
+买家 转人工
+expect kpi picked_up = 1
+expect kpi first_response_s < 30s
+`, false))
+	if l.Line != 8 || l.Seen != "not measured: no picked-up chat got an agent's reply" {
+		t.Errorf("line %d seen %q", l.Line, l.Seen)
+	}
+}
+
+// A customer who left and closed the page scans the QR code again: a new
+// chat, which the asserts then follow.
+func TestCustomerComesBackInANewChat(t *testing.T) {
+	r := runSrc(t, `vendor demo
+start 2026-11-27 10:00
+agent 小王 is demo-agent1
+customer 买家
+小王 马上上班
+买家 转人工
+expect 买家 assigned to 小王
+买家 leaves
+买家 closes page
+expect 小王 holds no chat
+买家 scans qr
+买家 转人工
+expect 买家 assigned to 小王
+expect 小王 holds 1 chat
+expect kpi service_requests = 2
+`, false)
+	if r.Script.Status != reports.StatusPassed {
+		explain(t, r)
+		t.Fatal(r.Script.Status)
+	}
+}

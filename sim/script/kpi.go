@@ -48,6 +48,17 @@ func (r *runner) expectKPI(e *Expect) error {
 			return nil
 		}
 	}
+	// A rate or time with nothing to measure is not 0: it is not measured
+	// (D-KPI-1), and no comparison holds for it.
+	for _, v := range verdicts {
+		if v.Name == e.KPI && !v.Measured {
+			return &failure{expected: fmt.Sprintf("%s %s %s", reports.KPILabel(e.KPI), e.Op, showKPI(e.KPI, e.Value)),
+				seen: "not measured: " + unmeasured(e.KPI)}
+		}
+	}
+	if e.KPI == "abandonment_rate" && k.ServiceRequests == 0 {
+		return &failure{expected: fmt.Sprintf("%s %s %s", reports.KPILabel(e.KPI), e.Op, showKPI(e.KPI, e.Value)), seen: "not measured: no service request"}
+	}
 	ok := false
 	const eps = 1e-9
 	switch e.Op {
