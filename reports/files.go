@@ -57,3 +57,21 @@ func WriteAll(dir string, r *Run) error {
 	}
 	return nil
 }
+
+// writeAll creates dir and writes the three report files into it through
+// write, each whole or not at all.
+func writeAll(dir string, write func(name string, w io.Writer) error) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	for _, name := range []string{JSONFile, JUnitFile, HTMLFile} {
+		var buf bytes.Buffer
+		if err := write(name, &buf); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("reports: %w", err)
+		}
+	}
+	return nil
+}

@@ -28,7 +28,10 @@ type Case struct {
 	// FailureText says what was expected, seen and what to do.
 	Failure, FailureType, FailureText string
 	Skipped                           string // why the case did not apply
-	Output                            string // system-out
+	// Error says why the harness could not judge the case: an <error>,
+	// never a failure (D-RUN-7).
+	Error  string
+	Output string // system-out
 }
 
 // WriteSuites writes suites as one junit.xml document.
@@ -55,6 +58,9 @@ func WriteSuites(w io.Writer, name string, suites ...Suite) error {
 				if jc.Failure.Type == "" {
 					jc.Failure.Type = "failure"
 				}
+			case c.Error != "":
+				js.Errors++
+				jc.Error = &junitFailure{Message: c.Error, Type: "error"}
 			case c.Skipped != "":
 				js.Skipped++
 				jc.Skipped = &junitSkipped{Message: c.Skipped}
@@ -64,6 +70,7 @@ func WriteSuites(w io.Writer, name string, suites ...Suite) error {
 		out.Tests += js.Tests
 		out.Failures += js.Failures
 		out.Skipped += js.Skipped
+		out.Errors += js.Errors
 		total += s.Time
 		out.Suites = append(out.Suites, js)
 	}

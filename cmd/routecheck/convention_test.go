@@ -42,6 +42,7 @@ func TestOneConvention(t *testing.T) {
 		{"demo-recycle", []string{"run"}},
 		{"load", []string{"load", "--customers", "4", "--agents", "2", "--duration", "1s", "--ramp", "200ms", "--drain", "2s"}},
 		{"simulate-demo-recycle", []string{"simulate", "--traffic", trafficPath(t), "--always-open", "--agents", "12", "--capacity", "3", "--hours", "2", "--replications", "2"}},
+		{"script-idle-close", []string{"script", "idle-close"}},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			var code int
@@ -93,7 +94,7 @@ func TestOneConvention(t *testing.T) {
 	}
 	// --out is shown without a default in every command's help: giving
 	// reports/out writes exactly there, not giving it does not.
-	for _, cmd := range []string{"run", "load", "simulate", "checklist"} {
+	for _, cmd := range []string{"run", "load", "simulate", "checklist", "script"} {
 		_, help, _ := runCLI(t, cmd, "--help")
 		if strings.Contains(help, `(default "reports/out`) || !strings.Contains(help, "reports/out/<") {
 			t.Errorf("%s --help shows --out as:\n%s", cmd, grepLine(help, "--out"))

@@ -33,7 +33,7 @@ const rootLong = `routecheck proves a customer-service vendor's chat routing wor
 Exit codes: 0 passed, 1 a check failed, 2 bad input (flags, fixture), 3 the harness could not run,
 130 interrupted (Ctrl-C, SIGTERM).
 
-run, load and simulate write report.json, report.html and junit.xml to reports/out/<name>-<seed>-<UTC time>/
+run, script, load and simulate write report.json, report.html and junit.xml to reports/out/<name>-<seed>-<UTC time>/
 (reports/out/latest is the newest; --out DIR exactly there, --no-reports none); --seed 0 picks a seed and
 prints it, --seed N repeats a run; report.json starts with command, seed, passed, exit_code, rerun.
 routecheck rules ID prints the text of a rule ID the reports cite.`
@@ -122,6 +122,7 @@ func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "no colour even on a terminal (a non-empty NO_COLOR does the same)")
 	root.AddCommand(
 		newRunCmd(g, stdout, stderr, code),
+		newScriptCmd(g, stdout, stderr, code),
 		newVetCmd(g, stdout, stderr, code),
 		newServeCmd(g, stdout, stderr, code),
 		newVersionCmd(stdout, code),

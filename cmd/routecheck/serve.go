@@ -32,6 +32,7 @@ type serveFlags struct {
 	vendor   string
 	tokenTTL time.Duration
 	public   string
+	record   string
 }
 
 func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -60,6 +61,7 @@ func newServeCmd(_ *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Com
 	fs.StringVar(&f.listen, "listen", "", "address to listen on, e.g. 0.0.0.0:8080 or 192.168.1.20:8080, for a phone on the office network")
 	fs.StringVar(&f.vendor, "vendor", "demo", "vendor fixture: a YAML file, or a bundled vendor by name (routecheck fixtures)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "life of entry tokens (R-RT-3)")
+	fs.StringVar(&f.record, "record", "", "write what people do in the web UI and on the bot page, with the waits between, to FILE as a\nconversation script that routecheck script replays (docs/scripts.md)")
 	fs.StringVar(&f.public, "public-url", "", "base URL browsers reach the workbench by, e.g. https://wb.example.com (entry URLs and the Origin check use it);\ndefault http://ADDR, for 0.0.0.0 the machine's first network address")
 	completeVendor(cmd)
 	return cmd
@@ -95,6 +97,12 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
+	if f.record != "" {
+		if err := checkRecordFile(f.record); err != nil {
+			fmt.Fprintf(stderr, "routecheck serve: --record %s is not writable: %v\n", f.record, err)
+			return exitInput
+		}
+	}
 	// Catch Ctrl-C before anything is printed: whoever reads the URLs may
 	// stop us at once.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -128,9 +136,21 @@ func serveWorkbench(ctx context.Context, f serveFlags, stdout, stderr io.Writer)
 	_, bound, _ := net.SplitHostPort(srv.ListenAddr())
 	host, _, _ := net.SplitHostPort(addr)
 	writeServeBanner(stdout, v, base, entry, net.JoinHostPort(host, bound), *ttl)
+	var rec *recorder
+	if f.record != "" {
+		rec = startRecording(ctx, srv, v, *vendor, f.record)
+		fmt.Fprintf(stdout, "\nrecording to %s: replay it with routecheck script %s\n", f.record, f.record)
+	}
 	fmt.Fprintln(stdout, "\nCtrl-C stops it.")
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nshutting down")
+	if rec != nil {
+		if err := rec.wait(); err != nil {
+			fmt.Fprintln(stderr, "routecheck serve:", err)
+			srv.Close()
+			return exitHarness
+		}
+	}
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(stderr, "routecheck serve:", err)
 		return exitHarness

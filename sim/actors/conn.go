@@ -124,17 +124,25 @@ func (s *socket) read() {
 // send writes one client frame with the next sequence number; a frame
 // that changes state gets a fresh client id and is kept until answered.
 func (s *socket) send(frame map[string]any) error {
+	_, err := s.sendID(frame)
+	return err
+}
+
+// sendID is send that also returns the client id it gave the frame ("" for
+// a frame that takes none).
+func (s *socket) sendID(frame map[string]any) (string, error) {
+	var id string
 	if changes[frame["type"].(string)] {
 		r := s.rec
 		r.mu.Lock()
 		r.nextID++
-		id := r.prefix + "-" + strconv.Itoa(r.nextID)
+		id = r.prefix + "-" + strconv.Itoa(r.nextID)
 		frame["id"] = id
 		r.pending[id] = frame
 		r.order = append(r.order, id)
 		r.mu.Unlock()
 	}
-	return s.write(frame)
+	return id, s.write(frame)
 }
 
 func (s *socket) write(frame map[string]any) error {

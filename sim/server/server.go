@@ -58,6 +58,9 @@ type Options struct {
 	// (0: 10 s) while refusals go on, never one line each.
 	Logf            func(format string, args ...any)
 	RefusalLogEvery time.Duration
+	// ClockControl, for a workbench started by a script run only, adds
+	// the clock-control routes (clockctl.go); nil in every other mode.
+	ClockControl *ClockControl
 }
 
 // Server is the bundled workbench. See the package doc for its locks.
@@ -118,6 +121,14 @@ type Server struct {
 
 // New returns a server with no vendors.
 func New(opts Options) *Server {
+	if cc := opts.ClockControl; cc != nil {
+		if opts.Clock == nil {
+			opts.Clock = cc.Clock
+		}
+		if opts.Clock != clock.Clock(cc.Clock) || len(cc.Secret) < 16 {
+			panic("server: ClockControl needs Options.Clock to be its clock and a secret of at least 16 bytes")
+		}
+	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
@@ -173,6 +184,9 @@ func New(opts Options) *Server {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
+	if opts.ClockControl != nil {
+		s.clockRoutes(mux)
+	}
 	web.Register(mux)
 	s.handler = nosniff(mux)
 	return s

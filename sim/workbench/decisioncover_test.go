@@ -111,6 +111,21 @@ var decisionTests = map[string][]testRef{
 	"D-LIM-1":   {{"sim/server", "TestEveryStoringFrameHasChatLimits"}},
 	"D-LIM-2": {{"sim/server", "TestSnapshotsArePaged"}, {"sim/server", "TestSendQueueBoundedInBytes"},
 		{"sim/server", "TestFloodsRateLimitedBeforeAnyWork"}, {"sim/server", "TestChatLogBoundedInBytes"}, {"sim/server", "TestHellosLimited"}},
+	"D-SCR-1": {{"sim/script", "TestGrammarParses"}, {"sim/script", "TestChineseInputMethods"},
+		{"sim/script", "TestNegativeAssertWatchesItsWholeWindow"}, {"sim/script", "TestDocsExamples"}},
+	"D-SCR-2": {{"sim/server", "TestClockControlOnlyWhenStartedForScripts"}, {"sim/server", "TestClockControlNeedsTheRunsSecret"},
+		{"sim/server", "TestClockControlFiresTheIdleTimers"}, {"sim/server", "TestClockControlCountsSockets"},
+		{"cmd/routecheck", "TestServeRefusesClockControl"}, {"sim/script", "TestOnlyScriptRunsStartClockControl"},
+		{"cmd/routecheck", "TestScriptAgainstTargetSaysItsWaitsAreReal"}},
+	"D-SCR-3": {{"sim/script", "TestErrorsNameLineColumnAndWhatWasMeant"}, {"sim/script", "TestEveryProblemAtOnce"},
+		{"sim/script", "TestFailureShowsLastFramesOfTheParties"}},
+	"D-SCR-4": {{"sim/script", "TestImpossibleWaitsFailFast"}, {"sim/script", "TestPossibleWaitsWait"}},
+	"D-SCR-5": {{"scenarios/scripts", "D-SCR-5: every shipped script is in the table above, with a sabotage"},
+		{"scenarios/scripts", "D-SCR-5: together the shipped scripts assert every rule a conversation can show"},
+		{"scenarios/scripts", "idle-close"}, {"sim/script", "TestShippedScriptsLoad"}},
+	"D-SCR-6": {{"sim/script", "TestRecordingsReplayToTheSameOutcome"}, {"cmd/routecheck", "TestServeRecordReplaysToTheSameOutcome"}},
+	"D-SCR-7": {{"cmd/routecheck", "TestScriptExitCodes"}, {"cmd/routecheck", "TestScriptReports"},
+		{"cmd/routecheck", "TestScriptInterruptExits130"}, {"cmd/routecheck", "TestOneConvention"}},
 }
 
 // Every decision of docs/decisions.md has tests in the table, and every
