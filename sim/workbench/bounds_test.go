@@ -133,3 +133,37 @@ func TestOperationsScopedToTheirVendor(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R-WEL-1, D-ACL-2, D-UI-2: the skill group's 首问机器人 is read and changed
+// by the vendor's own operations or the department's admin, nobody else;
+// an update changes only the fields it names.
+func TestGroupWelcomeAccess(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.wb.AddVendor(testVendor("v2", "d2")); err != nil {
+		t.Fatal(err)
+	}
+	h.must(h.wb.SetGroupWelcome("v1-ops", "d1", "欢迎", "再见"))
+	for _, by := range []string{"v1-ops", "v1-admin"} {
+		v, err := h.wb.GroupWelcome(by, "d1")
+		if err != nil || v.Welcome != "欢迎" || v.Closing != "再见" || v.Department != "d1" {
+			t.Errorf("%s reads %+v, %v", by, v, err)
+		}
+	}
+	for _, by := range []string{"v2-ops", "v2-admin", "v1-a1", "nobody"} {
+		_, err := h.wb.GroupWelcome(by, "d1")
+		wantErr(t, err, wb.ErrForbidden, "R-WEL-1")
+		wantErr(t, h.wb.UpdateGroupWelcome(by, "d1", nil, nil), wb.ErrForbidden, "R-WEL-1")
+	}
+	_, err := h.wb.GroupWelcome("v1-ops", "d9")
+	wantErr(t, err, wb.ErrNotFound, "")
+	closing := "下次见"
+	h.must(h.wb.UpdateGroupWelcome("v1-admin", "d1", nil, &closing))
+	if v, _ := h.wb.GroupWelcome("v1-ops", "d1"); v.Welcome != "欢迎" || v.Closing != "下次见" {
+		t.Errorf("an update of the closing alone left %+v", v)
+	}
+	welcome := "你好"
+	h.must(h.wb.UpdateGroupWelcome("v1-ops", "d1", &welcome, nil))
+	if v, _ := h.wb.GroupWelcome("v1-ops", "d1"); v.Welcome != "你好" || v.Closing != "下次见" {
+		t.Errorf("an update of the welcome alone left %+v", v)
+	}
+}

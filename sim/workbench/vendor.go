@@ -191,8 +191,7 @@ func (w *Workbench) SetGroupWelcome(by, department, welcome, closing string) err
 	if !ok {
 		return ErrNotFound
 	}
-	a, ok := w.accounts.Lookup(by)
-	if !ok || !((a.role == RoleOperations || a.role == RoleDeptAdmin) && a.group == g) {
+	if !w.configuresGroup(by, g) {
 		return ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may set the skill group's welcome")
 	}
 	// Sent into every chat the group's agents take: as bounded as a reply.

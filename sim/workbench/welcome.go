@@ -15,8 +15,7 @@ func (w *Workbench) GroupWelcome(by, department string) (GroupWelcomeView, error
 	if !ok {
 		return GroupWelcomeView{}, ErrNotFound
 	}
-	a, ok := w.accounts.Lookup(by)
-	if !ok || !(a.role == RoleOperations || (a.role == RoleDeptAdmin && a.group == g)) {
+	if !w.configuresGroup(by, g) {
 		return GroupWelcomeView{}, ruleErr(ErrForbidden, "R-WEL-1", "only operations or the department's admin may read the skill group's welcome")
 	}
 	return GroupWelcomeView{Department: g.name, Welcome: g.welcome, Closing: g.closing}, nil
@@ -38,4 +37,12 @@ func (w *Workbench) UpdateGroupWelcome(by, department string, welcome, closing *
 		clo = *closing
 	}
 	return w.SetGroupWelcome(by, department, wel, clo)
+}
+
+// configuresGroup says whether the account may read and change the skill
+// group's 首问机器人: the vendor's operations (D-ACL-2) or the department's
+// own admin.
+func (w *Workbench) configuresGroup(by string, g *group) bool {
+	a, ok := w.accounts.Lookup(by)
+	return ok && (a.role == RoleOperations || a.role == RoleDeptAdmin) && a.group == g
 }
