@@ -1,6 +1,8 @@
 package load
 
 import (
+	"routecheck/sim/wire"
+
 	"testing"
 	"time"
 
@@ -44,7 +46,7 @@ func TestFrameTallyCountsAndSamples(t *testing.T) {
 	var tally frameTally
 	o := newChatOrder()
 	o.snapshot("c1", 2, []int64{1})
-	for _, f := range []frame{{Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "notification", CSeq: 1}, {Type: "message", CSeq: 5, MsgSeq: 4}} {
+	for _, f := range []wire.Frame{{Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "notification", CSeq: 1}, {Type: "message", CSeq: 5, MsgSeq: 4}} {
 		tally.judge(o, "agent a", &f, "c1")
 	}
 	r := tally.result()

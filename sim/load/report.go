@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"routecheck/sim/invariant"
+	"routecheck/sim/wire"
 	wb "routecheck/sim/workbench"
 )
 
@@ -110,19 +111,20 @@ type FaultResult struct {
 func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak uint64, memBase runtime.MemStats) *Report {
 	rep := &Report{Command: "load", Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
 		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
-	rep.LatencyMS.Assign = r.assign.quantiles()
-	rep.LatencyMS.Deliver = r.deliver.quantiles()
+	m := r.e.m
+	rep.LatencyMS.Assign = m.assign.quantiles()
+	rep.LatencyMS.Deliver = m.deliver.quantiles()
 	window := r.cfg.unconfirmedWindow()
-	rep.Messages = r.audit.Result(r.cutoff, window)
-	rep.LostSample = r.audit.Lost(sampleMax, r.cutoff, window)
-	rep.Samples = r.audit.Samples()
-	rep.Frames = r.frames.result()
-	rep.Conversations = r.assignedN.Load()
-	rep.Requeued = r.requeued.Load()
-	r.emu.Lock()
-	rep.Errors = r.errors
-	rep.Refusals, rep.RefusalSample = r.refusals, r.refusalSample
-	r.emu.Unlock()
+	rep.Messages = m.audit.Result(r.cutoff, window)
+	rep.LostSample = m.audit.Lost(sampleMax, r.cutoff, window)
+	rep.Samples = m.audit.Samples()
+	rep.Frames = m.frames.result()
+	rep.Conversations = m.assigned.Load()
+	rep.Requeued = m.requeued.Load()
+	m.emu.Lock()
+	rep.Errors = m.errors
+	rep.Refusals, rep.RefusalSample = m.refusals, m.refusalSample
+	m.emu.Unlock()
 	for _, c := range r.customers {
 		c.mu.Lock()
 		if c.conv != "" && !c.assigned {
@@ -134,7 +136,7 @@ func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak
 		rep.Throughput.MessagesPerS = float64(rep.Messages.Delivered) / rep.DurationS
 		rep.Throughput.ChatsPerS = float64(rep.Conversations) / rep.DurationS
 	}
-	if r.srv != nil {
+	if r.closer != nil {
 		var peakSock int64
 		for _, s := range series {
 			peakSock = max(peakSock, s.Connected)
@@ -156,25 +158,21 @@ func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak
 	for _, f := range r.cfg.Faults {
 		rep.Faults.Spec = append(rep.Faults.Spec, f.String())
 	}
-	r.imu.Lock()
+	m.imu.Lock()
 	rep.Faults.InjectedBy = map[string]int64{}
-	for k, n := range r.injected {
+	for k, n := range m.injected {
 		rep.Faults.InjectedBy[k] = n
 		rep.Faults.Injected += n
 	}
-	r.imu.Unlock()
-	for _, a := range r.agents {
-		if a.slow > 0 {
-			rep.Faults.SlowReaders = append(rep.Faults.SlowReaders, a.login)
-		}
-	}
-	rep.Faults.Told, rep.Faults.Untold = r.told.Load(), r.untold.Load()
-	if q := r.slow.quantiles(); q.Count > 0 {
+	rep.Faults.SlowReaders = append([]string(nil), m.slowReaders...)
+	m.imu.Unlock()
+	rep.Faults.Told, rep.Faults.Untold = m.told.Load(), m.untold.Load()
+	if q := m.slow.quantiles(); q.Count > 0 {
 		rep.Faults.SlowDeliverMS = &q
 	}
 	rep.Series = series
-	rep.Histograms = map[string][]Bucket{"assign": r.assign.buckets(), "deliver": r.deliver.buckets()}
-	rep.judge(r.shutdown.Load())
+	rep.Histograms = map[string][]Bucket{"assign": m.assign.buckets(), "deliver": m.deliver.buckets()}
+	rep.judge(r.e.ph.shutdown.Load())
 	return rep
 }
 
@@ -216,7 +214,7 @@ func (rep *Report) Properties(shutdown bool) []Property {
 			m.Misdelivered, fr.Misdelivered, first(append(rep.Samples["misdelivered"], fr.Samples["misdelivered"]...)))},
 		{"messages.foreign", m.Foreign == 0, fmt.Sprintf("%d messages in the run's format reached a party though no actor sent them; e.g. %s", m.Foreign, first(rep.Samples["foreign"]))},
 		{"refusals.unexpected", m.RefusedUnexpected == 0 && refusals == 0, fmt.Sprintf("%d chat messages and %d other frames were refused with an error no rule expects (only %q once the chat had ended or was taken away, and %q, sent again, are expected, D-LOAD-6); e.g. %s",
-			m.RefusedUnexpected, refusals, codeNotAllowed, codeLimit, first(append(rep.Samples["refused"], rep.RefusalSample...)))},
+			m.RefusedUnexpected, refusals, wire.CodeNotAllowed, wire.CodeLimit, first(append(rep.Samples["refused"], rep.RefusalSample...)))},
 		{"frames.cseq_order", fr.OutOfOrder == 0, fmt.Sprintf("%d chat frames came with a cseq not above the last one of their chat at that party: each party must get a chat's frames in cseq order, every frame with its own cseq (D-LOAD-8); e.g. %s", fr.OutOfOrder, first(fr.Samples["out_of_order"]))},
 		{"frames.gaps", fr.Gaps == 0, fmt.Sprintf("%d times a party got a chat message with an earlier one of the chat missing (msg_seq skipped): a party must get every message of a chat while it may see it (D-LOAD-8); e.g. %s", fr.Gaps, first(fr.Samples["gap"]))},
 		{"messages.sent", m.Sent > 0 || shutdown, "no chat message was sent: the load never reached the chats (see errors)"},
