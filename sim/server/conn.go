@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"routecheck/sim/wire"
 )
 
 // Timing of a socket, after gorilla's chat example.
@@ -21,13 +23,6 @@ const (
 	// defaultPingPeriod: pings go out well within PongWait, so a healthy
 	// client's pong always renews the deadline in time, even if one is late.
 	defaultPingPeriod = 10 * time.Second
-)
-
-// Frame size limits: above MaxFrame a frame is refused with an error frame;
-// above hardFrameLimit the socket is closed (no legitimate frame is that big).
-const (
-	MaxFrame       = 64 << 10
-	hardFrameLimit = 1 << 20
 )
 
 // conn is one WebSocket: a reader (the handler's goroutine) and a writer
@@ -47,7 +42,7 @@ type conn struct {
 	qbytes int
 	wake   chan struct{} // one pending wake-up for the writer
 
-	sent map[string]int64 // per chat, the last cseq queued (under dmu)
+	sent map[string]int64 // per chat, the last cseq queued (under delivery's lock)
 
 	once     sync.Once
 	quit     chan struct{}
@@ -224,7 +219,9 @@ func (c *conn) refusing() bool {
 // a ping above it gets no pong.
 func (s *Server) startReading(c *conn) {
 	pongWait := s.opts.PongWait
-	c.ws.SetReadLimit(hardFrameLimit)
+	// Above wire.MaxFrame a frame is refused with an error frame; above
+	// wire.HardFrame the socket is closed (no legitimate frame is that big).
+	c.ws.SetReadLimit(wire.HardFrame)
 	c.ws.SetPongHandler(func(string) error {
 		if !s.admit(c) {
 			return nil
@@ -283,19 +280,4 @@ func (s *Server) admit(c *conn) bool {
 		c.paced, c.refusedRun = true, 0
 	}
 	return false
-}
-
-// errorFrame is the answer to a refused client frame.
-func errorFrame(code, message, rule string, ref int64, id string) map[string]any {
-	f := map[string]any{"type": "error", "code": code, "message": message}
-	if rule != "" {
-		f["rule"] = rule
-	}
-	if ref > 0 {
-		f["ref"] = ref
-	}
-	if id != "" {
-		f["id"] = id
-	}
-	return f
 }
