@@ -28,32 +28,32 @@ type agent struct {
 	onLine func(key string, now time.Time)
 
 	mu       sync.Mutex
-	held     map[string]hold // chats it holds, or whose end it awaits (D-LOAD-5)
-	asked    []string        // chats named in the resume of the current socket
-	answered map[string]bool // customer messages it has answered (or will)
-	order    *chatOrder      // reader goroutine (one socket at a time)
+	held     map[string]claim // chats it holds, or whose end it awaits (D-LOAD-5)
+	asked    []string         // chats named in the resume of the current socket
+	answered map[string]bool  // customer messages it has answered (or will)
+	order    *chatOrder       // reader goroutine (one socket at a time)
 	ready    chan struct{}
 	isReady  bool
 }
 
-// hold is how far an agent may see a chat (D-LOAD-5).
-type hold uint8
+// claim is how far an agent may see a chat (D-LOAD-5).
+type claim uint8
 
 const (
-	notHeld hold = iota
-	holding      // assigned to it: every frame of the chat for agents
-	ending       // ended: the user_offline notification that follows
+	notHeld claim = iota
+	holding       // assigned to it: every frame of the chat for agents
+	ending        // ended: the user_offline notification that follows
 )
 
 func newAgent(e *env, login string, h *actors.HTTP) *agent {
-	a := &agent{login: login, http: h, held: map[string]hold{}, answered: map[string]bool{}, order: newChatOrder(),
+	a := &agent{login: login, http: h, held: map[string]claim{}, answered: map[string]bool{}, order: newChatOrder(),
 		ready: make(chan struct{})}
 	a.init(e, "agent "+login, "a"+login, a.onFrame, a.onEnd)
 	return a
 }
 
 func (a *agent) start(ctx context.Context) error {
-	if err := a.http.SignIn(ctx, a.login, a.e.cfg.AgentPassword); err != nil {
+	if err := a.http.SignIn(ctx, a.login, a.e.agentPassword); err != nil {
 		return err
 	}
 	return a.connect(ctx, "/ws/agent", nil)
@@ -125,7 +125,7 @@ func (a *agent) onFrame(s *wsock, f *wire.Frame) {
 func (a *agent) hello(s *wsock, f *wire.Frame, now time.Time) {
 	acc, _ := f.Account()
 	a.mu.Lock()
-	held := map[string]hold{}
+	held := map[string]claim{}
 	for _, id := range a.asked {
 		if h := a.held[id]; h != notHeld {
 			held[id] = h
@@ -221,7 +221,7 @@ func (a *agent) reply(conv, text string) {
 		return
 	}
 	reply := strings.Replace(text, " m", " r", 1)
-	a.e.sched.after(a.e.jitter(a.e.cfg.Reply), func(due time.Time) {
+	a.e.sched.after(a.e.jitter(a.e.pace.reply), func(due time.Time) {
 		if a.holds(conv) {
 			a.send(wire.ClientFrame{Type: wire.TypeSend, Conv: conv, Text: reply}, a.e.intended(due))
 		}

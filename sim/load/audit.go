@@ -152,7 +152,7 @@ func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (
 		a.misdelivered(key, m, receiver, conv)
 		return 0, false
 	}
-	first := m.delivered == 0
+	firstLive := m.delivered == 0
 	if slices.Contains(m.by, receiver) {
 		if live {
 			a.dups++
@@ -172,7 +172,7 @@ func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (
 	} else {
 		a.last[lane] = m.ord
 	}
-	if !first {
+	if !firstLive {
 		return 0, false
 	}
 	return at.Sub(m.at), true

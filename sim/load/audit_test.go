@@ -146,11 +146,11 @@ func TestAuditCountsEachReceiverOnItsOwn(t *testing.T) {
 
 func TestIntendedTimeOnlyUnderAFixedRate(t *testing.T) {
 	due := time.Now().Add(-time.Second) // the generator is a second late
-	r := &env{cfg: Config{Rate: 10}}
+	r := &env{pace: pace{rate: 10}}
 	if got := r.intended(due); !got.Equal(due) {
 		t.Fatalf("with --rate latency must count from the scheduled time %v, got %v", due, got)
 	}
-	r.cfg.Rate = 0
+	r.pace.rate = 0
 	if got := r.intended(due); got.Sub(due) < 900*time.Millisecond {
 		t.Fatalf("without --rate latency counts from the send (now), got the scheduled time")
 	}

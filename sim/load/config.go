@@ -1,7 +1,6 @@
 package load
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -126,8 +125,14 @@ func (c Config) unconfirmedWindow() time.Duration {
 	return w
 }
 
-// ErrInput marks a configuration a person must fix (exit 2).
-var ErrInput = errors.New("bad input")
+// What Validate and the unconfirmed window ask of a fault.
+type (
+	// checker refuses a configuration the fault cannot serve (exit 2).
+	checker interface{ check(c Config) error }
+	// windowed widens the unconfirmed window (D-LOAD-7) by what it adds
+	// to a round trip.
+	windowed interface{ window() time.Duration }
+)
 
 // Validate names the first thing wrong with c.
 func (c Config) Validate() error {

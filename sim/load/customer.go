@@ -49,7 +49,7 @@ func (c *customer) chatID() string {
 }
 
 func (c *customer) query() string {
-	return "?t=" + url.QueryEscape(c.token) + "&v=" + url.QueryEscape(c.e.cfg.Vendor)
+	return "?t=" + url.QueryEscape(c.token) + "&v=" + url.QueryEscape(c.e.vendor)
 }
 
 // arrive opens the bot page's socket; due is the scheduled arrival.
@@ -174,8 +174,8 @@ func (c *customer) onState(f *wire.Frame, now time.Time) {
 		at := c.transferAt
 		if first {
 			c.endAt = c.e.ph.end()
-			if c.e.cfg.Hold > 0 {
-				c.endAt = now.Add(c.e.cfg.Hold)
+			if c.e.pace.hold > 0 {
+				c.endAt = now.Add(c.e.pace.hold)
 			}
 		}
 		c.mu.Unlock()
@@ -185,7 +185,7 @@ func (c *customer) onState(f *wire.Frame, now time.Time) {
 		c.e.m.waiting.Add(-1)
 		c.e.m.assigned.Add(1)
 		c.e.m.recordAssign(now.Sub(at))
-		c.e.sched.after(c.e.jitter(c.e.cfg.Think), c.say)
+		c.e.sched.after(c.e.jitter(c.e.pace.think), c.say)
 		c.e.sched.at(c.endAt, c.leave)
 		if c.onAssigned != nil {
 			c.onAssigned()
@@ -218,7 +218,7 @@ func (c *customer) say(due time.Time) {
 	key := "load " + c.name + " m" + strconv.Itoa(c.next)
 	c.mu.Unlock()
 	c.send(wire.ClientFrame{Type: wire.TypeSay, Text: key}, c.e.intended(due))
-	c.e.sched.at(due.Add(c.e.jitter(c.e.cfg.Think)), c.say)
+	c.e.sched.at(due.Add(c.e.jitter(c.e.pace.think)), c.say)
 }
 
 // leave ends the chat when its time is up (once).

@@ -16,12 +16,14 @@ import (
 // the run stands, and the metrics to record into. Actors never see the
 // runner (STYLE 13).
 type env struct {
-	ctx   context.Context
-	cfg   Config // pacing (Think, Reply, Hold, Rate) and the accounts
-	sched *sched
-	m     *metrics
-	ph    *phase
-	base  string // http(s) base of the workbench (or of the fault proxy)
+	ctx           context.Context
+	pace          pace
+	vendor        string // the customers' entry links name it
+	agentPassword string
+	sched         *sched
+	m             *metrics
+	ph            *phase
+	base          string // http(s) base of the workbench (or of the fault proxy)
 
 	rmu sync.Mutex
 	rng *rand.Rand
@@ -33,9 +35,17 @@ type env struct {
 	customerDone func()
 }
 
-func newEnv(ctx context.Context, cfg Config) *env {
-	return &env{ctx: ctx, cfg: cfg, m: newMetrics(), ph: &phase{}, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)),
-		beforeWrite: cfg.beforeWrite, customerDone: func() {}}
+// pace is the workload's timing as the actors follow it.
+type pace struct {
+	think time.Duration // a customer's pause between messages (±50%)
+	reply time.Duration // an agent's pause before replying (±50%)
+	hold  time.Duration // how long a customer chats once assigned; 0: until the end
+	rate  float64       // arrivals per second under a fixed rate; 0: a ramp
+}
+
+func newEnv(ctx context.Context, p pace, seed int64) *env {
+	return &env{ctx: ctx, pace: p, m: newMetrics(), ph: &phase{}, rng: rand.New(rand.NewPCG(uint64(seed), 0x10ad)),
+		customerDone: func() {}}
 }
 
 // ws is the socket URL of path.
@@ -44,7 +54,7 @@ func (e *env) ws(path string) string { return "ws" + strings.TrimPrefix(e.base, 
 // intended is the time latency counts from: the scheduled time under a
 // fixed rate (coordinated-omission correction), else now.
 func (e *env) intended(due time.Time) time.Time {
-	if e.cfg.Rate > 0 && !due.IsZero() {
+	if e.pace.rate > 0 && !due.IsZero() {
 		return due
 	}
 	return time.Now()

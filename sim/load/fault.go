@@ -19,10 +19,8 @@ type Fault interface {
 	String() string // as --faults would spell it
 }
 
-// Abilities of a fault.
+// Abilities of a fault (and checker and windowed, config.go).
 type (
-	// checker refuses a configuration the fault cannot serve (exit 2).
-	checker interface{ check(c Config) error }
 	// preparer marks actors before they log in.
 	preparer interface{ prepare(p *plan) }
 	// planner schedules what the fault does during the load.
@@ -32,9 +30,6 @@ type (
 	pathFault interface {
 		onPath(np *netPath, p *plan) error
 	}
-	// windowed widens the unconfirmed window (D-LOAD-7) by what it adds
-	// to a round trip.
-	windowed interface{ window() time.Duration }
 )
 
 // plan is what a fault may use of a run: the actors, the environment
@@ -45,12 +40,10 @@ type plan struct {
 	agents    []*agent
 	customers []*customer
 	start     time.Time
+	span      time.Duration // from the first arrival to the end of the load
 	closer    io.Closer
 	np        *netPath // the proxy in front of the workbench, if a fault needs it
 }
-
-// span is how long the load lasts from the first arrival to the end.
-func (p *plan) span() time.Duration { return p.e.cfg.span() }
 
 // faultKinds are the registered parsers by name; faultExamples spell each
 // for the help text.

@@ -58,22 +58,22 @@ func (f agentDrop) check(c Config) error {
 }
 
 func (f agentDrop) schedule(p *plan) {
-	away, span := f.awayFor(), p.span()
+	away, span := f.awayFor(), p.span
 	earliest := p.start.Add(span / 4)
 	latest := p.e.ph.end().Add(-away - dropReturn)
 	for _, i := range p.e.pick(len(p.agents), f.share) {
 		a := p.agents[i]
 		a.away = away
 		at := earliest.Add(p.e.jitter(min(span/4, latest.Sub(earliest))) / 2)
-		p.e.sched.at(at, func(time.Time) { f.drop(p.e, a, latest) })
+		p.e.sched.at(at, func(time.Time) { f.strike(p.e, a, latest) })
 	}
 }
 
-// drop: with chats open, the connection is cut right after the agent's
+// strike: with chats open, the connection is cut right after the agent's
 // next reply goes out (its ack lost on the way), or at the latest moment
 // if none went out by then (D-LOAD-9); with none, at once. The agent comes
 // back after the time away and resumes.
-func (f agentDrop) drop(e *env, a *agent, latest time.Time) {
+func (f agentDrop) strike(e *env, a *agent, latest time.Time) {
 	counted := func() { e.m.inject(FaultAgentDrop) }
 	if !a.busy() {
 		a.armCut("", time.Time{}, counted)

@@ -30,7 +30,7 @@ func (f customerReconnect) prepare(p *plan) {
 	for _, i := range p.e.pick(len(p.customers), f.share) {
 		c := p.customers[i]
 		c.onAssigned = func() {
-			p.e.sched.after(p.e.jitter(p.e.cfg.Think*2), func(time.Time) {
+			p.e.sched.after(p.e.jitter(p.e.pace.think*2), func(time.Time) {
 				c.armCut(wire.TypeSay, time.Time{}, func() { p.e.m.inject(FaultCustomerReconnect) })
 			})
 		}

@@ -36,7 +36,7 @@ func (f netReset) schedule(p *plan) {
 	}
 	p.e.sched.at(p.start, func(time.Time) {
 		if err := p.np.add(fmt.Sprintf(`{"name":"reset","type":"reset_peer","stream":"downstream","toxicity":%g,"attributes":{"timeout":%d}}`,
-			f.share, (2 * p.e.cfg.Think).Milliseconds())); err != nil {
+			f.share, (2 * p.e.pace.think).Milliseconds())); err != nil {
 			p.e.m.fail("fault proxy: " + shorten(err.Error()))
 		}
 	})

@@ -11,26 +11,26 @@ import (
 // unconfirmed when no answer came.
 const FaultShutdown = "shutdown"
 
-type shutdown struct{ at float64 }
+type serverShutdown struct{ at float64 }
 
 func init() {
 	registerFault(FaultShutdown, "shutdown:50% (shuts the bundled server down 50% into the load)", func(arg string) (Fault, error) {
 		p, _, err := shareOf(arg, false)
-		return shutdown{p}, err
+		return serverShutdown{p}, err
 	})
 }
 
-func (f shutdown) Kind() string   { return FaultShutdown }
-func (f shutdown) String() string { return fmt.Sprintf("%s:%g%%", FaultShutdown, f.at*100) }
+func (f serverShutdown) Kind() string   { return FaultShutdown }
+func (f serverShutdown) String() string { return fmt.Sprintf("%s:%g%%", FaultShutdown, f.at*100) }
 
-func (f shutdown) check(c Config) error {
+func (f serverShutdown) check(c Config) error {
 	if c.Target != "" {
 		return fmt.Errorf("%w: --faults shutdown needs the bundled workbench (no --target): only it can be shut down from here", ErrInput)
 	}
 	return nil
 }
 
-func (f shutdown) schedule(p *plan) {
+func (f serverShutdown) schedule(p *plan) {
 	if p.closer == nil {
 		return
 	}

@@ -204,7 +204,7 @@ func (l *link) answer(f *wire.Frame, held func(conv string) bool) {
 // send for the order check, and so is one that waited behind it (each
 // takes its place in the order it goes on the wire).
 func (l *link) limited() {
-	hold, ok := l.ob.Limited()
+	n, ok := l.ob.Limited()
 	if !ok {
 		return
 	}
@@ -212,7 +212,7 @@ func (l *link) limited() {
 		if l.e.ph.stopping.Load() {
 			return
 		}
-		_ = l.ob.Release(hold, func(f wire.ClientFrame, written bool) {
+		_ = l.ob.Release(n, func(f wire.ClientFrame, written bool) {
 			if isLoadText(f.Text) {
 				l.e.m.audit.Again(f.Text, written)
 			}

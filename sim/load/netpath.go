@@ -18,13 +18,9 @@ type netPath struct {
 	proxy *toxiproxy.Proxy
 }
 
-// startNetPath puts the proxy in front of base when a fault acts on the
-// path, and returns the base the actors use then.
-func startNetPath(base string, p *plan) (*netPath, string, error) {
-	faults := faultsOf[pathFault](p.e.cfg.Faults)
-	if len(faults) == 0 {
-		return nil, base, nil
-	}
+// startNetPath puts a proxy in front of base and returns the base the
+// actors use then.
+func startNetPath(base string) (*netPath, string, error) {
 	u, err := url.Parse(base)
 	if err != nil {
 		return nil, "", err
@@ -39,13 +35,6 @@ func startNetPath(base string, p *plan) (*netPath, string, error) {
 		return nil, "", err
 	}
 	np := &netPath{proxy: px}
-	p.np = np
-	for _, f := range faults {
-		if err := f.onPath(np, p); err != nil {
-			np.stop()
-			return nil, "", err
-		}
-	}
 	u.Host = px.Listen
 	return np, strings.TrimRight(u.String(), "/"), nil
 }

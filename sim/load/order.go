@@ -31,7 +31,7 @@ type verdict uint8
 
 const (
 	inOrder  verdict = iota
-	again            // the same frame again
+	repeat           // the same frame again
 	stepBack         // cseq not above the last, another frame
 	gap              // a message skipped past the next one
 )
@@ -68,7 +68,7 @@ func (o *chatOrder) frame(conv string, cseq int64, ident string, msgSeq int64) v
 		c.msg = max(c.msg, msgSeq) // late, but it came
 		return stepBack
 	case cseq == c.cseq:
-		return again
+		return repeat
 	}
 	c.cseq, c.ident = cseq, ident
 	if msgSeq == 0 {
@@ -168,7 +168,7 @@ func (t *frameTally) judge(o *chatOrder, who string, f *wire.Frame, conv string)
 		t.add("out_of_order", fmt.Sprintf("%s got %s cseq %d of chat %s after cseq %d", who, f.Type, f.CSeq, conv, o.last(conv)))
 	case gap:
 		t.add("gap", fmt.Sprintf("%s got message %d of chat %s (cseq %d) with an earlier message missing", who, f.MsgSeq, conv, f.CSeq))
-	case again:
+	case repeat:
 		return false
 	}
 	return true

@@ -20,7 +20,7 @@ func TestChatOrderJudgesEveryFrame(t *testing.T) {
 	}{
 		{5, 4, "m4", inOrder},
 		{7, 0, "state", inOrder},  // cseqs may skip: another party's frame
-		{7, 0, "state", again},    // the same frame again
+		{7, 0, "state", repeat},   // the same frame again
 		{7, 0, "other", stepBack}, // its cseq used again for another frame
 		{6, 5, "m5", stepBack},    // behind the last
 		{9, 6, "m6", inOrder},

@@ -2,7 +2,6 @@ package load
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,11 +15,8 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"routecheck/sim/actors"
+	"routecheck/sim/invariant"
 )
-
-// ErrHarness marks a run that could not be made (exit 3): the generator
-// or the bundled workbench failed, which says nothing about the target.
-var ErrHarness = errors.New("harness could not run")
 
 // runner is one load run: it sets the actors up, drives the arrivals,
 // watches, and ends the run. The actors see only their env.
@@ -39,8 +35,10 @@ type runner struct {
 }
 
 func newRunner(ctx context.Context, cfg Config) *runner {
-	r := &runner{cfg: cfg, e: newEnv(ctx, cfg), allDone: make(chan struct{})}
-	r.e.customerDone = r.customerDone
+	e := newEnv(ctx, pace{think: cfg.Think, reply: cfg.Reply, hold: cfg.Hold, rate: cfg.Rate}, cfg.Seed)
+	e.vendor, e.agentPassword, e.beforeWrite = cfg.Vendor, cfg.AgentPassword, cfg.beforeWrite
+	r := &runner{cfg: cfg, e: e, allDone: make(chan struct{})}
+	e.customerDone = r.customerDone
 	return r
 }
 
@@ -52,7 +50,7 @@ func (r *runner) customerDone() {
 
 // plan is what the faults may use of this run.
 func (r *runner) plan(start time.Time) *plan {
-	return &plan{e: r.e, agents: r.agents, customers: r.customers, start: start, closer: r.closer}
+	return &plan{e: r.e, agents: r.agents, customers: r.customers, start: start, span: r.cfg.span(), closer: r.closer}
 }
 
 // Run drives one load run and returns its report. An error wraps
@@ -82,13 +80,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	base = strings.TrimRight(base, "/")
 	pl := r.plan(time.Time{})
-	np, actorBase, err := startNetPath(base, pl)
-	if err != nil {
-		return nil, harness("fault proxy: %v", err)
-	} else if np != nil {
+	e.base = base
+	if faults := faultsOf[pathFault](cfg.Faults); len(faults) > 0 {
+		np, actorBase, err := startNetPath(base)
+		if err != nil {
+			return nil, harness("fault proxy: %v", err)
+		}
 		defer np.stop()
+		pl.np, e.base = np, actorBase
+		for _, f := range faults {
+			if err := f.onPath(np, pl); err != nil {
+				return nil, harness("fault proxy: %v", err)
+			}
+		}
 	}
-	e.base = actorBase
 	r.tr = &http.Transport{MaxIdleConnsPerHost: 64, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}
 	defer r.tr.CloseIdleConnections()
 	e.sched = newSched(max(8, min(64, cfg.Customers/100)))
@@ -257,21 +262,6 @@ func parallel(ctx context.Context, n, k int, f func(int) error) error {
 	return first
 }
 
-// Sample is one point of the time series.
-type Sample struct {
-	AtS       float64 `json:"at_s"`
-	Connected int64   `json:"connected"`
-	Queue     int64   `json:"queue"` // customers waiting for an agent
-	Assigned  int64   `json:"assigned"`
-	// AssignP99 and DeliverP99: the second's p99, and at least the age of
-	// the oldest transfer or message still waiting, so a stalled second
-	// shows its stall; null when nothing completed and nothing waited.
-	AssignP99  *float64 `json:"assign_p99_ms"`
-	DeliverP99 *float64 `json:"deliver_p99_ms"`
-	Delivered  int64    `json:"delivered_per_s"`
-	HeapMB     float64  `json:"heap_mb"`
-}
-
 // watch samples once a second until every customer is done or the end and
 // the drain have passed; it prints progress and returns the series and
 // the peak heap.
@@ -357,4 +347,72 @@ func shorten(s string) string {
 		s = s[:120] + "…"
 	}
 	return s
+}
+
+func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak uint64, memBase runtime.MemStats) *Report {
+	rep := &Report{Command: "load", Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
+		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
+	m := r.e.m
+	rep.LatencyMS.Assign = m.assign.quantiles()
+	rep.LatencyMS.Deliver = m.deliver.quantiles()
+	window := r.cfg.unconfirmedWindow()
+	rep.Messages = m.audit.Result(r.cutoff, window)
+	rep.LostSample = m.audit.Lost(sampleMax, r.cutoff, window)
+	rep.Samples = m.audit.Samples()
+	rep.Frames = m.frames.result()
+	rep.Conversations = m.assigned.Load()
+	rep.Requeued = m.requeued.Load()
+	m.emu.Lock()
+	rep.Errors = m.errors
+	rep.Refusals, rep.RefusalSample = m.refusals, m.refusalSample
+	m.emu.Unlock()
+	for _, c := range r.customers {
+		c.mu.Lock()
+		if c.conv != "" && !c.assigned {
+			rep.Unassigned++
+		}
+		c.mu.Unlock()
+	}
+	if rep.DurationS > 0 {
+		rep.Throughput.MessagesPerS = float64(rep.Messages.Delivered) / rep.DurationS
+		rep.Throughput.ChatsPerS = float64(rep.Conversations) / rep.DurationS
+	}
+	if r.closer != nil {
+		var peakSock int64
+		for _, s := range series {
+			peakSock = max(peakSock, s.Connected)
+		}
+		peakSock += int64(len(r.agents))
+		m := &Memory{HeapBeforeMB: mb(memBase.HeapInuse), HeapPeakMB: mb(peak), PeakSockets: peakSock, IncludesClient: true}
+		if peakSock > 0 && peak > memBase.HeapInuse {
+			m.PerSocketKB = float64(peak-memBase.HeapInuse) / 1024 / float64(peakSock)
+		}
+		rep.Memory = m
+	}
+	n, viol, kpis := evs.result()
+	rep.Invariants = InvariantResult{Events: n, Violations: viol}
+	if rep.Invariants.Violations == nil {
+		rep.Invariants.Violations = []invariant.Violation{}
+	}
+	rep.violations = viol
+	rep.KPIs = kpis
+	for _, f := range r.cfg.Faults {
+		rep.Faults.Spec = append(rep.Faults.Spec, f.String())
+	}
+	m.imu.Lock()
+	rep.Faults.InjectedBy = map[string]int64{}
+	for k, n := range m.injected {
+		rep.Faults.InjectedBy[k] = n
+		rep.Faults.Injected += n
+	}
+	rep.Faults.SlowReaders = append([]string(nil), m.slowReaders...)
+	m.imu.Unlock()
+	rep.Faults.Told, rep.Faults.Untold = m.told.Load(), m.untold.Load()
+	if q := m.slow.quantiles(); q.Count > 0 {
+		rep.Faults.SlowDeliverMS = &q
+	}
+	rep.Series = series
+	rep.Histograms = map[string][]Bucket{"assign": m.assign.buckets(), "deliver": m.deliver.buckets()}
+	rep.judge(r.e.ph.shutdown.Load())
+	return rep
 }

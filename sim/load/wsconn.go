@@ -112,3 +112,19 @@ func isSlowReaderClose(err error) bool {
 	var ce *websocket.CloseError
 	return errors.As(err, &ce) && ce.Code == websocket.CloseTryAgainLater
 }
+
+// errKind shortens a dial error to a kind for the error counts.
+func errKind(err error) string {
+	var he *handshakeError
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &he):
+		return he.Error()
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.As(err, &oe):
+		return oe.Op + " " + oe.Err.Error()
+	}
+	return err.Error()
+}

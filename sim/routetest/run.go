@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"routecheck/sim/wire"
 	"slices"
 	"time"
 
@@ -362,7 +363,7 @@ func transcript(c *chat) reports.Transcript {
 		t.Conv = c.cust.Conv
 	}
 	for _, f := range c.cust.Frames() {
-		if f.Type == "message" {
+		if f.Type == wire.TypeMessage {
 			t.Lines = append(t.Lines, reports.Line{At: f.Received, Sender: f.Sender, Text: f.Text})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"routecheck/sim/wire"
 	"sync"
 
 	"routecheck/sim/actors"
@@ -154,10 +155,10 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 	}
 	var f actors.Frame
 	err = r.await(st, "the rating's receipt", func(ctx context.Context) (err error) {
-		f, _, err = c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool { return f.Type == "rated" || f.Type == "error" })
+		f, _, err = c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool { return f.Type == wire.TypeRated || f.Type == wire.TypeError })
 		return err
 	})
-	if err != nil || f.Type == "error" {
+	if err != nil || f.Type == wire.TypeError {
 		st.fail("rating", "the workbench records 非常满意", describe(f.Message, err), "R-KPI-1", "")
 	}
 }
