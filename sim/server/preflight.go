@@ -90,7 +90,7 @@ const (
 )
 
 func (s *Server) preflightRoutes(m *http.ServeMux) {
-	m.HandleFunc("PUT /api/preflight", s.handle(s.prepPreflight))
+	m.HandleFunc("PUT /api/preflight", s.handle(s.prepPreflight, jsonOnly))
 	m.HandleFunc("GET /api/preflight/me", s.authed(s.apiPreflightMe))
 	m.HandleFunc("GET /api/preflight", s.authed(s.apiPreflightRoster))
 }
