@@ -17,8 +17,6 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-const sessionCookie = "rc_session"
-
 // maxBody bounds request bodies; the largest legitimate one is a quick-reply
 // import (200 × 500 characters).
 const maxBody = 1 << 20
@@ -485,9 +483,6 @@ func (v vendorEvents) MarshalJSON() ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
-
-// errGone: what was asked for was released from memory.
-const errGone = wb.Error("gone")
 
 func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {

@@ -82,7 +82,7 @@ func (d *delivery) deliver(out []intent) {
 			l := d.log(in.conv)
 			l.cseq++
 			data := encode(in.chat.Numbered(l.cseq))
-			d.keep(l, logged{l.cseq, in.customer, in.agent, data})
+			d.logFrame(l, logged{l.cseq, in.customer, in.agent, data})
 			if in.customer {
 				for c := range d.custReg[in.conv] {
 					c.sendChat(in.conv, l.cseq, data)
@@ -111,9 +111,9 @@ func (d *delivery) log(conv string) *chatLog {
 	return l
 }
 
-// keep logs a chat frame, bounded in frames and in bytes: a resume from
+// logFrame logs a chat frame, bounded in frames and in bytes: a resume from
 // before the oldest kept frame gets a snapshot.
-func (d *delivery) keep(l *chatLog, f logged) {
+func (d *delivery) logFrame(l *chatLog, f logged) {
 	drop := 0
 	for drop < len(l.frames) && (len(l.frames)-drop >= d.limits.ChatFrames || l.bytes+len(f.data) > d.limits.ChatLogBytes) {
 		l.bytes -= len(l.frames[drop].data)

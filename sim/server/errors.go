@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	wb "routecheck/sim/workbench"
+	"strconv"
+	"time"
 )
 
 // Errors reach clients from one place: the core's sentinel errors and
@@ -102,3 +104,27 @@ func refuseToken(w http.ResponseWriter, err error) {
 	}[err]
 	writeError(w, http.StatusForbidden, err.Error(), "R-RT-3", msg)
 }
+
+// limitError is a request or frame refused by one of the Limits. Its
+// answer names the limit: HTTP 429 (with Retry-After when waiting helps)
+// or an error frame with code "limit".
+type limitError struct {
+	limit  string
+	detail string
+	retry  time.Duration
+}
+
+func (e *limitError) Error() string { return "limit: " + e.limit + ": " + e.detail }
+
+func writeLimit(w http.ResponseWriter, e *limitError) {
+	if e.retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.retry+time.Second-1)/time.Second)))
+	}
+	writeError(w, http.StatusTooManyRequests, "limit", "", "limit: "+e.limit+": "+e.detail)
+}
+
+// nosniff marks every answer, so a browser never guesses a type (a chat
+// text served as HTML, say).
+
+// errGone: what was asked for was released from memory.
+const errGone = wb.Error("gone")

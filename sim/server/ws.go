@@ -1,8 +1,11 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -160,4 +163,78 @@ func (c *idCache) put(id string, ans wire.Answer, limit int) {
 	}
 	c.order = append(c.order, id)
 	c.answers[id] = ans
+}
+
+func (s *Server) newConn(ws *websocket.Conn) *conn {
+	return &conn{ws: ws, limit: s.limits.SendQueue, limitBytes: s.limits.SendQueueBytes, wake: make(chan struct{}, 1), sent: map[string]int64{},
+		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
+		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
+}
+
+// startReading sets the read limit and the control-frame handlers: a
+// WebSocket ping or pong is admitted by the frame rate like any frame, and
+// a ping above it gets no pong.
+func (s *Server) startReading(c *conn) {
+	pongWait := s.opts.PongWait
+	// Above wire.MaxFrame a frame is refused with an error frame; above
+	// wire.HardFrame the socket is closed (no legitimate frame is that big).
+	c.ws.SetReadLimit(wire.HardFrame)
+	c.ws.SetPongHandler(func(string) error {
+		if !s.admit(c) {
+			return nil
+		}
+		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	c.ws.SetPingHandler(func(msg string) error {
+		if !s.admit(c) || c.refusing() {
+			return nil
+		}
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		// As gorilla's own handler: a socket already closing or a peer
+		// too slow to take the pong is not an error of the reader.
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(msg), time.Now().Add(writeWait))
+		var ne net.Error
+		if errors.Is(err, websocket.ErrCloseSent) || (errors.As(err, &ne) && ne.Timeout()) {
+			return nil
+		}
+		return err
+	})
+}
+
+// admit takes a token of the socket's frame rate for whatever the client
+// sent, before any other work (reader goroutine). Above the rate the frame
+// is dropped unread and the first of a run is answered with an error
+// frame. After a run of Limits.RefusedFrames the socket is paced: the
+// reader waits for each token before it reads on, so a flood waits in the
+// sender's TCP buffers, not in the server, and costs it one read per
+// token; it is paced until it keeps within the rate for a whole burst.
+func (s *Server) admit(c *conn) bool {
+	now := time.Now()
+	if c.paced {
+		if c.rate.level(now) >= c.rate.burst {
+			c.paced = false // it slowed down
+		}
+		for !c.rate.take(now) {
+			select {
+			case <-time.After(c.rate.due(now)):
+			case <-c.quit:
+				return false
+			}
+			now = time.Now()
+		}
+		return true
+	}
+	if c.rate.take(now) {
+		c.refusedRun = 0
+		return true
+	}
+	c.refusedRun++
+	s.refused.add("limit: frames per second per socket")
+	if c.refusedRun == 1 {
+		c.push(s.rateFrame)
+	}
+	if c.refusedRun >= s.limits.RefusedFrames {
+		c.paced, c.refusedRun = true, 0
+	}
+	return false
 }
