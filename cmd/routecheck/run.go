@@ -193,17 +193,9 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
 		}
-		rep.Browser = checks
-		for _, c := range checks {
-			rep.Passed = rep.Passed && c.Status != reports.StatusFailed
-		}
-		if err := sess.Recheck(ctx); err != nil && ctx.Err() == nil {
+		if err := sess.AddBrowserChecks(ctx, checks); err != nil {
 			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
 			return exitHarness
-		}
-		rep.Duration = time.Since(rep.StartedAt)
-		if ctx.Err() != nil {
-			rep.Interrupted, rep.Passed = true, false
 		}
 	}
 	rep.ExitCode = exitCode(rep)

@@ -176,6 +176,27 @@ func (s *Session) Finish() *reports.Run {
 	return s.r.rep
 }
 
+// AddBrowserChecks folds the browser checks (routecheck run --browser) into
+// the finished run's verdict: a failed check fails the run; the event log
+// is judged again, since the checks drove the workbench too; a run whose
+// context ended meanwhile is interrupted, which says nothing of the
+// vendor. An error is the harness's: the event log could not be read.
+func (s *Session) AddBrowserChecks(ctx context.Context, checks []reports.BrowserCheck) error {
+	rep := s.r.rep
+	rep.Browser = checks
+	for _, c := range checks {
+		rep.Passed = rep.Passed && c.Status != reports.StatusFailed
+	}
+	if err := s.Recheck(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	rep.Duration = time.Since(rep.StartedAt)
+	if ctx.Err() != nil {
+		rep.Interrupted, rep.Passed = true, false
+	}
+	return nil
+}
+
 // Recheck reads the whole event log again and re-judges the routing
 // invariants, for checks that ran on the same workbench after Finish (the
 // browser checks). Run-level KPIs stay those of the route test's chats.
