@@ -114,7 +114,7 @@ func rehearse(t *testing.T, v *fixtures.Vendor) *reports.Run {
 	}
 	defer b.Close()
 	opt := b.Options(v)
-	opt.Seed, opt.Timeout, opt.Clock = 1, 2*time.Second, routetest.Jumping(vc)
+	opt.Seed, opt.Timeout, opt.Clock = 1, 2*time.Second, vc
 	rep, err := routetest.Run(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
@@ -629,7 +629,7 @@ func TestReadmeFixtureTable(t *testing.T) {
 	}
 	claim := regexp.MustCompile(`^(passes|step (\d), (R-[A-Z]+-\d)|KPI 首响时长, (R-KPI-1))`)
 	listed := map[string]bool{}
-	atWall(t, wed10)
+	clk := atWall(wed10)
 	for _, r := range rows {
 		file := r[1]
 		if !strings.HasPrefix(file, "fixtures/") {
@@ -648,7 +648,7 @@ func TestReadmeFixtureTable(t *testing.T) {
 		case m[4] != "":
 			want = "kpi first_response_s"
 		}
-		_, out, _ := runCLI(t, "vet", "--json", "../../"+file)
+		_, out, _ := clk.runCLI(t, "vet", "--json", "../../"+file)
 		var v vetVerdict
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
 			t.Fatalf("%s: vet --json: %v", file, err)

@@ -162,14 +162,14 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 	start := time.Now()
 	var sum *traffic.Summary
 	if f.findStaffing {
-		_, sum, err = traffic.FindStaffing(cfg, f.replications, wb.Assessed, f.maxRuns, newChecker, func(run int) {
+		_, sum, err = traffic.FindStaffing(cfg, f.replications, wb.Assessed(), f.maxRuns, newChecker, func(run int) {
 			prog.reset()
 		})
 	} else {
 		var rs []*traffic.Result
 		rs, err = traffic.RunReplications(cfg, f.replications, newChecker)
 		if err == nil {
-			sum = traffic.Summarise(cfg, rs, wb.Assessed, time.Since(start))
+			sum = traffic.Summarise(cfg, rs, wb.Assessed(), time.Since(start))
 		}
 	}
 	prog.finish()

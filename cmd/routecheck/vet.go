@@ -25,6 +25,7 @@ type vetFlags struct {
 	json    bool
 	strict  bool
 	noColor bool
+	clocks  harnessClocks
 }
 
 func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -44,7 +45,7 @@ func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 		},
 		ValidArgsFunction: vendorNames,
 		Run: func(cmd *cobra.Command, args []string) {
-			f.noColor = g.noColor
+			f.noColor, f.clocks = g.noColor, g.clocks
 			*code = vetFiles(args, f, cmd.InOrStdin(), stdout, stderr)
 		},
 	}
@@ -62,7 +63,7 @@ func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout, stderr io.Wri
 	}
 	code := exitPass
 	for i, path := range paths {
-		res := vetOne(path, stdin)
+		res := vetOne(path, stdin, f.clocks.wall)
 		switch {
 		case len(res.Errors) > 0 || res.err != nil:
 			res.ExitCode = exitInput
@@ -136,7 +137,7 @@ type vetProblem struct {
 // vetChecklistEntry is a row of the go-live checklist (fixtures.Checklist).
 type vetChecklistEntry = fixtures.ChecklistRow
 
-func vetOne(path string, stdin io.Reader) *vetResult {
+func vetOne(path string, stdin io.Reader, now func() time.Time) *vetResult {
 	res := &vetResult{Command: "vet", File: path, Errors: []vetProblem{}, Warnings: []vetProblem{}}
 	var v *fixtures.Vendor
 	var err error
@@ -157,7 +158,7 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 	default:
 		res.v = v
 		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
-		pred := predict(v)
+		pred := predict(v, now)
 		warns = pred.Annotate(v, v.Warnings())
 		if pred.Fails {
 			res.FailsRun, res.FailsAt = true, &pred.At
@@ -176,8 +177,8 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 
 // predict is what `routecheck run --vendor FILE` will find, planned from
 // the harness's clock as run plans it (D-RUN-8).
-func predict(v *fixtures.Vendor) routetest.Prediction {
-	plan := routetest.PlanClock(v, time.Time{}, wallClock(), routetest.Margin(v, 5*time.Second, false))
+func predict(v *fixtures.Vendor, now func() time.Time) routetest.Prediction {
+	plan := routetest.PlanClock(v, time.Time{}, now(), routetest.Margin(v, 5*time.Second, false))
 	return routetest.Predict(v, plan)
 }
 

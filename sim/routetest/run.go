@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"routecheck/sim/clock"
 	"routecheck/sim/wire"
 	"slices"
 	"time"
@@ -32,7 +33,7 @@ var stepNames = [5]struct{ name, rule string }{
 
 type runner struct {
 	opt    Options
-	clock  Clock // when rehearsed agents act (Options.Clock)
+	clock  clock.Clock // when rehearsed agents act (Options.Clock)
 	cfg    wb.VendorConfig
 	faker  *gofakeit.Faker
 	ctx    context.Context
@@ -360,7 +361,7 @@ func (r *runner) finish() {
 	passed := len(r.rep.Invariants) == 0 && !r.rep.Interrupted
 	if !r.rep.Interrupted {
 		// An interrupted run's KPIs are of chats cut short: not assessed.
-		r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
+		r.rep.Verdicts = wb.Assessed().Assess(r.rep.KPIs)
 	}
 	for _, s := range r.rep.Steps {
 		passed = passed && s.Status == reports.StatusPassed

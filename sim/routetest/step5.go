@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"routecheck/sim/clock"
 	"routecheck/sim/wire"
 	"sync"
 
@@ -113,7 +114,7 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		what += fmt.Sprintf(" (rehearsed %s after pickup)", a.habit.ReplyDelay)
 	}
 	waited := r.opt.waitingFor(what, max(due.Sub(r.clock.Now()), 0))
-	err := r.clock.SleepUntil(r.ctx, due)
+	err := clock.SleepUntil(r.ctx, r.clock, due)
 	waited()
 	if err != nil {
 		return

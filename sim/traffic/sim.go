@@ -47,6 +47,13 @@ type Config struct {
 	// Stop, when set, is asked every simulated hour; true ends the run with
 	// ErrInterrupted.
 	Stop func() bool
+
+	// freshChats (tests only) makes a new chat for every visitor instead of
+	// reusing ended ones: a test shows reuse changes nothing.
+	freshChats bool
+	// simulate (tests only) replaces RunReplications in the staffing
+	// search: a model world of known answers.
+	simulate func(cfg Config, replications int, newChecker func() Checker) ([]*Result, error)
 }
 
 // ErrInterrupted ends a run that Config.Stop stopped.
@@ -64,8 +71,8 @@ type Checker interface {
 // checker, with bounded state and constant cost per event.
 func NewChecker() Checker { return invariant.New() }
 
-// DefaultStart is a Monday, so a run's first hour is hour-of-week 0.
-var DefaultStart = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+// DefaultStart() is a Monday, so a run's first hour is hour-of-week 0.
+func DefaultStart() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) }
 
 // Typed timer kinds: a chat's next step, and the run's own ticks.
 const (
@@ -204,13 +211,10 @@ func (s *sim) done(c *chat) {
 	}
 	// Only its pending steps refer to it now, and its generation disarms
 	// them: reuse it for a later visitor.
-	if reuseChats {
+	if !s.cfg.freshChats {
 		s.spare = append(s.spare, c)
 	}
 }
-
-// reuseChats is off only in a test that shows reuse changes nothing.
-var reuseChats = true
 
 // after schedules a step of c: its kind, tagged with c's generation.
 func (s *sim) after(d time.Duration, c *chat, kind int64) {
@@ -302,7 +306,7 @@ func newSim(cfg Config) (*sim, error) {
 	}
 	measure := cfg.Start
 	if measure.IsZero() {
-		measure = time.Date(DefaultStart.Year(), DefaultStart.Month(), DefaultStart.Day(), 0, 0, 0, 0, loc)
+		measure = time.Date(DefaultStart().Year(), DefaultStart().Month(), DefaultStart().Day(), 0, 0, 0, 0, loc)
 	}
 	if cfg.AlwaysOpen {
 		v.WorkHours = wb.WorkHours{Location: loc, Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
