@@ -17,10 +17,7 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// What fixtures/template.yaml (the file `routecheck init` writes) says of a
-// field is what vet, run and the workbench do with it. Every comment of the
-// template is a promise; each has a test here, named by the words it
-// tests, and a comment no test covers fails TestTemplatePromises.
+// The test kit of the template's promises (promises_test.go).
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
