@@ -110,14 +110,10 @@ func (s *Summary) WriteText(w io.Writer, before ...string) {
 	fmt.Fprintln(w, s.Verdict)
 }
 
+// causeTitle names the KPI a cause is about, or the run.
 func causeTitle(c Cause) string {
-	switch c.KPI {
-	case "pickup_rate":
-		return "pickup (接起率)"
-	case "first_response_s":
-		return "first response (首响时长)"
-	case "satisfaction":
-		return "satisfaction (即时满意度)"
+	if t := kpiName(c.KPI); t != c.KPI {
+		return t
 	}
 	return "run"
 }
