@@ -63,7 +63,7 @@ func (a *agent) connect(ctx context.Context, path string, asked []string) error 
 	a.mu.Lock()
 	a.asked = asked
 	a.mu.Unlock()
-	_, err := a.dial(ctx, a.e.ws(path), a.http.Cookies())
+	_, err := a.dial(ctx, a.e.ws(path), a.http.Cookies(), nil)
 	return err
 }
 

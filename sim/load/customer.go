@@ -64,7 +64,15 @@ func (c *customer) arrive(due time.Time) {
 
 func (c *customer) connect(u string, due time.Time) {
 	ctx, cancel := context.WithTimeout(c.e.ctx, 15*time.Second)
-	_, err := c.dial(ctx, u, nil)
+	_, err := c.dial(ctx, u, nil, func() {
+		// Before the reader starts: the assignment may come at once.
+		c.mu.Lock()
+		if c.transferAt.IsZero() {
+			c.transferAt = c.e.intended(due)
+		}
+		c.mu.Unlock()
+		c.e.m.connected.Add(1)
+	})
 	cancel()
 	if err != nil {
 		c.e.m.fail("customer dial: " + errKind(err))
@@ -72,14 +80,7 @@ func (c *customer) connect(u string, due time.Time) {
 		if c.e.ph.over() || !c.retry(retryWait, func() { c.connect(u, time.Now()) }) {
 			c.finish()
 		}
-		return
 	}
-	c.mu.Lock()
-	if c.transferAt.IsZero() {
-		c.transferAt = c.e.intended(due)
-	}
-	c.mu.Unlock()
-	c.e.m.connected.Add(1)
 }
 
 func (c *customer) onFrame(s *wsock, f *wire.Frame) {

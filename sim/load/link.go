@@ -65,8 +65,9 @@ func (l *link) init(e *env, who, idPrefix string, onFrame func(*wsock, *wire.Fra
 }
 
 // dial opens a socket and starts its reader; sends go to it once its
-// hello attaches it (attach).
-func (l *link) dial(ctx context.Context, url string, h http.Header) (*wsock, error) {
+// hello attaches it (attach). opened, if set, runs before the reader
+// starts: what it records comes before anything the socket brings.
+func (l *link) dial(ctx context.Context, url string, h http.Header, opened func()) (*wsock, error) {
 	d := dialer
 	if l.dialer != nil {
 		d = l.dialer
@@ -79,6 +80,9 @@ func (l *link) dial(ctx context.Context, url string, h http.Header) (*wsock, err
 	l.lmu.Lock()
 	l.sock = s
 	l.lmu.Unlock()
+	if opened != nil {
+		opened()
+	}
 	go s.readLoop(l.pause, l.onFrame, l.onEnd)
 	return s, nil
 }

@@ -43,6 +43,11 @@ func TestRunAuditsEveryMessage(t *testing.T) {
 	if rep.Invariants.Events == 0 || rep.KPIs.PickedUp != 40 {
 		t.Fatalf("invariants over %d events, KPIs %+v", rep.Invariants.Events, rep.KPIs)
 	}
+	// No latency outlasts the run: one that does was measured from a time
+	// never set (a reader that ran before its socket was recorded).
+	if lat := rep.LatencyMS; lat.Assign.Max > rep.DurationS*1000 || lat.Deliver.Max > rep.DurationS*1000 {
+		t.Fatalf("latencies %+v in a run of %.1f s", lat, rep.DurationS)
+	}
 }
 
 func TestRunAtAFixedRate(t *testing.T) {
