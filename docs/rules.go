@@ -34,7 +34,9 @@ func (r Rule) Source() string {
 }
 
 // IDPattern matches a rule ID as the code and the reports cite it.
-var IDPattern = regexp.MustCompile(`\b[RD]-[A-Z]+-[0-9]+\b`)
+func IDPattern() *regexp.Regexp { return idPattern }
+
+var idPattern = regexp.MustCompile(`\b[RD]-[A-Z]+-[0-9]+\b`)
 
 var rules, byID = parse(rulesMD, decisionsMD)
 
@@ -50,14 +52,14 @@ func parse(rulesMD, decisionsMD string) ([]Rule, map[string]int) {
 	for _, block := range strings.Split("\n"+rulesMD, "\n## ")[1:] {
 		head, body, _ := strings.Cut(block, "\n")
 		id, title, ok := strings.Cut(head, " · ")
-		if !ok || !strings.HasPrefix(id, "R-") || !IDPattern.MatchString(id) {
+		if !ok || !strings.HasPrefix(id, "R-") || !idPattern.MatchString(id) {
 			continue
 		}
 		add(Rule{ID: id, Title: strings.TrimSpace(title), Text: strings.TrimSpace(body)})
 	}
 	for _, line := range strings.Split(decisionsMD, "\n") {
 		cells := tableCells(line)
-		if len(cells) != 3 || !strings.HasPrefix(cells[0], "D-") || !IDPattern.MatchString(cells[0]) {
+		if len(cells) != 3 || !strings.HasPrefix(cells[0], "D-") || !idPattern.MatchString(cells[0]) {
 			continue
 		}
 		add(Rule{ID: cells[0], Title: decisionTitle(cells[1]), Text: cells[1] + "\n\nWhy: " + cells[2]})

@@ -44,7 +44,7 @@ func TestEveryCitedRuleHasAText(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		for _, id := range IDPattern.FindAllString(string(b), -1) {
+		for _, id := range idPattern.FindAllString(string(b), -1) {
 			if _, ok := cited[id]; !ok {
 				cited[id] = p
 			}

@@ -49,7 +49,7 @@ func LinkRules(page []byte) []byte {
 			}
 		case xhtml.TextToken:
 			if inLink == 0 && raw == 0 {
-				tok = docs.IDPattern.ReplaceAllFunc(tok, func(id []byte) []byte {
+				tok = docs.IDPattern().ReplaceAllFunc(tok, func(id []byte) []byte {
 					r, ok := docs.Lookup(string(id))
 					if !ok {
 						return id

@@ -93,7 +93,7 @@ func passingRun() *Run {
 	}
 	r.KPIs = workbench.KPIs{ServiceRequests: 2, PickedUp: 2, PickupRate: 1, Responded: 2, FirstResponseS: 0.0835,
 		Ratings: 2, Satisfied: 2, Satisfaction: 1, Ended: 2, ServiceS: 0.12}
-	r.Verdicts = workbench.Assessed.Assess(r.KPIs)
+	r.Verdicts = workbench.Assessed().Assess(r.KPIs)
 	r.InvariantsChecked = 57
 	r.Transcripts = []Transcript{
 		{Conv: "conv-1", Title: "转人工", Lines: []Line{
@@ -141,7 +141,7 @@ func failingRun() *Run {
 		{Name: "租户不是闲鱼BU时无法上班", Rule: "R-TEN-1", Status: StatusSkipped, Duration: msd(1),
 			SkipReason: "no agent account has a tenant other than 闲鱼BU"},
 	}
-	r.Verdicts = workbench.Assessed.Assess(r.KPIs)
+	r.Verdicts = workbench.Assessed().Assess(r.KPIs)
 	r.InvariantsChecked = 9
 	r.Invariants = []invariant.Violation{{Invariant: invariant.Tenant, Rule: "R-TEN-1",
 		Message: "conv-1 assigned to agent-1 under tenant \"淘宝BU\"", Events: []int64{7}, At: at(40)}}

@@ -23,7 +23,7 @@ func TestJSONNotMeasuredIsNeverAPass(t *testing.T) {
 		}
 	}
 	r.KPIs = workbench.KPIs{ServiceRequests: 2, PickedUp: 2, PickupRate: 1, Responded: 2, FirstResponseS: 45, Ratings: 2, Satisfied: 2, Satisfaction: 1}
-	r.Verdicts = workbench.Assessed.Assess(r.KPIs)
+	r.Verdicts = workbench.Assessed().Assess(r.KPIs)
 	m, _ = decodeJSON(t, r)
 	for _, v := range m["verdicts"].([]any) {
 		jv := v.(map[string]any)
@@ -114,7 +114,7 @@ func TestConsoleVerdicts(t *testing.T) {
 	r = passingRun()
 	r.Passed = false
 	r.KPIs.FirstResponseS = 45
-	r.Verdicts = workbench.Assessed.Assess(r.KPIs)
+	r.Verdicts = workbench.Assessed().Assess(r.KPIs)
 	out = console(r)
 	if !strings.Contains(out, "on KPI 首响时长") || !strings.Contains(out, "fix (R-KPI-1): agents must send a first reply within 30 s") {
 		t.Errorf("KPI failure:\n%s", out)

@@ -56,8 +56,8 @@ func TestFollowOnKPIIsAConsequenceOfTheFailedStep(t *testing.T) {
 	}
 
 	// A slow reply is a cause of its own: the KPI keeps its fix.
-	virtualHarness(t)
-	code, out, _ = runCLI(t, "run", "--vendor", "../../fixtures/testdata/rehearsals/late-reply.yaml", "--seed", "3", "--no-reports")
+	clk := realClocks().virtual()
+	code, out, _ = clk.runCLI(t, "run", "--vendor", "../../fixtures/testdata/rehearsals/late-reply.yaml", "--seed", "3", "--no-reports")
 	if code != exitFail || !strings.Contains(out, "fix (R-KPI-1): agents must send a first reply within 30 s") || strings.Contains(out, "follows from") {
 		t.Errorf("a KPI that fails on its own lost its fix: exit %d\n%s", code, out)
 	}
@@ -67,8 +67,8 @@ func TestFollowOnKPIIsAConsequenceOfTheFailedStep(t *testing.T) {
 // it, its agent, so two failures of the same check are told apart
 // (broken/never-replies fails the reply of both chats).
 func TestRepeatedChecksNameTheirChatAndAgent(t *testing.T) {
-	atWall(t, time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
-	code, out, _ := runCLI(t, "run", "--vendor", "broken/never-replies", "--seed", "3", "--timeout", "1s", "--no-reports")
+	clk := atWall(time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
+	code, out, _ := clk.runCLI(t, "run", "--vendor", "broken/never-replies", "--seed", "3", "--timeout", "1s", "--no-reports")
 	if code != exitFail {
 		t.Fatalf("exit %d\n%s", code, out)
 	}

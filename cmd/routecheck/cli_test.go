@@ -43,7 +43,7 @@ func TestVersion(t *testing.T) {
 // --help, -h and `help X` print the command's help on stdout and exit 0,
 // for every command the root knows.
 func TestHelpEveryCommand(t *testing.T) {
-	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int), realClocks())
 	root.InitDefaultCompletionCmd()
 	var names []string
 	for _, c := range root.Commands() {

@@ -56,14 +56,14 @@ func TestConsoleGoldens(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // restored after the test
 	os.Unsetenv("NO_COLOR")
 	t.Setenv("TERM", "xterm-256color")
-	atWall(t, time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)) // the vendor time and --at in the goldens
+	clk := atWall(time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)) // the vendor time and --at in the goldens
 	run := func(stdout interface {
 		Write([]byte) (int, error)
 		String() string
 	}, extra ...string) string {
 		args := append([]string{"run", "--vendor", "broken/never-replies", "--seed", "4", "--timeout", "200ms", "--no-reports", "-q"}, extra...)
 		var errb bytes.Buffer
-		if code := realMain(args, stdout, &errb); code != exitFail {
+		if code := clk.main(args, stdout, &errb); code != exitFail {
 			t.Fatalf("exit %d, want 1: %s", code, errb.String())
 		}
 		return normalize(stdout.String())

@@ -56,7 +56,7 @@ func newErlangCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
 	fs.DurationVar(&f.patience, "patience", 2*time.Minute, "mean patience in the queue; 0 means nobody gives up (Erlang-C)")
 	fs.IntVar(&f.agents, "agents", 0, "agents on duty; 0: only the staffing answer")
 	fs.IntVar(&f.capacity, "capacity", wb.DefaultCapacity, "chats per agent (1V3 = 3; R-CAP-1)")
-	fs.Float64Var(&f.minPickup, "min-pickup", wb.Assessed.MinPickupRate, "pickup rate the staffing answer must reach")
+	fs.Float64Var(&f.minPickup, "min-pickup", wb.Assessed().MinPickupRate, "pickup rate the staffing answer must reach")
 	fs.IntVar(&f.maxAgents, "max-agents", 5000, "largest staffing to try")
 	fs.BoolVar(&f.json, "json", false, "print JSON")
 	return cmd

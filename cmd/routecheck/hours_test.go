@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"regexp"
@@ -17,14 +18,26 @@ import (
 	"routecheck/sim/server"
 )
 
-// atWall stops the harness's clock (wallClock) at at for the test: the run
-// plans the bundled workbench's time of day from it (D-RUN-8), and the
-// vendor time and --at in the output do not depend on how long a run took.
-func atWall(t *testing.T, at time.Time) {
+// atWall is the harness with its clock stopped at at: the run plans the
+// bundled workbench's time of day from it (D-RUN-8), and the vendor time
+// and --at in the output do not depend on how long a run took.
+func atWall(at time.Time) harnessClocks {
+	c := realClocks()
+	c.wall = func() time.Time { return at }
+	return c
+}
+
+// runCLI runs one command line in-process on the clocks c.
+func (c harnessClocks) runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	old := wallClock
-	wallClock = func() time.Time { return at }
-	t.Cleanup(func() { wallClock = old })
+	var out, errb bytes.Buffer
+	code = c.main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// main is realMain on the clocks c.
+func (c harnessClocks) main(args []string, stdout, stderr io.Writer) int {
+	return executeWith(c, args, os.Stdin, stdout, stderr)
 }
 
 var vendorTimeLine = regexp.MustCompile(`(?m)^vendor time (\S+) (\d{4}-\d\d-\d\d \d\d:\d\d) (\S+), (.*)$`)
@@ -63,8 +76,8 @@ func TestBusinessHoursVendorPassesAtAnyHarnessHour(t *testing.T) {
 		walls = append(walls, monday.Add(time.Duration(hr)*time.Hour+7*time.Minute))
 	}
 	for _, wall := range walls {
-		atWall(t, wall)
-		code, out, errs := runCLI(t, "run", "--vendor", "business-hours", "--seed", "7", "--no-reports", "--timeout", "2s")
+		clk := atWall(wall)
+		code, out, errs := clk.runCLI(t, "run", "--vendor", "business-hours", "--seed", "7", "--no-reports", "--timeout", "2s")
 		if code != exitPass {
 			t.Fatalf("harness at %s: exit %d\n%s%s", wall.Format("Mon 15:04"), code, out, errs)
 		}
@@ -108,8 +121,8 @@ func TestNightlyWorkflowPassesABusinessHoursVendor(t *testing.T) {
 	}
 	for day := range 7 {
 		wall := time.Date(2026, 11, 23+day, hour, minute, 0, 0, time.UTC) // GitHub's cron is UTC
-		atWall(t, wall)
-		code, out, errs := runCLI(t, append(args, "--seed", strconv.Itoa(day+1))...)
+		clk := atWall(wall)
+		code, out, errs := clk.runCLI(t, append(args, "--seed", strconv.Itoa(day+1))...)
 		if code != exitPass {
 			t.Fatalf("nightly at %s UTC (%v): exit %d\n%s%s", wall.Format("Mon 15:04"), args, code, out, errs)
 		}
@@ -134,8 +147,8 @@ func TestTargetOutsideHoursIsNotTheVendorsFault(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	atWall(t, night)
-	code, out, errs := runCLI(t, "run", "--vendor", "business-hours", "--target", base, "--seed", "3", "--no-reports", "--timeout", "2s")
+	clk := atWall(night)
+	code, out, errs := clk.runCLI(t, "run", "--vendor", "business-hours", "--target", base, "--seed", "3", "--no-reports", "--timeout", "2s")
 	if code != exitHarness || !strings.Contains(out, "not judged") || strings.Contains(out, "fix (R-VEN-4)") ||
 		!strings.Contains(out, "the hours open 周三 2026-11-25 09:00") || !strings.Contains(out, "HARNESS ERROR") {
 		t.Fatalf("exit %d, want 3, not judged, no vendor fix, when the hours open\n%s%s", code, out, errs)
@@ -150,8 +163,8 @@ func TestTargetOutsideHoursIsNotTheVendorsFault(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv2.Close()
-	atWall(t, noon)
-	code, out, errs = runCLI(t, "run", "--vendor", "business-hours", "--target", base2, "--seed", "3", "--no-reports", "--timeout", "2s")
+	clk = atWall(noon)
+	code, out, errs = clk.runCLI(t, "run", "--vendor", "business-hours", "--target", base2, "--seed", "3", "--no-reports", "--timeout", "2s")
 	if code != exitFail || !strings.Contains(out, "fix (R-VEN-4)") || !strings.Contains(out, "differ from those confirmed") {
 		t.Fatalf("exit %d, want 1 with R-VEN-4: the configured hours differ\n%s%s", code, out, errs)
 	}
@@ -160,14 +173,14 @@ func TestTargetOutsideHoursIsNotTheVendorsFault(t *testing.T) {
 // --at rehearses a time the tester chose: outside the hours it fails step
 // 4 with R-VEN-4 like rehearsal.start_at, and the rerun repeats the instant.
 func TestAtOutsideHoursRehearsesTheWrongTime(t *testing.T) {
-	atWall(t, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
-	code, out, errs := runCLI(t, "run", "--vendor", "business-hours", "--at", "2026-11-28 10:00", "--seed", "3", "--no-reports", "--timeout", "2s")
+	clk := atWall(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	code, out, errs := clk.runCLI(t, "run", "--vendor", "business-hours", "--at", "2026-11-28 10:00", "--seed", "3", "--no-reports", "--timeout", "2s")
 	if code != exitFail || !strings.Contains(out, "✘ 4/5") || !strings.Contains(out, "fix (R-VEN-4)") ||
 		!strings.Contains(out, "--at 2026-11-28T10:00:00+08:00") || !strings.Contains(out, "chosen by --at") {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	for _, bad := range [][]string{{"--at", "tomorrow"}, {"--at", "10:00", "--target", "http://127.0.0.1:1"}} {
-		code, _, errs := runCLI(t, append([]string{"run", "--vendor", "business-hours", "--no-reports"}, bad...)...)
+		code, _, errs := clk.runCLI(t, append([]string{"run", "--vendor", "business-hours", "--no-reports"}, bad...)...)
 		if code != exitInput || strings.Count(strings.TrimSpace(errs), "\n") > 0 || !strings.Contains(errs, "--at") {
 			t.Errorf("%v: exit %d, want 2 with one line naming --at: %q", bad, code, errs)
 		}

@@ -10,11 +10,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"routecheck/internal/suggest"
+	"routecheck/sim/clock"
 	"routecheck/sim/server"
 )
 
@@ -59,9 +61,27 @@ global flags:
 Run "{{.CommandPath}} <command> --help" for a command's flags and examples.{{end}}
 `
 
-// globalFlags are the root's persistent flags, shared by every command.
+// globalFlags are the root's persistent flags, shared by every command,
+// and the harness's clocks.
 type globalFlags struct {
 	noColor bool
+	clocks  harnessClocks
+}
+
+// harnessClocks are the harness's own clocks. wall is the time the bundled
+// workbench's start is planned from (D-RUN-8); bundled makes the bundled
+// workbench's clock, reading start, and the clock the rehearsed agents
+// time their replies on (nil: the real one). Tests run the CLI with their
+// own: at any hour, or on a virtual pair so a rehearsed 45 s costs no real
+// time.
+type harnessClocks struct {
+	wall    func() time.Time
+	bundled func(start time.Time) (workbench, agents clock.Clock)
+}
+
+// realClocks are the clocks of every real run.
+func realClocks() harnessClocks {
+	return harnessClocks{wall: time.Now, bundled: func(start time.Time) (clock.Clock, clock.Clock) { return clock.NewShifted(start), nil }}
 }
 
 func main() {
@@ -78,8 +98,13 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 
 // execute is realMain with stdin given (`vet -` reads it).
 func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return executeWith(realClocks(), args, stdin, stdout, stderr)
+}
+
+// executeWith is execute on the clocks given.
+func executeWith(clocks harnessClocks, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := exitPass
-	root := newRootCmd(stdout, stderr, &code)
+	root := newRootCmd(stdout, stderr, &code, clocks)
 	root.SetIn(stdin)
 	root.SetArgs(args)
 	if _, err := root.ExecuteContextC(context.Background()); err != nil {
@@ -94,8 +119,8 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // newRootCmd is the command tree. Cobra parses flags, prints help and
 // completion; each command's body is a plain function of its flag struct
 // that sets *code.
-func newRootCmd(stdout, stderr io.Writer, code *int) *cobra.Command {
-	g := &globalFlags{}
+func newRootCmd(stdout, stderr io.Writer, code *int, clocks harnessClocks) *cobra.Command {
+	g := &globalFlags{clocks: clocks}
 	root := &cobra.Command{
 		Use:           "routecheck",
 		Short:         "prove a vendor's chat routing works before go-live",

@@ -284,8 +284,8 @@ func TestTimeoutTooShortExitsThree(t *testing.T) {
 func TestRerunHintIsTheWholeCommand(t *testing.T) {
 	dir := t.TempDir()
 	f := fixturesDir + "broken/never-replies.yaml"
-	atWall(t, time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
-	code, out, _ := runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--token-ttl", "2h", "--out", dir)
+	clk := atWall(time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC))
+	code, out, _ := clk.runCLI(t, "run", "--vendor", f, "--seed", "5", "--timeout", "1s", "--token-ttl", "2h", "--out", dir)
 	// --at repeats the vendor time the run had (D-RUN-8)
 	want := "repeat with: routecheck run --vendor " + f + " --seed 5 --timeout 1s --token-ttl 2h0m0s --at 2026-11-25T10:00:00+08:00 --out " + dir
 	if code != exitFail || !strings.Contains(out, want) {

@@ -35,19 +35,17 @@ func everyFixture(t *testing.T) []string {
 	return files
 }
 
-// virtualHarness runs rehearsed agents on a virtual clock that they jump
-// (routetest.Jumping), so a rehearsed 45 s costs no real time; with two
+// virtual runs rehearsed agents on a virtual clock that they jump
+// (clock.SleepUntil jumps it), so a rehearsed 45 s costs no real time; with two
 // different long delays side by side a jump would carry the shorter past
 // its time (D-RUN-6), so it is only for fixtures whose slowest agent is
 // alone in being slow.
-func virtualHarness(t *testing.T) {
-	t.Helper()
-	old := harnessClocks
-	harnessClocks = func(start time.Time) (clock.Clock, routetest.Clock) {
+func (c harnessClocks) virtual() harnessClocks {
+	c.bundled = func(start time.Time) (clock.Clock, clock.Clock) {
 		vc := clock.NewVirtual(start)
-		return vc, routetest.Jumping(vc)
+		return vc, vc
 	}
-	t.Cleanup(func() { harnessClocks = old })
+	return c
 }
 
 type vetVerdict struct {
@@ -128,11 +126,12 @@ func (v vetVerdict) outcome() string {
 func TestVetPredictsRun(t *testing.T) {
 	files := everyFixture(t)
 	for _, wall := range []time.Time{time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC), time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)} {
-		atWall(t, wall)
+		clk := atWall(wall)
 		for _, f := range files {
 			name := strings.TrimPrefix(f, "../../fixtures/")
 			t.Run(wall.Format("Mon-15h")+"/"+name, func(t *testing.T) {
-				code, out, errs := runCLI(t, "vet", "--json", f)
+				clk := clk // this fixture's own: a virtual pair stays with it
+				code, out, errs := clk.runCLI(t, "vet", "--json", f)
 				var vet vetVerdict
 				if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &vet); err != nil {
 					t.Fatalf("vet --json: %v\n%s%s", err, out, errs)
@@ -141,9 +140,9 @@ func TestVetPredictsRun(t *testing.T) {
 					t.Fatalf("vet exit %d, ready %v", code, vet.Ready)
 				}
 				if v, err := fixtures.Load(f); err == nil && slowest(v) > 3*time.Second {
-					virtualHarness(t)
+					clk = clk.virtual()
 				}
-				code, out, errs = runCLI(t, "run", "--vendor", f, "--json", "--no-reports", "--seed", "3", "--timeout", "1s")
+				code, out, errs = clk.runCLI(t, "run", "--vendor", f, "--json", "--no-reports", "--seed", "3", "--timeout", "1s")
 				var run runVerdict
 				if code != exitInput {
 					if err := json.Unmarshal([]byte(out), &run); err != nil {

@@ -20,7 +20,7 @@ func TestReadmeNamesCommandsAndFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int), realClocks())
 	for _, c := range root.Commands() {
 		if !strings.Contains(readme, "| `routecheck "+c.Name()) {
 			t.Errorf("the README's CLI table has no row for routecheck %s", c.Name())

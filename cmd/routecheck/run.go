@@ -16,7 +16,6 @@ import (
 	"routecheck/fixtures"
 	"routecheck/reports"
 	"routecheck/sim/browser"
-	"routecheck/sim/clock"
 	"routecheck/sim/routetest"
 )
 
@@ -44,16 +43,8 @@ type runFlags struct {
 	quiet     bool
 	noColor   bool
 	at        string // --at: when the bundled workbench's clock starts
+	clocks    harnessClocks
 }
-
-// wallClock is the harness's own clock: the time the bundled workbench's
-// start is planned from (D-RUN-8). Tests set it to run "at" any hour.
-var wallClock = time.Now
-
-// harnessClocks are the bundled workbench's clock, reading start, and the
-// clock the rehearsed agents time their replies on (nil: the real one).
-// Tests swap in a virtual pair, so a rehearsed 45 s costs no real time.
-var harnessClocks = func(start time.Time) (clock.Clock, routetest.Clock) { return clock.NewShifted(start), nil }
 
 func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
 	var f runFlags
@@ -68,7 +59,7 @@ func newRunCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 		Args:    noArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			f.outExact = cmd.Flags().Changed("out")
-			f.noColor = g.noColor
+			f.noColor, f.clocks = g.noColor, g.clocks
 			*code = runRoute(cmd.Context(), f, stdout, stderr)
 		},
 	}
@@ -113,7 +104,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
-	wall := wallClock()
+	wall := f.clocks.wall()
 	var at time.Time
 	if f.at != "" {
 		if f.target != "" {
@@ -146,7 +137,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 
-	opt := routetest.Options{Target: f.target, Vendor: v, WorkbenchNow: wallClock}
+	opt := routetest.Options{Target: f.target, Vendor: v, WorkbenchNow: f.clocks.wall}
 	if f.target == "" {
 		// The bundled clock starts in the vendor's work hours unless the
 		// tester chose the time (D-RUN-8); the rerun repeats that time.
@@ -154,7 +145,7 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 		if plan.Source != routetest.FromStartAt {
 			f.at = plan.Start.Format(time.RFC3339)
 		}
-		wbClock, agentClock := harnessClocks(plan.Start)
+		wbClock, agentClock := f.clocks.bundled(plan.Start)
 		b, err := routetest.BundledClock(v, f.tokenTTL, plan, wbClock)
 		if err != nil {
 			fmt.Fprintln(stderr, "routecheck run:", err)
@@ -193,17 +184,9 @@ func runRoute(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "routecheck run --browser:", err)
 			return exitHarness
 		}
-		rep.Browser = checks
-		for _, c := range checks {
-			rep.Passed = rep.Passed && c.Status != reports.StatusFailed
-		}
-		if err := sess.Recheck(ctx); err != nil && ctx.Err() == nil {
+		if err := sess.AddBrowserChecks(ctx, checks); err != nil {
 			fmt.Fprintln(stderr, "routecheck run --browser: event log:", err)
 			return exitHarness
-		}
-		rep.Duration = time.Since(rep.StartedAt)
-		if ctx.Err() != nil {
-			rep.Interrupted, rep.Passed = true, false
 		}
 	}
 	rep.ExitCode = exitCode(rep)

@@ -37,6 +37,7 @@ type scriptFlags struct {
 	list    bool
 	noColor bool
 	rerun   string
+	clocks  harnessClocks
 }
 
 func newScriptCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -60,7 +61,7 @@ func newScriptCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Co
 		},
 		Run: func(cmd *cobra.Command, args []string) {
 			f.parse(cmd)
-			f.noColor = g.noColor
+			f.noColor, f.clocks = g.noColor, g.clocks
 			f.seed = pickSeed(f.seed)
 			f.rerun = rerunOf(cmd, f.seed)
 			if len(args) > 0 {
@@ -146,7 +147,7 @@ func runScripts(ctx context.Context, f scriptFlags, args []string, stdout, stder
 		}
 	}
 
-	run := &reports.ScriptRun{Seed: f.seed, Rerun: f.rerun, StartedAt: wallClock().UTC().Truncate(time.Second)}
+	run := &reports.ScriptRun{Seed: f.seed, Rerun: f.rerun, StartedAt: f.clocks.wall().UTC().Truncate(time.Second)}
 	live.print(func() {
 		fmt.Fprintf(console, "routecheck script  seed %d  %s\n\n", f.seed, reports.Plural(len(all), "script"))
 	})
@@ -176,7 +177,7 @@ func runScripts(ctx context.Context, f scriptFlags, args []string, stdout, stder
 	if len(all) == 1 {
 		name = "script-" + all[0].s.Name
 	}
-	dir, note, err := f.open(name, f.seed, wallClock())
+	dir, note, err := f.open(name, f.seed, f.clocks.wall())
 	if note != "" {
 		run.Notes = append(run.Notes, note)
 	}
@@ -206,11 +207,11 @@ func runScripts(ctx context.Context, f scriptFlags, args []string, stdout, stder
 // runOne runs a script on a bundled workbench started for it (its clock
 // under the script's control), or against --target in real time.
 func runOne(ctx context.Context, f scriptFlags, s *script.Script, v *fixtures.Vendor, live *live, console io.Writer, seed int64) (*script.Result, error) {
-	opt := script.Options{Vendor: v, Target: f.target, Seed: seed, Timeout: f.timeout, WallClock: wallClock}
+	opt := script.Options{Vendor: v, Target: f.target, Seed: seed, Timeout: f.timeout, WallClock: f.clocks.wall}
 	var notes []string
 	var vendorStart time.Time
 	if f.target == "" {
-		start, err := script.StartTime(s, v, wallClock())
+		start, err := script.StartTime(s, v, f.clocks.wall())
 		vendorStart = start
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", script.ErrInput, s.File, err)
@@ -225,7 +226,7 @@ func runOne(ctx context.Context, f scriptFlags, s *script.Script, v *fixtures.Ve
 		if s.Start != nil {
 			notes = append(notes, fmt.Sprintf("line %d: start %s is not applied: the workbench at --target keeps its own clock", s.Start.Pos.Line, s.Start.Text))
 		}
-		if w := script.RealWaits(s, wallClock(), script.Zone(v)); w != "" {
+		if w := script.RealWaits(s, f.clocks.wall(), script.Zone(v)); w != "" {
 			notes = append(notes, w)
 		}
 	}

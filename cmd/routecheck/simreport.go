@@ -91,7 +91,7 @@ func simSuite(r simReport, vendor, profile string) reports.Suite {
 	}
 	for _, d := range s.Days {
 		c := reports.Case{Class: "routecheck.simulate.day", Name: "day " + d.Label + " (R-KPI-1, D-SIM-3)",
-			Output: fmt.Sprintf("%d requests, pickup %s, first response %s, satisfaction %s", d.Requests, rate(d.PickupRate), secs(d.FirstResponseS), rate(d.Satisfaction))}
+			Output: fmt.Sprintf("%d requests, pickup %s, first response %s, satisfaction %s", d.Requests, d.PickupRate.PercentText(), d.FirstResponseS.SecondsText(), d.Satisfaction.PercentText())}
 		if !d.Pass {
 			c.Failure, c.FailureType = "missed "+strings.Join(d.Missed, ", "), "R-KPI-1"
 			c.FailureText = c.Output + "\n" + fixOf(d.Missed...)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -101,35 +100,15 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "routecheck simulate: "+format+" (see routecheck simulate --help)\n", a...)
 		return exitInput
 	}
-	switch {
-	case f.traffic == "":
+	if f.traffic == "" {
 		return bad("--traffic is required, e.g. --traffic demo or --traffic my-traffic.yaml (routecheck init --traffic writes one)")
-	case f.days != 0 && f.hours != 0:
-		return bad("give --days or --hours, not both")
-	case f.days < 0 || f.hours < 0 || f.days > 3660 || f.hours > 3660*24:
-		return bad("--days is 1..3660 and --hours 1..87840")
-	case f.agents < 0 || f.agents > 5000:
-		return bad("--agents is 0..5000, got %d", f.agents)
-	case f.capacity < 0 || f.capacity > wb.MaxCapacity:
-		return bad("--capacity must be 1..%d (R-CAP-1; 1V6 is the recommended maximum), got %d", wb.MaxCapacity, f.capacity)
-	case f.findStaffing && f.capacity > wb.AdvisedCapacity:
-		return bad("--find-staffing staffs agents of capacity up to 1V%d (R-CAP-1), got --capacity %d", wb.AdvisedCapacity, f.capacity)
-	case f.replications < 1 || f.replications > 1000:
-		return bad("--replications is 1..1000, got %d", f.replications)
-	case f.findStaffing && f.replications < 2:
-		return bad("--find-staffing needs --replications of at least 2 to state a confidence")
-	case f.maxRuns < 1:
-		return bad("--max-simulations is at least 1")
-	case f.warmup < 0:
-		return bad("--warmup must not be negative")
 	}
-	duration := 7 * 24 * time.Hour
-	if f.days > 0 {
-		duration = time.Duration(f.days) * 24 * time.Hour
+	req := traffic.Request{Days: f.days, Hours: f.hours, Agents: f.agents, Capacity: f.capacity, Replications: f.replications,
+		MaxRuns: f.maxRuns, Warmup: f.warmup, FindStaffing: f.findStaffing}
+	if err := req.Check(); err != nil {
+		return bad("%v", err)
 	}
-	if f.hours > 0 {
-		duration = time.Duration(f.hours) * time.Hour
-	}
+	duration := req.Duration()
 	v, err := loadVendor(f.vendor)
 	if err != nil {
 		fmt.Fprintln(stderr, firstLine(err))
@@ -152,11 +131,7 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 	if err := f.checkOut(); err != nil {
 		return bad("%v", err)
 	}
-	cfg := traffic.Config{Vendor: v.Config, Profile: p, Duration: duration, Warmup: f.warmup, Agents: f.agents,
-		Capacity: f.capacity, AlwaysOpen: f.alwaysOpen, Seed: uint64(f.seed)}
-	if f.findStaffing && cfg.Capacity == 0 {
-		cfg.Capacity = wb.DefaultCapacity
-	}
+	cfg := req.Config(v.Config, p, f.alwaysOpen, uint64(f.seed))
 	var newChecker func() traffic.Checker
 	if f.check {
 		newChecker = traffic.NewChecker
@@ -187,14 +162,14 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 	start := time.Now()
 	var sum *traffic.Summary
 	if f.findStaffing {
-		_, sum, err = traffic.FindStaffing(cfg, f.replications, wb.Assessed, f.maxRuns, newChecker, func(run int) {
+		_, sum, err = traffic.FindStaffing(cfg, f.replications, wb.Assessed(), f.maxRuns, newChecker, func(run int) {
 			prog.reset()
 		})
 	} else {
 		var rs []*traffic.Result
 		rs, err = traffic.RunReplications(cfg, f.replications, newChecker)
 		if err == nil {
-			sum = traffic.Summarise(cfg, rs, wb.Assessed, time.Since(start))
+			sum = traffic.Summarise(cfg, rs, wb.Assessed(), time.Since(start))
 		}
 	}
 	prog.finish()
@@ -235,7 +210,7 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 	if dir != "" {
 		before = append(before, fmt.Sprintf("reports: %s/{report.html,report.json,junit.xml}", dir))
 	}
-	writeSimText(console, sum, before...)
+	sum.WriteText(console, before...)
 	if f.json {
 		_ = writeSimJSON(stdout, rep)
 	}
@@ -245,186 +220,6 @@ func simulate(f simFlags, stdout, stderr io.Writer) int {
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
-}
-
-// rate is a proportion as a percentage, or "not measured".
-func rate(iv traffic.Interval) string {
-	if !iv.Measured {
-		return "not measured"
-	}
-	return fmt.Sprintf("%.1f%%", 100*iv.Mean)
-}
-
-func secs(iv traffic.Interval) string {
-	if !iv.Measured {
-		return "not measured"
-	}
-	return fmt.Sprintf("%.1f s", iv.Mean)
-}
-
-// ci is an interval's ends, clipped as the figure is.
-func ci(i traffic.Interval, scale float64, unit string) string {
-	if !i.Bounded {
-		return ""
-	}
-	return fmt.Sprintf(" [%.1f, %.1f]%s", i.Low*scale, i.High*scale, unit)
-}
-
-func mark(ok bool) string {
-	if ok {
-		return "✔"
-	}
-	return "✘"
-}
-
-func share(n, of int) string {
-	if of == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
-}
-
-// writeSimText prints the projection; its last line is the verdict, which
-// the exit code follows.
-func writeSimText(w io.Writer, s *traffic.Summary, before ...string) {
-	k := s.KPIs
-	fmt.Fprintf(w, "%d service requests from %d visitors, %d core events in %.1f s\n", k.ServiceRequests, s.Visitors, s.Events, s.WallS)
-	fmt.Fprintf(w, "work hours %s (%s)\n", s.WorkHours, s.Zone)
-	fmt.Fprintf(w, "KPIs (R-KPI-1) as assessed, pooled over %d replications, 95%% CI across them:\n", s.Replications)
-	for _, v := range s.Verdicts {
-		m := mark(v.Pass)
-		if !v.Measured {
-			m = "–"
-		}
-		switch v.Name {
-		case "pickup_rate":
-			fmt.Fprintf(w, "  %s pickup (接起率)             %s%s  (>= %.0f%%)\n", m, rate(s.CI.PickupRate), ci(s.CI.PickupRate, 100, "%"), 100*v.Threshold)
-		case "first_response_s":
-			fmt.Fprintf(w, "  %s first response (首响时长)    %s%s  (< %.0f s)\n", m, secs(s.CI.FirstResponseS), ci(s.CI.FirstResponseS, 1, " s"), v.Threshold)
-		case "satisfaction":
-			fmt.Fprintf(w, "  %s satisfaction (即时满意度)    %s%s  (>= %.0f%%)\n", m, rate(s.CI.Satisfaction), ci(s.CI.Satisfaction, 100, "%"), 100*v.Threshold)
-		}
-	}
-	fmt.Fprintf(w, "  of %d service requests: %d picked up, %d abandoned in the queue (%s), %d outside the work hours (%s; the bot gave the hotline)",
-		k.ServiceRequests, k.PickedUp, k.AbandonedInQueue, share(k.AbandonedInQueue, k.ServiceRequests), k.OutsideHours, share(k.OutsideHours, k.ServiceRequests))
-	if k.NobodyOnline > 0 {
-		fmt.Fprintf(w, ", %d with nobody 在线 (%s)", k.NobodyOnline, share(k.NobodyOnline, k.ServiceRequests))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  in the work hours: pickup %s%s of %d requests, mean wait in queue %.1f s%s, utilisation %.1f%%\n",
-		rate(s.CI.PickupInHours), ci(s.CI.PickupInHours, 100, "%"), k.InHours, s.MeanWaitS, ci(s.CI.MeanWaitS, 1, " s"), 100*s.Utilisation)
-	fmt.Fprintf(w, "per calendar day (%s):\n", s.Zone)
-	for _, d := range s.Days {
-		hours := ""
-		if d.Hours != 24 {
-			hours = fmt.Sprintf(" (%d h)", d.Hours)
-		}
-		fmt.Fprintf(w, "  %s %s%s  %6d requests  pickup %6s (in hours %6s)  first response %s  satisfaction %s  wait %s%s\n",
-			mark(d.Pass), d.Label, hours, d.Requests, rate(d.PickupRate), rate(d.PickupInHours), secs(d.FirstResponseS), rate(d.Satisfaction), secs(d.MeanWaitS), missed(d))
-	}
-	if lines := s.MissingHours(); len(lines) > 0 {
-		fmt.Fprintln(w, "hours of the week missing a threshold (work hours; by the hour they do not fail the run, D-SIM-3):")
-		if s.Staffing != nil {
-			fmt.Fprintln(w, "  (each hour: every simulation of its answer's count, pooled)")
-		}
-		for _, l := range lines {
-			fmt.Fprintln(w, "  "+l)
-		}
-	}
-	if st := s.Staffing; st != nil {
-		writeStaffing(w, st)
-	}
-	for _, v := range s.Violations {
-		fmt.Fprintf(w, "  ✘ invariant: %s\n", v)
-	}
-	for _, c := range s.Causes {
-		fmt.Fprintf(w, "✘ %s (%s): %s\n    fix: %s\n", causeTitle(c), c.Kind, c.Text, c.Fix)
-	}
-	for _, l := range before {
-		fmt.Fprintln(w, l)
-	}
-	fmt.Fprintln(w, s.Verdict)
-}
-
-func causeTitle(c traffic.Cause) string {
-	switch c.KPI {
-	case "pickup_rate":
-		return "pickup (接起率)"
-	case "first_response_s":
-		return "first response (首响时长)"
-	case "satisfaction":
-		return "satisfaction (即时满意度)"
-	}
-	return "run"
-}
-
-func missed(p traffic.Period) string {
-	if p.Pass {
-		return ""
-	}
-	return "  missed: " + strings.Join(p.Missed, ", ")
-}
-
-func writeStaffing(w io.Writer, st *traffic.Staffing) {
-	fmt.Fprintf(w, "staffing: fewest agents (1V%d) per hour of the week after %d simulations of %d replications; every count below was simulated in the last one\n", st.Capacity, st.Runs, st.Replications)
-	fmt.Fprintf(w, "  confidence: %s\n", st.Confidence)
-	fmt.Fprint(w, "       ")
-	for h := range 24 {
-		fmt.Fprintf(w, "%3d", h)
-	}
-	fmt.Fprintln(w)
-	counts := map[string]int{}
-	for d := range 7 {
-		fmt.Fprintf(w, "  %s ", wb.WeekdayName(time.Weekday((d+1)%7)))
-		for h := range 24 {
-			i := d*24 + h
-			hs := st.Hours[i]
-			counts[hs.Status]++
-			switch hs.Status {
-			case "closed":
-				fmt.Fprint(w, "  ·")
-			case "no traffic":
-				fmt.Fprint(w, "  0")
-			case "not simulated":
-				fmt.Fprint(w, "  -")
-			default:
-				flag := " "
-				switch hs.Status {
-				case "short":
-					flag = "!"
-				case "undecided":
-					flag = "?"
-				}
-				fmt.Fprintf(w, "%2d%s", st.Agents[i], flag)
-			}
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "  %d hours confirmed (one fewer was short); · = closed (outside the work hours: no agents, the bot gives the hotline)", counts["ok"])
-	if counts["not simulated"] > 0 {
-		fmt.Fprint(w, "; - = not in the simulated span (simulate whole weeks)")
-	}
-	fmt.Fprintln(w)
-	if counts["undecided"] > 0 {
-		reasons := map[string]int{}
-		for _, hs := range st.Hours {
-			if hs.Status == "undecided" {
-				reasons[hs.Reason]++
-			}
-		}
-		var parts []string
-		for r, n := range reasons {
-			parts = append(parts, fmt.Sprintf("%d: %s", n, r))
-		}
-		sort.Strings(parts)
-		fmt.Fprintf(w, "  ? = %d hours undecided, the count is the fewest that met the thresholds or the best guess (%s); simulate more --days or --replications\n", counts["undecided"], strings.Join(parts, "; "))
-	}
-	if counts["short"] > 0 {
-		fmt.Fprintf(w, "  ! = %d hours still short at that count\n", counts["short"])
-	}
-	for _, u := range st.Unreachable {
-		fmt.Fprintf(w, "  agents cannot meet %s in %s: %s\n", causeTitle(traffic.Cause{KPI: u.KPI}), u.Hours, u.Reason)
-	}
 }
 
 // simProgress draws a progress bar on stderr when it is a terminal and the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,7 +12,6 @@ import (
 	"routecheck/internal/term"
 	"routecheck/reports"
 	"routecheck/sim/routetest"
-	wb "routecheck/sim/workbench"
 )
 
 const vetExamples = `  routecheck vet my-vendor.yaml
@@ -27,6 +25,7 @@ type vetFlags struct {
 	json    bool
 	strict  bool
 	noColor bool
+	clocks  harnessClocks
 }
 
 func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Command {
@@ -46,7 +45,7 @@ func newVetCmd(g *globalFlags, stdout, stderr io.Writer, code *int) *cobra.Comma
 		},
 		ValidArgsFunction: vendorNames,
 		Run: func(cmd *cobra.Command, args []string) {
-			f.noColor = g.noColor
+			f.noColor, f.clocks = g.noColor, g.clocks
 			*code = vetFiles(args, f, cmd.InOrStdin(), stdout, stderr)
 		},
 	}
@@ -64,7 +63,7 @@ func vetFiles(paths []string, f vetFlags, stdin io.Reader, stdout, stderr io.Wri
 	}
 	code := exitPass
 	for i, path := range paths {
-		res := vetOne(path, stdin)
+		res := vetOne(path, stdin, f.clocks.wall)
 		switch {
 		case len(res.Errors) > 0 || res.err != nil:
 			res.ExitCode = exitInput
@@ -135,15 +134,10 @@ type vetProblem struct {
 	Text    string `json:"text"` // the whole line as the console prints it
 }
 
-// vetChecklistEntry is a row of the go-live checklist. Status is "ok",
-// "warning" (a warning belongs to this row) or "error".
-type vetChecklistEntry struct {
-	Rule   string `json:"rule"`
-	Status string `json:"status"`
-	Text   string `json:"text"`
-}
+// vetChecklistEntry is a row of the go-live checklist (fixtures.Checklist).
+type vetChecklistEntry = fixtures.ChecklistRow
 
-func vetOne(path string, stdin io.Reader) *vetResult {
+func vetOne(path string, stdin io.Reader, now func() time.Time) *vetResult {
 	res := &vetResult{Command: "vet", File: path, Errors: []vetProblem{}, Warnings: []vetProblem{}}
 	var v *fixtures.Vendor
 	var err error
@@ -153,128 +147,43 @@ func vetOne(path string, stdin io.Reader) *vetResult {
 	} else {
 		v, err = fixtures.Open(path)
 	}
-	var ps fixtures.Problems
+	var ps, errs, warns fixtures.Problems
 	switch {
 	case errors.As(err, &ps):
-		for _, p := range ps {
-			res.Errors = append(res.Errors, problem(p))
-		}
+		errs = ps
 	case err != nil:
 		res.err = err
 		res.Errors = append(res.Errors, vetProblem{Message: err.Error(), Text: err.Error()})
+		errs = fixtures.Problems{{Message: err.Error()}} // about the whole file: no row checked
 	default:
 		res.v = v
 		res.Vendor = &vetVendor{ID: v.Config.ID, Name: v.Config.Name}
-		pred := predict(v)
-		for _, p := range pred.Annotate(v, v.Warnings()) {
-			res.Warnings = append(res.Warnings, problem(p))
-		}
+		pred := predict(v, now)
+		warns = pred.Annotate(v, v.Warnings())
 		if pred.Fails {
 			res.FailsRun, res.FailsAt = true, &pred.At
 		}
 	}
+	for _, p := range ps {
+		res.Errors = append(res.Errors, problem(p))
+	}
+	for _, p := range warns {
+		res.Warnings = append(res.Warnings, problem(p))
+	}
 	res.Ready = len(res.Errors) == 0
-	res.Checklist = checklist(v, res)
+	res.Checklist = fixtures.Checklist(v, errs, warns)
 	return res
 }
 
 // predict is what `routecheck run --vendor FILE` will find, planned from
 // the harness's clock as run plans it (D-RUN-8).
-func predict(v *fixtures.Vendor) routetest.Prediction {
-	plan := routetest.PlanClock(v, time.Time{}, wallClock(), routetest.Margin(v, 5*time.Second, false))
+func predict(v *fixtures.Vendor, now func() time.Time) routetest.Prediction {
+	plan := routetest.PlanClock(v, time.Time{}, now(), routetest.Margin(v, 5*time.Second, false))
 	return routetest.Predict(v, plan)
 }
 
 func problem(p fixtures.Problem) vetProblem {
 	return vetProblem{Line: p.Line, Path: p.Path, Rule: p.Rule, Message: p.Message, Text: p.Error()}
-}
-
-// checklistRule is the go-live checklist row a problem belongs to: the
-// section of the fixture its field path is in.
-func checklistRule(p vetProblem) string {
-	switch {
-	case strings.HasPrefix(p.Rule, "R-VEN-"):
-		return p.Rule
-	case strings.HasPrefix(p.Path, "bot_page"):
-		return "R-VEN-2"
-	case strings.HasPrefix(p.Path, "accounts"):
-		return "R-VEN-3"
-	case strings.HasPrefix(p.Path, "work_hours"):
-		return "R-VEN-4"
-	case strings.HasPrefix(p.Path, "rehearsal"):
-		return "rehearsal"
-	case p.Path == "vendor.configured_on" || p.Path == "vendor.go_live":
-		return "R-VEN-5"
-	case strings.HasPrefix(p.Path, "vendor"):
-		return "R-VEN-1"
-	}
-	return ""
-}
-
-// checklist is the five rows R-VEN-1..5; v is nil when the file has errors.
-func checklist(v *fixtures.Vendor, res *vetResult) []vetChecklistEntry {
-	rows := make([]vetChecklistEntry, 5)
-	texts := checklistTexts(v)
-	for i := range rows {
-		rows[i] = vetChecklistEntry{Rule: fmt.Sprintf("R-VEN-%d", i+1), Status: "ok", Text: texts[i]}
-	}
-	mark := func(ps []vetProblem, status string) {
-		for _, p := range ps {
-			for i := range rows {
-				// an error about the whole file (YAML syntax, not text)
-				// leaves no row checked
-				if rows[i].Rule == checklistRule(p) || status == "error" && p.Path == "" {
-					rows[i].Status = status
-				}
-			}
-		}
-	}
-	mark(res.Warnings, "warning")
-	mark(res.Errors, "error")
-	if res.err != nil {
-		for i := range rows {
-			rows[i].Status = "error"
-		}
-	}
-	return rows
-}
-
-func checklistTexts(v *fixtures.Vendor) [5]string {
-	if v == nil {
-		return [5]string{"vendor record", "bot page", "accounts", "work hours", "lead time"}
-	}
-	c := v.Config
-	var agents, admins, ops int
-	for _, a := range c.Accounts {
-		switch a.Role {
-		case wb.RoleAgent:
-			agents++
-		case wb.RoleDeptAdmin:
-			admins++
-		case wb.RoleOperations:
-			ops++
-		}
-	}
-	phrase := "none"
-	for _, q := range c.BotPage.QuickPhrases {
-		if q.Transfer {
-			phrase = q.Text
-		}
-	}
-	var questions int
-	for _, t := range c.BotPage.FAQ {
-		questions += len(t.Questions)
-	}
-	return [5]string{
-		fmt.Sprintf("vendor record: %s, 所属业务 %s, 热线 %s", c.Name, c.BusinessLine, c.Hotline),
-		fmt.Sprintf("bot page: %s, %s with %s, %s, transfer phrase %s",
-			reports.Plural(len(c.BotPage.CardButtons), "card button"), reports.Plural(len(c.BotPage.FAQ), "FAQ topic"),
-			reports.Plural(questions, "question"), reports.Plural(len(c.BotPage.QuickPhrases), "quick phrase"), phrase),
-		fmt.Sprintf("accounts in skill group %s: %s, %s, %d operations", c.Department,
-			reports.Plural(agents, "agent"), reports.Plural(admins, "department admin"), ops),
-		fmt.Sprintf("work hours: %s", hours(c.WorkHours)),
-		fmt.Sprintf("lead time: configured %s, go-live %s", day(v.ConfiguredOn), day(v.GoLive)),
-	}
 }
 
 func writeVetText(w io.Writer, res *vetResult) {
@@ -321,7 +230,7 @@ func writeVetText(w io.Writer, res *vetResult) {
 		}
 		m := "✔"
 		for _, p := range res.Warnings {
-			if checklistRule(p) == "rehearsal" {
+			if fixtures.ChecklistRule(p.Rule, p.Path) == "rehearsal" {
 				m = "⚠"
 			}
 		}
@@ -330,19 +239,4 @@ func writeVetText(w io.Writer, res *vetResult) {
 	for _, p := range res.Warnings {
 		fmt.Fprintf(w, "  ⚠ %s\n", p.Text)
 	}
-}
-
-func day(t time.Time) string {
-	if t.IsZero() {
-		return "not given"
-	}
-	return t.Format("2006-01-02")
-}
-
-func hours(h wb.WorkHours) string {
-	zone := "Asia/Shanghai"
-	if h.Location != nil {
-		zone = h.Location.String()
-	}
-	return fmt.Sprintf("%s (%s)", h, zone)
 }

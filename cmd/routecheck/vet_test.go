@@ -279,7 +279,7 @@ func TestVetSyntaxErrorChecksNoRow(t *testing.T) {
 // D-SEC-1: the rerun line names every flag given, with a password as its
 // ${NAME} reference or <password>, never its value.
 func TestRerunNeverPrintsAPassword(t *testing.T) {
-	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int))
+	root := newRootCmd(new(bytes.Buffer), new(bytes.Buffer), new(int), realClocks())
 	cmd, _, err := root.Find([]string{"load"})
 	if err != nil {
 		t.Fatal(err)

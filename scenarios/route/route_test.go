@@ -146,14 +146,14 @@ var _ = Describe("a slow vendor is a KPI failure, not a broken route", func() {
 	It("R-KPI-1 a reply after 45 s reaches the customer: step 5 passes, 首响时长 is measured at 45 s and fails", func(ctx SpecContext) {
 		v, err := fixtures.Load(filepath.Join("..", "..", "fixtures", "testdata", "rehearsals", "late-reply.yaml"))
 		Expect(err).NotTo(HaveOccurred())
-		// The agents' 45 s are virtual: routetest.Jumping moves the
+		// The agents' 45 s are virtual: the agents move the
 		// workbench's clock when a rehearsed agent waits.
 		vc := clock.NewVirtual(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
 		srv, base, err := routetest.BundledOn(v, 24*time.Hour, vc)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(srv.Close)
 		opt := routetest.Options{Target: base, Vendor: v, Seed: GinkgoRandomSeed(), Timeout: 2 * time.Second,
-			Clock: routetest.Jumping(vc), WorkbenchNow: vc.Now}
+			Clock: vc, WorkbenchNow: vc.Now}
 		rep, err := routetest.Run(ctx, opt)
 		Expect(err).NotTo(HaveOccurred())
 		for _, s := range rep.Steps {

@@ -4,9 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
+
+	"routecheck/sim/wire"
 )
 
 // Account is an AccountView as the protocol carries it.
@@ -60,7 +59,10 @@ func (a *Agent) Connect(ctx context.Context) error {
 		return err
 	}
 	a.sock = s
-	_, a.cursor, err = s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" })
+	if err := s.attach(); err != nil {
+		return err
+	}
+	_, a.cursor, err = s.wait(ctx, from, func(f Frame) bool { return f.Type == wire.TypeHello })
 	return err
 }
 
@@ -71,15 +73,8 @@ func (a *Agent) Reconnect(ctx context.Context) error {
 	if a.sock != nil {
 		a.sock.close()
 	}
-	a.rec.mu.Lock()
-	var resume []string
-	for id, n := range a.rec.cseq {
-		resume = append(resume, id+":"+strconv.FormatInt(n, 10))
-	}
-	a.rec.mu.Unlock()
-	sort.Strings(resume)
 	from := len(a.Frames())
-	s, resp, err := dial(ctx, a.c.wsURL("/ws/agent?resume="+url.QueryEscape(strings.Join(resume, ","))), a.c.cookieHeader("/ws/agent"), a.rec)
+	s, resp, err := dial(ctx, a.c.wsURL("/ws/agent?resume="+url.QueryEscape(a.rec.ob.Resume())), a.c.cookieHeader("/ws/agent"), a.rec)
 	if err != nil {
 		if resp != nil && resp.StatusCode >= 300 {
 			return &APIError{Status: resp.StatusCode, Err: "refused", Message: readBody(resp)}
@@ -87,10 +82,10 @@ func (a *Agent) Reconnect(ctx context.Context) error {
 		return err
 	}
 	a.sock = s
-	if _, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" }); err != nil {
+	if _, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == wire.TypeHello }); err != nil {
 		return err
 	}
-	return s.resend()
+	return s.attach()
 }
 
 // Drop cuts the workbench's connection as a network failure would.
@@ -119,7 +114,7 @@ func (a *Agent) RouterView(ctx context.Context, dept string) ([]Account, error) 
 
 // WaitAssigned waits for the next chat handed to this agent.
 func (a *Agent) WaitAssigned(ctx context.Context) (Conversation, Frame, error) {
-	f, next, err := a.sock.wait(ctx, a.cursor, func(f Frame) bool { return f.Type == "assigned" })
+	f, next, err := a.sock.wait(ctx, a.cursor, func(f Frame) bool { return f.Type == wire.TypeAssigned })
 	if err != nil {
 		return Conversation{}, f, err
 	}
@@ -132,19 +127,19 @@ func (a *Agent) WaitAssigned(ctx context.Context) (Conversation, Frame, error) {
 // It scans everything received, so a message that came early still counts.
 func (a *Agent) WaitMessage(ctx context.Context, conv, sender string, match func(text string) bool) (Frame, error) {
 	f, _, err := a.sock.wait(ctx, 0, func(f Frame) bool {
-		return f.Type == "message" && f.ConvID() == conv && f.Sender == sender && (match == nil || match(f.Text))
+		return f.Type == wire.TypeMessage && f.ConvID() == conv && f.Sender == sender && (match == nil || match(f.Text))
 	})
 	return f, err
 }
 
 // Reply sends a message to a customer (R-RT-5).
 func (a *Agent) Reply(conv, text string) error {
-	return a.sock.send(map[string]any{"type": "send", "conv": conv, "text": text})
+	return a.sock.send(wire.ClientFrame{Type: wire.TypeSend, Conv: conv, Text: text})
 }
 
 // CloseChat ends a chat from the agent's side.
 func (a *Agent) CloseChat(conv string) error {
-	return a.sock.send(map[string]any{"type": "close", "conv": conv})
+	return a.sock.send(wire.ClientFrame{Type: wire.TypeClose, Conv: conv})
 }
 
 // WaitFrame waits for any frame that matches, from the start of the record.

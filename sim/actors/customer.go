@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"routecheck/sim/wire"
 )
 
 // BotPage is the 小蜜 page as GET /api/bot carries it.
@@ -73,7 +75,10 @@ func Enter(ctx context.Context, entryURL string) (*Customer, error) {
 		return nil, err
 	}
 	cu.sock = s
-	hello, _, err := s.wait(ctx, 0, func(f Frame) bool { return f.Type == "hello" })
+	if err := s.attach(); err != nil {
+		return nil, err
+	}
+	hello, _, err := s.wait(ctx, 0, func(f Frame) bool { return f.Type == wire.TypeHello })
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +96,7 @@ func (c *Customer) Reconnect(ctx context.Context) error {
 	if c.sock != nil {
 		c.sock.close()
 	}
-	q := c.query + "&" + url.Values{"conv": {c.Conv}, "key": {c.key}, "after": {strconv.FormatInt(c.rec.lastCSeq(c.Conv), 10)}}.Encode()
+	q := c.query + "&" + url.Values{"conv": {c.Conv}, "key": {c.key}, "after": {strconv.FormatInt(c.rec.ob.Last(c.Conv), 10)}}.Encode()
 	from := len(c.Frames())
 	s, resp, err := dial(ctx, c.c.wsURL("/ws/customer"+q), nil, c.rec)
 	if err != nil {
@@ -101,14 +106,14 @@ func (c *Customer) Reconnect(ctx context.Context) error {
 		return err
 	}
 	c.sock = s
-	hello, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == "hello" })
+	hello, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Type == wire.TypeHello })
 	if err != nil {
 		return err
 	}
 	if id := hello.ConvID(); id != c.Conv {
 		return fmt.Errorf("reconnect to %s got chat %s", c.Conv, id)
 	}
-	return s.resend()
+	return s.attach()
 }
 
 // Drop cuts the customer's connection as a network failure would (no
@@ -116,7 +121,7 @@ func (c *Customer) Reconnect(ctx context.Context) error {
 func (c *Customer) Drop() { c.sock.drop() }
 
 // LastCSeq is the last chat sequence number the customer received.
-func (c *Customer) LastCSeq() int64 { return c.rec.lastCSeq(c.Conv) }
+func (c *Customer) LastCSeq() int64 { return c.rec.ob.Last(c.Conv) }
 
 func readBody(resp *http.Response) string {
 	defer resp.Body.Close()
@@ -129,22 +134,22 @@ func readBody(resp *http.Response) string {
 
 // Say sends a chat message: to the bot, or to the agent once a human has it.
 func (c *Customer) Say(text string) error {
-	return c.sock.send(map[string]any{"type": "say", "text": text})
+	return c.sock.send(wire.ClientFrame{Type: wire.TypeSay, Text: text})
 }
 
 // Button taps a robot-card button.
 func (c *Customer) Button(label string) error {
-	return c.sock.send(map[string]any{"type": "button", "label": label})
+	return c.sock.send(wire.ClientFrame{Type: wire.TypeButton, Label: label})
 }
 
 // Rate rates the ended chat.
 func (c *Customer) Rate(rating string) error {
-	return c.sock.send(map[string]any{"type": "rate", "rating": rating})
+	return c.sock.send(wire.ClientFrame{Type: wire.TypeRate, Rating: rating})
 }
 
 // Leave closes the bot page.
 func (c *Customer) Leave() error {
-	return c.sock.send(map[string]any{"type": "leave"})
+	return c.sock.send(wire.ClientFrame{Type: wire.TypeLeave})
 }
 
 // Ping sends a ping frame and waits for its pong; it returns the round trip.
@@ -157,13 +162,13 @@ func (c *Customer) SendRaw(data []byte) error { return c.sock.sendRaw(data) }
 // the frame index from; it returns the frame and the index after it.
 func (c *Customer) WaitMessage(ctx context.Context, from int, sender string, match func(string) bool) (Frame, int, error) {
 	return c.sock.wait(ctx, from, func(f Frame) bool {
-		return f.Type == "message" && f.Sender == sender && (match == nil || match(f.Text))
+		return f.Type == wire.TypeMessage && f.Sender == sender && (match == nil || match(f.Text))
 	})
 }
 
 // WaitState waits for the conversation to reach state.
 func (c *Customer) WaitState(ctx context.Context, from int, state string) (Frame, int, error) {
-	return c.sock.wait(ctx, from, func(f Frame) bool { return f.Type == "state" && f.State == state })
+	return c.sock.wait(ctx, from, func(f Frame) bool { return f.Type == wire.TypeState && f.State == state })
 }
 
 // WaitFrame waits for any frame matching from index from.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"routecheck/sim/wire"
 )
 
 // FrameError is the workbench's error frame answering a client frame: the
@@ -25,9 +27,9 @@ func (e *FrameError) Error() string {
 	return s
 }
 
-// limitRetries and limitPause: a frame refused by a limit is sent again
-// after a pause in which the limit refills (docs/protocol.md "Limits"; the
-// load actors do the same, D-LOAD-6).
+// limitRetries and limitPause: a frame refused by a limit that names it is
+// sent again, under a new id, after a pause in which the limit refills
+// (docs/protocol.md "Limits"; the load actors do the same, D-LOAD-6).
 const (
 	limitRetries = 5
 	limitPause   = time.Second
@@ -37,46 +39,31 @@ const (
 // answers it: nil on its ack, a *FrameError on its error frame. The ack
 // comes after the frames the command caused, so once request returns every
 // other party's socket has those frames queued. A frame refused by a limit
-// is sent again after a pause: with a new id when the error names it, with
-// its own id when the frame-rate limit dropped it unread (the error names
-// no frame; the id makes the resend apply once if the frame was read).
-func (s *socket) request(ctx context.Context, frame map[string]any) error {
-	f := make(map[string]any, len(frame))
-	for k, v := range frame {
-		f[k] = v
-	}
+// that names it is sent again after a pause with a new id; one the
+// frame-rate limit dropped unread (the error names no frame) the outbox
+// sends again itself, under the same id, once the rate refills.
+func (s *socket) request(ctx context.Context, frame wire.ClientFrame) error {
 	from := s.count()
-	id, err := s.sendID(f)
+	sent, err := s.rec.ob.Send(frame, 0, nil)
 	if err != nil {
 		return err
 	}
 	for attempt := 0; ; attempt++ {
-		ans, _, err := s.wait(ctx, from, func(f Frame) bool {
-			return (f.Type == "ack" || f.Type == "error") && f.ID == id || f.Type == "error" && f.ID == "" && f.Code == "limit"
-		})
+		ans, _, err := s.wait(ctx, from, func(f Frame) bool { return f.Answers() && f.ID == sent.ID })
 		if err != nil {
-			return fmt.Errorf("no answer to %s: %w", frame["type"], err)
+			return fmt.Errorf("no answer to %s: %w", frame.Type, err)
 		}
-		if ans.Type == "ack" {
+		if ans.Type == wire.TypeAck {
 			return nil
 		}
-		if ans.Code == "limit" && attempt < limitRetries {
+		if ans.Code == wire.CodeLimit && attempt < limitRetries {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
 			case <-time.After(limitPause):
 			}
 			from = s.count()
-			if ans.ID == "" {
-				err = s.write(f) // dropped unread: the same id again
-			} else {
-				f = make(map[string]any, len(frame))
-				for k, v := range frame {
-					f[k] = v
-				}
-				id, err = s.sendID(f)
-			}
-			if err != nil {
+			if sent, err = s.rec.ob.Send(frame, 0, nil); err != nil {
 				return err
 			}
 			continue
@@ -88,39 +75,39 @@ func (s *socket) request(ctx context.Context, frame map[string]any) error {
 // SayWait sends a chat message and waits for the workbench's answer; a
 // refusal is a *FrameError.
 func (c *Customer) SayWait(ctx context.Context, text string) error {
-	return c.sock.request(ctx, map[string]any{"type": "say", "text": text})
+	return c.sock.request(ctx, wire.ClientFrame{Type: wire.TypeSay, Text: text})
 }
 
 // ButtonWait taps a robot-card button and waits for the answer.
 func (c *Customer) ButtonWait(ctx context.Context, label string) error {
-	return c.sock.request(ctx, map[string]any{"type": "button", "label": label})
+	return c.sock.request(ctx, wire.ClientFrame{Type: wire.TypeButton, Label: label})
 }
 
 // RateWait rates the ended chat and waits for the answer.
 func (c *Customer) RateWait(ctx context.Context, rating string) error {
-	return c.sock.request(ctx, map[string]any{"type": "rate", "rating": rating})
+	return c.sock.request(ctx, wire.ClientFrame{Type: wire.TypeRate, Rating: rating})
 }
 
 // LeaveWait leaves the chat and waits for the answer.
 func (c *Customer) LeaveWait(ctx context.Context) error {
-	return c.sock.request(ctx, map[string]any{"type": "leave"})
+	return c.sock.request(ctx, wire.ClientFrame{Type: wire.TypeLeave})
 }
 
 // ReplyWait sends a message to the customer of conv and waits for the
 // answer.
 func (a *Agent) ReplyWait(ctx context.Context, conv, text string) error {
-	return a.sock.request(ctx, map[string]any{"type": "send", "conv": conv, "text": text})
+	return a.sock.request(ctx, wire.ClientFrame{Type: wire.TypeSend, Conv: conv, Text: text})
 }
 
 // CloseChatWait ends a chat and waits for the answer.
 func (a *Agent) CloseChatWait(ctx context.Context, conv string) error {
-	return a.sock.request(ctx, map[string]any{"type": "close", "conv": conv})
+	return a.sock.request(ctx, wire.ClientFrame{Type: wire.TypeClose, Conv: conv})
 }
 
 // StatusWait sets 在线 / 小休 / 离线 over the workbench socket and waits for
 // the answer (R-WB-2).
 func (a *Agent) StatusWait(ctx context.Context, status string) error {
-	return a.sock.request(ctx, map[string]any{"type": "status", "status": status})
+	return a.sock.request(ctx, wire.ClientFrame{Type: wire.TypeStatus, Status: status})
 }
 
 // Connected says whether the agent's workbench socket is open.

@@ -15,9 +15,9 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// Phone is the device the bot page is checked on: 375 px wide, touch, as
+// phone is the device the bot page is checked on: 375 px wide, touch, as
 // the tester's phone after scanning the QR code (R-RT-3).
-var Phone chromedp.Device = device.IPhone8
+var phone chromedp.Device = device.IPhone8
 
 // CheckBotPage opens the QR entry URL on an emulated phone and checks the
 // 小蜜 page end to end: the robot card, FAQ and quick phrases match the
@@ -74,7 +74,7 @@ func CheckBotPage(ctx context.Context, b *Browser, env *Env) reports.BrowserChec
 		return r.done(nil)
 	}
 	defer t.close()
-	err = t.do(chromedp.Emulate(Phone), chromedp.Navigate(entry))
+	err = t.do(chromedp.Emulate(phone), chromedp.Navigate(entry))
 	if err == nil {
 		err = t.waitFor(present("bot-card-button")+` || `+visible("bot-error"), stepTimeout)
 	}

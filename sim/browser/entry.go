@@ -79,7 +79,7 @@ func CheckRefusedEntry(ctx context.Context, b *Browser, link, kind string) repor
 		return r.done(nil)
 	}
 	defer t.close()
-	err = t.do(chromedp.Emulate(Phone), chromedp.Navigate(link))
+	err = t.do(chromedp.Emulate(phone), chromedp.Navigate(link))
 	if err == nil {
 		err = t.waitFor(visible("bot-error"), stepTimeout)
 	}

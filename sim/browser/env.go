@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"routecheck/sim/wire"
 	"slices"
 	"strings"
 	"time"
@@ -212,7 +213,7 @@ func (e *Env) customerFor(ctx context.Context, agent string) (c *actors.Customer
 		}
 		wctx, cancel := context.WithTimeout(ctx, stepTimeout)
 		f, _, err := c.WaitFrame(wctx, 0, func(f actors.Frame) bool {
-			return f.Type == "state" && (f.State == "assigned" || f.State == "ended" || (f.State == "bot" && f.Reason != ""))
+			return f.Type == wire.TypeState && (f.State == wire.StateAssigned || f.State == wire.StateEnded || (f.State == wire.StateBot && f.Reason != ""))
 		})
 		cancel()
 		if err != nil {
@@ -248,7 +249,7 @@ func (e *Env) clearWayTo(ctx context.Context, agent string) (others []*actors.Cu
 func lastBotText(c *actors.Customer) string {
 	fs := c.Frames()
 	for i := len(fs) - 1; i >= 0; i-- {
-		if fs[i].Type == "message" && fs[i].Sender == "bot" {
+		if fs[i].Type == wire.TypeMessage && fs[i].Sender == wire.SenderBot {
 			return fs[i].Text
 		}
 	}

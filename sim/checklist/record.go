@@ -190,7 +190,7 @@ func (r *Record) Run() *reports.Run {
 		ID:     r.Vendor.ID + "-manual-" + r.testedAt.UTC().Format("20060102T150405Z"),
 		Vendor: r.Vendor.Name, VendorFile: r.Vendor.File, Target: "manual: 闲鱼 APP + X-Space",
 		TraceID: r.Trace, StartedAt: r.testedAt,
-		Verdicts: wb.Assessed.Assess(wb.KPIs{}),
+		Verdicts: wb.Assessed().Assess(wb.KPIs{}),
 	}
 	who := r.Tester
 	if who == "" {

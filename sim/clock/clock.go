@@ -3,7 +3,10 @@
 // simulator and the tests pass a Virtual clock they advance themselves.
 package clock
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Clock tells the time and runs functions later.
 type Clock interface {
@@ -27,3 +30,30 @@ func (Real) Now() time.Time { return time.Now() }
 
 // AfterFunc wraps time.AfterFunc.
 func (Real) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+// SleepUntil returns when c reads t, or with ctx's error. A clock that its
+// own sleeper moves (a Virtual no one else advances: the rehearsed agents'
+// clock) jumps to t at once, firing the timers due on the way; any other
+// waits for its own timer.
+func SleepUntil(ctx context.Context, c Clock, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if j, ok := c.(interface{ RunUntil(time.Time) }); ok {
+		j.RunUntil(t)
+		return nil
+	}
+	d := t.Sub(c.Now())
+	if d <= 0 {
+		return nil
+	}
+	due := make(chan struct{})
+	tm := c.AfterFunc(d, func() { close(due) })
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-due:
+		return nil
+	}
+}

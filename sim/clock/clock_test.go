@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -96,5 +97,27 @@ func TestShiftedReadsStartAndRuns(t *testing.T) {
 	time.Sleep(2 * time.Millisecond)
 	if !c.Now().After(got) {
 		t.Fatal("shifted clock does not run")
+	}
+}
+
+// SleepUntil jumps a virtual clock to the time (firing what is due on the
+// way), waits on a real one, and ends with the context.
+func TestSleepUntil(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	v := NewVirtual(start)
+	fired := false
+	v.AfterFunc(10*time.Second, func() { fired = true })
+	if err := SleepUntil(context.Background(), v, start.Add(29*time.Second)); err != nil || !v.Now().Equal(start.Add(29*time.Second)) || !fired {
+		t.Fatalf("virtual: %v, now %s, timer fired %v", err, v.Now(), fired)
+	}
+	s := NewShifted(start)
+	before := time.Now()
+	if err := SleepUntil(context.Background(), s, s.Now().Add(20*time.Millisecond)); err != nil || time.Since(before) < 20*time.Millisecond {
+		t.Fatalf("shifted: %v after %s", err, time.Since(before))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := SleepUntil(ctx, Real{}, time.Now().Add(time.Hour)); err != context.Canceled {
+		t.Fatalf("cancelled: %v", err)
 	}
 }

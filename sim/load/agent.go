@@ -2,96 +2,69 @@ package load
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"routecheck/sim/actors"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"routecheck/sim/actors"
+	"routecheck/sim/wire"
 )
 
 // agent is one agent at X-Space: it logs in, goes 在线 and answers every
 // customer message after Reply, once, in the chats it holds. It resumes
 // its chats after a drop.
 type agent struct {
-	r     *runner
+	link
 	login string
 	http  *actors.HTTP
-	pend  pending
-	slow  time.Duration // slow-reader fault: pause per frame
-	// reloaded: the slow reader was cut off (1013) and reloaded the page:
-	// a fresh hello with every open chat, and no more slowness.
+	// reloaded: the socket was closed as a slow reader (1013) and the page
+	// reloaded: a fresh hello with every open chat.
 	reloaded atomic.Bool
-	slowed   atomic.Bool   // the slow reader paused at least once
-	dropNext atomic.Bool   // agent-drop: cut the connection after the next reply
-	away     time.Duration // agent-drop fault: time away
-	dropBy   time.Time     // agent-drop: no cut after this, so the return falls in the load
-
-	smu sync.Mutex // serialises send and resume
+	// onLine, if set (slow-reader), sees each customer message live.
+	onLine func(key string, now time.Time)
 
 	mu       sync.Mutex
-	sock     *wsock
-	live     *wsock          // the socket sends go to: set by its hello
-	held     map[string]hold // chats it holds, or whose end it awaits (D-LOAD-5)
-	asked    []string        // chats named in the resume of the current socket
-	answered map[string]bool // customer messages it has answered (or will)
-	order    *chatOrder      // reader goroutine (one socket at a time)
+	held     map[string]claim // chats it holds, or whose end it awaits (D-LOAD-5)
+	asked    []string         // chats named in the resume of the current socket
+	answered map[string]bool  // customer messages it has answered (or will)
+	order    *chatOrder       // reader goroutine (one socket at a time)
 	ready    chan struct{}
 	isReady  bool
-	dropped  bool
-	retries  int
 }
 
-// hold is how far an agent may see a chat (D-LOAD-5).
-type hold uint8
+// claim is how far an agent may see a chat (D-LOAD-5).
+type claim uint8
 
 const (
-	notHeld hold = iota
-	holding      // assigned to it: every frame of the chat for agents
-	ending       // ended: the user_offline notification that follows
+	notHeld claim = iota
+	holding       // assigned to it: every frame of the chat for agents
+	ending        // ended: the user_offline notification that follows
 )
 
-func (a *agent) who() string { return "agent " + a.login }
+func newAgent(e *env, login string, h *actors.HTTP) *agent {
+	a := &agent{login: login, http: h, held: map[string]claim{}, answered: map[string]bool{}, order: newChatOrder(),
+		ready: make(chan struct{})}
+	a.init(e, "agent "+login, "a"+login, a.onFrame, a.onEnd)
+	return a
+}
 
 func (a *agent) start(ctx context.Context) error {
-	a.held, a.answered, a.order, a.ready = map[string]hold{}, map[string]bool{}, newChatOrder(), make(chan struct{})
-	if err := a.http.SignIn(ctx, a.login, a.r.cfg.AgentPassword); err != nil {
+	if err := a.http.SignIn(ctx, a.login, a.e.agentPassword); err != nil {
 		return err
 	}
 	return a.connect(ctx, "/ws/agent", nil)
 }
 
 func (a *agent) connect(ctx context.Context, path string, asked []string) error {
-	d := dialer
-	if a.slow > 0 {
-		d = slowDialer
-	}
-	s, err := dialWith(ctx, d, a.r.ws(path), a.http.Cookies())
-	if err != nil {
-		return err
-	}
-	a.r.netDelayed()
 	a.mu.Lock()
-	a.sock, a.asked = s, asked
+	a.asked = asked
 	a.mu.Unlock()
-	go s.readLoop(a.pause, func(f *frame) { a.onFrame(s, f) }, func(err error) { a.onEnd(s, err) })
-	return nil
-}
-
-// pause is the slow reader's delay per frame: until the load ends, then
-// it catches up (a slow browser, not a dead one).
-func (a *agent) pause() time.Duration {
-	if a.slow > 0 && !a.reloaded.Load() && time.Now().Before(a.r.end()) {
-		if a.slowed.CompareAndSwap(false, true) {
-			a.r.inject(FaultSlowReader)
-		}
-		return a.slow
-	}
-	return 0
+	_, err := a.dial(ctx, a.e.ws(path), a.http.Cookies(), nil)
+	return err
 }
 
 func (a *agent) holds(conv string) bool {
@@ -100,55 +73,59 @@ func (a *agent) holds(conv string) bool {
 	return a.held[conv] == holding
 }
 
-func (a *agent) onFrame(s *wsock, f *frame) {
+// busy reports whether it holds a chat.
+func (a *agent) busy() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, h := range a.held {
+		if h == holding {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *agent) onFrame(s *wsock, f *wire.Frame) {
 	now := time.Now()
-	conv := f.convID()
-	if f.Type != "hello" && conv != "" && f.CSeq > 0 && !a.chatFrame(f, conv, now) {
+	conv := f.ConvID()
+	if f.Type != wire.TypeHello && conv != "" && f.CSeq > 0 && !a.chatFrame(f, conv, now) {
 		return
 	}
 	switch f.Type {
-	case "hello":
+	case wire.TypeHello:
 		a.hello(s, f, now)
-	case "status":
-		var acc struct {
-			Status string `json:"status"`
-		}
-		if json.Unmarshal(f.Agent, &acc) == nil && acc.Status == "在线" {
+	case wire.TypeStatus:
+		if acc, ok := f.Account(); ok && acc.Status == wire.StatusOnline {
 			a.markReady()
 		}
-	case "assigned":
-		var c convView
-		_ = json.Unmarshal(f.Conv, &c)
+	case wire.TypeAssigned:
+		c, _ := f.Conversation()
 		a.order.snapshot(conv, 0, msgSeqs(c.Messages))
 		for _, m := range c.Messages {
 			a.line(m, conv, false, now)
 		}
-	case "requeued":
+	case wire.TypeRequeued:
 		a.mu.Lock()
 		delete(a.held, conv)
 		a.mu.Unlock()
-	case "ended":
+	case wire.TypeEnded:
 		a.mu.Lock()
 		a.held[conv] = ending
 		a.mu.Unlock()
-	case "ack", "error":
-		a.r.answer(&a.pend, f, a.who(), a.holds, a.again)
-	case "undecodable":
-		a.r.fail(errUndecodable)
+	case wire.TypeAck, wire.TypeError:
+		a.answer(f, a.holds)
+	case wire.TypeUndecodable:
+		a.e.m.fail(errUndecodable)
 	}
 }
 
 // hello takes the chats the agent holds now (D-LOAD-5): those listed, and
 // those it resumed that were taken away meanwhile, until the replay brings
 // their requeued or ended frame.
-func (a *agent) hello(s *wsock, f *frame, now time.Time) {
-	var acc struct {
-		Status string `json:"status"`
-	}
-	_ = json.Unmarshal(f.Agent, &acc)
+func (a *agent) hello(s *wsock, f *wire.Frame, now time.Time) {
+	acc, _ := f.Account()
 	a.mu.Lock()
-	a.retries = 0
-	held := map[string]hold{}
+	held := map[string]claim{}
 	for _, id := range a.asked {
 		if h := a.held[id]; h != notHeld {
 			held[id] = h
@@ -163,17 +140,23 @@ func (a *agent) hello(s *wsock, f *frame, now time.Time) {
 		if c.Resumed {
 			continue // its cseq counts only as its replayed frames arrive
 		}
-		a.order.snapshot(c.ID, c.CSeq, msgSeqs(c.Messages))
+		a.snapshot(c.ID, c.CSeq, c.Messages)
 		for _, m := range c.Messages {
 			a.line(m, c.ID, false, now)
 		}
 	}
-	a.resume(s)
-	if acc.Status != "在线" {
-		a.send(map[string]any{"type": "status", "status": "在线"}, time.Time{})
+	a.attach(s)
+	if acc.Status != wire.StatusOnline {
+		a.send(wire.ClientFrame{Type: wire.TypeStatus, Status: wire.StatusOnline}, time.Time{})
 	} else {
 		a.markReady()
 	}
+}
+
+// snapshot takes a chat's history as the point it stands at.
+func (a *agent) snapshot(conv string, cseq int64, msgs []wire.ChatMessage) {
+	a.order.snapshot(conv, cseq, msgSeqs(msgs))
+	a.ob.Seen(conv, cseq)
 }
 
 // chatFrame checks a live chat frame (D-LOAD-5, D-LOAD-8): only chats the
@@ -181,54 +164,55 @@ func (a *agent) hello(s *wsock, f *frame, now time.Time) {
 // the user_offline notification that follows it), in cseq order,
 // messages without a hole. It reports whether the frame is for this agent
 // and new.
-func (a *agent) chatFrame(f *frame, conv string, now time.Time) bool {
+func (a *agent) chatFrame(f *wire.Frame, conv string, now time.Time) bool {
 	a.mu.Lock()
-	if f.Type == "assigned" {
+	if f.Type == wire.TypeAssigned {
 		a.held[conv] = holding
 	}
 	h := a.held[conv]
-	held := h == holding || (h == ending && f.Type == "notification" && f.Kind == "user_offline")
+	held := h == holding || (h == ending && f.Type == wire.TypeNotification && f.Kind == wire.NotifyUserOffline)
 	if h == ending && held {
 		delete(a.held, conv) // its last frame
 	}
 	a.mu.Unlock()
 	if !held {
-		a.r.frames.add("misdelivered", fmt.Sprintf("%s got %s cseq %d of chat %s, which it does not hold", a.who(), f.Type, f.CSeq, conv))
-		if f.Type == "message" && isLoadText(f.Text) {
-			a.r.audit.Misdelivered(f.Text, a.who(), conv)
+		a.e.m.frames.add("misdelivered", fmt.Sprintf("%s got %s cseq %d of chat %s, which it does not hold", a.who, f.Type, f.CSeq, conv))
+		if f.Type == wire.TypeMessage && isLoadText(f.Text) {
+			a.e.m.audit.Misdelivered(f.Text, a.who, conv)
 		}
 		return false
 	}
-	fresh := a.r.frames.judge(a.order, a.who(), f, conv)
-	if f.Type == "message" {
-		a.line(chatLine{Sender: f.Sender, Text: f.Text}, conv, true, now)
-		if fresh && f.Sender == "customer" && isLoadText(f.Text) {
-			a.reply(conv, f.Text, now)
+	fresh := a.e.m.frames.judge(a.order, a.who, f, conv)
+	a.ob.Seen(conv, f.CSeq)
+	if f.Type == wire.TypeMessage {
+		a.line(wire.ChatMessage{Sender: f.Sender, Text: f.Text}, conv, true, now)
+		if fresh && f.Sender == wire.SenderCustomer && isLoadText(f.Text) {
+			a.reply(conv, f.Text)
 		}
 	}
 	return fresh
 }
 
 // line takes one message of a chat the agent holds, live or in a history.
-func (a *agent) line(m chatLine, conv string, live bool, now time.Time) {
+func (a *agent) line(m wire.ChatMessage, conv string, live bool, now time.Time) {
 	if !isLoadText(m.Text) {
 		return
 	}
 	switch m.Sender {
-	case "customer":
-		a.r.delivered(m.Text, a.who(), conv, live, now)
-		if live && a.slow > 0 {
-			a.r.slowLag(m.Text, now)
+	case wire.SenderCustomer:
+		a.e.m.deliveredTo(m.Text, a.who, conv, live, now)
+		if live && a.onLine != nil {
+			a.onLine(m.Text, now)
 		}
-	case "agent":
-		a.r.audit.Echoed(m.Text, a.who(), conv)
+	case wire.SenderAgent:
+		a.e.m.audit.Echoed(m.Text, a.who, conv)
 	}
 }
 
 // reply answers a customer message once, after Reply, if the agent still
 // holds the chat then: a message delivered twice gets one answer, so a
 // server duplicate is counted once.
-func (a *agent) reply(conv, text string, now time.Time) {
+func (a *agent) reply(conv, text string) {
 	a.mu.Lock()
 	done := a.answered[text]
 	a.answered[text] = true
@@ -237,9 +221,9 @@ func (a *agent) reply(conv, text string, now time.Time) {
 		return
 	}
 	reply := strings.Replace(text, " m", " r", 1)
-	a.r.sched.after(a.r.jitter(a.r.cfg.Reply), func(due time.Time) {
+	a.e.sched.after(a.e.jitter(a.e.pace.reply), func(due time.Time) {
 		if a.holds(conv) {
-			a.send(map[string]any{"type": "send", "conv": conv, "text": reply}, a.r.intended(due))
+			a.send(wire.ClientFrame{Type: wire.TypeSend, Conv: conv, Text: reply}, a.e.intended(due))
 		}
 	})
 }
@@ -253,143 +237,28 @@ func (a *agent) markReady() {
 	}
 }
 
-// send writes a state-changing frame with a client id; as the customer's,
-// sends and resumes are serialised so the audit follows the wire.
-func (a *agent) send(f map[string]any, at time.Time) { a.write(f, at, 0) }
-
-// again sends a frame once more after a limit refusal (D-LOAD-6).
-func (a *agent) again(f map[string]any, tries int) {
-	delete(f, "id")
-	delete(f, "seq")
-	a.write(f, time.Now(), tries)
-}
-
-func (a *agent) write(f map[string]any, at time.Time, tries int) {
-	text, _ := f["text"].(string)
-	if !a.r.beginSend() {
-		if tries > 0 && isLoadText(text) {
-			a.r.audit.Refused(text, codeLimit, true) // the load ended before the advised wait
-		}
-		return // the load is over: nothing new goes out (D-LOAD-3)
-	}
-	defer a.r.endSend()
-	if beforeWrite != nil {
-		beforeWrite(f)
-	}
-	a.smu.Lock()
-	defer a.smu.Unlock()
-	a.pend.add("a"+a.login, f, tries)
-	a.mu.Lock()
-	s := a.live
-	a.mu.Unlock()
-	load := isLoadText(text)
-	if load && tries > 0 {
-		a.r.audit.Again(text)
-	} else if load {
-		conv, _ := f["conv"].(string)
-		a.r.audit.Sent(text, conv, a.who(), false, at)
-	}
-	if s != nil {
-		_ = s.write(f, nil)
-		if load {
-			a.r.audit.Written(text, time.Now())
-		}
-		if f["type"] == "send" && time.Now().Before(a.dropBy) && a.dropNext.CompareAndSwap(true, false) {
-			a.cut(s)
-		}
-	}
-}
-
-// resume makes s the socket for sends, after writing again what was not
-// answered.
-func (a *agent) resume(s *wsock) {
-	a.smu.Lock()
-	defer a.smu.Unlock()
-	a.mu.Lock()
-	a.live = s
-	a.mu.Unlock()
-	for _, f := range a.pend.unanswered() {
-		_ = s.write(f, nil)
-		if text, _ := f["text"].(string); isLoadText(text) {
-			a.r.audit.Written(text, time.Now())
-		}
-	}
-}
-
-// drop arms the agent-drop fault: with chats open, the connection is cut
-// right after the next reply goes out (its ack lost on the way), or at
-// dropBy if none went out by then; with none, at once. onEnd comes back
-// after a.away and resumes.
-func (a *agent) drop(time.Time) {
-	a.mu.Lock()
-	busy := false
-	for _, h := range a.held {
-		busy = busy || h == holding
-	}
-	s := a.sock
-	a.mu.Unlock()
-	switch {
-	case busy:
-		a.dropNext.Store(true)
-		// No reply by the last moment (D-LOAD-9): cut then, with nothing
-		// in flight.
-		a.r.sched.at(a.dropBy, func(time.Time) {
-			a.mu.Lock()
-			s := a.sock
-			a.mu.Unlock()
-			if s != nil && a.dropNext.CompareAndSwap(true, false) {
-				a.cut(s)
-			}
-		})
-	case s != nil:
-		a.cut(s)
-	}
-}
-
-func (a *agent) cut(s *wsock) {
-	a.mu.Lock()
-	ok := a.sock == s
-	if ok {
-		a.dropped = true
-	}
-	a.mu.Unlock()
-	if ok {
-		a.r.inject(FaultAgentDrop)
-		s.drop()
-	}
-}
-
 func (a *agent) onEnd(s *wsock, err error) {
+	planned := a.lost(s)
+	if a.e.ph.stopping.Load() {
+		return
+	}
+	if a.e.ph.shutdown.Load() {
+		a.e.m.shutdownEnd(err)
+		return
+	}
+	if !planned {
+		a.e.m.fail("agent socket: " + closeKind(err))
+		a.e.m.socketLost()
+	}
+	// Resume the chats it holds from the last cseq seen.
 	a.mu.Lock()
-	planned := a.dropped
-	a.dropped = false
-	a.sock, a.live = nil, nil
 	var asked []string
 	for id := range a.held {
 		asked = append(asked, id)
 	}
-	a.retries++
-	again := a.retries <= 20
 	a.mu.Unlock()
-	_ = s.ws.Close()
-	if a.r.stopping.Load() {
-		return
-	}
-	if a.r.shutdown.Load() {
-		a.r.shutdownEnd(err)
-		return
-	}
-	if !planned {
-		a.r.fail("agent socket: " + closeKind(err))
-		a.r.netReset()
-	}
-	if !again {
-		return
-	}
-	// Resume the chats it holds from the last cseq seen (at most 64, as the
-	// server takes; an agent holds at most its capacity, 20).
 	sort.Strings(asked)
-	asked = asked[:min(len(asked), 64)]
+	asked = asked[:min(len(asked), wire.MaxResume)]
 	if isSlowReaderClose(err) {
 		// A reload: a backlog as big as the send queue would not fit in
 		// the replay of a resume either (the server queues a replay like
@@ -399,46 +268,27 @@ func (a *agent) onEnd(s *wsock, err error) {
 	}
 	path := "/ws/agent"
 	if len(asked) > 0 {
-		resume := make([]string, len(asked))
-		for i, id := range asked {
-			resume[i] = id + ":" + strconv.FormatInt(a.order.last(id), 10)
-		}
-		path += "?resume=" + url.QueryEscape(strings.Join(resume, ","))
+		path += "?resume=" + url.QueryEscape(a.ob.Resume(asked...))
 	}
-	wait := 200 * time.Millisecond
+	wait := retryWait
 	if planned && a.away > 0 {
 		wait = a.away
 	}
-	a.r.sched.after(wait, func(time.Time) { a.redial(path, asked) })
+	a.retry(wait, func() { a.redial(path, asked) })
 }
 
-// redial connects again, retrying a failed dial (20 tries in all).
+// redial connects again, retrying a failed dial.
 func (a *agent) redial(path string, asked []string) {
-	if a.r.stopping.Load() || a.r.shutdown.Load() {
+	if a.e.ph.over() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(a.r.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(a.e.ctx, 15*time.Second)
 	defer cancel()
-	err := a.connect(ctx, path, asked)
-	if err == nil {
+	if err := a.connect(ctx, path, asked); err == nil {
 		return
+	} else {
+		a.e.m.fail("agent dial: " + errKind(err))
 	}
-	a.r.fail("agent dial: " + errKind(err))
-	a.r.netReset()
-	a.mu.Lock()
-	a.retries++
-	again := a.retries <= 20
-	a.mu.Unlock()
-	if again {
-		a.r.sched.after(200*time.Millisecond, func(time.Time) { a.redial(path, asked) })
-	}
-}
-
-func (a *agent) close() {
-	a.mu.Lock()
-	s := a.sock
-	a.mu.Unlock()
-	if s != nil {
-		s.close()
-	}
+	a.e.m.socketLost()
+	a.retry(retryWait, func() { a.redial(path, asked) })
 }

@@ -21,12 +21,12 @@ func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 		return fmt.Errorf("%w: --agents must be 1..20000, got %d", ErrInput, cfg.Agents)
 	}
 	r := newRunner(ctx, cfg)
-	r.base = strings.TrimRight(cfg.Target, "/")
+	r.e.base = strings.TrimRight(cfg.Target, "/")
 	r.tr = &http.Transport{MaxIdleConnsPerHost: 64}
 	defer r.tr.CloseIdleConnections()
-	r.sched = newSched(16)
-	defer r.sched.stop()
-	r.endNano.Store(time.Now().Add(cfg.Ramp + cfg.Duration).UnixNano())
+	r.e.sched = newSched(16)
+	defer r.e.sched.stop()
+	r.e.ph.endNano.Store(time.Now().Add(cfg.Ramp + cfg.Duration).UnixNano())
 	if err := r.startAgents(ctx); err != nil {
 		return fmt.Errorf("%w: agents: %v", ErrHarness, err)
 	}
@@ -35,11 +35,11 @@ func RunAgents(ctx context.Context, cfg Config, w io.Writer) error {
 	case <-ctx.Done():
 	case <-time.After(cfg.Ramp + cfg.Duration):
 	}
-	r.stopping.Store(true)
+	r.e.ph.stopping.Store(true)
 	for _, a := range r.agents {
-		a.close()
+		a.leave()
 	}
-	m := r.audit.Result(time.Now(), 0)
+	m := r.e.m.audit.Result(time.Now(), 0)
 	fmt.Fprintf(w, "agents sent %d replies (%d refused)\n", m.Sent, m.Refused+m.RefusedUnexpected)
 	return nil
 }

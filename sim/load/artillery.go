@@ -74,7 +74,7 @@ func ExportArtillery(cfg Config, dir string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	r := &runner{cfg: cfg, ctx: ctx}
+	r := newRunner(ctx, cfg)
 	ops := newHTTPC(cfg.Target, http.DefaultTransport)
 	if err := ops.SignIn(ctx, cfg.OpsLogin, cfg.OpsPassword); err != nil {
 		return "", fmt.Errorf("%w: operations login %s on %s: %v", ErrHarness, cfg.OpsLogin, cfg.Target, err)

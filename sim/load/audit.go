@@ -87,16 +87,20 @@ func (a *Audit) Written(key string, now time.Time) {
 	}
 }
 
-// Again records a message sent again after a `limit` refusal: it is a new
-// send, after the ones that went out meanwhile, and waits for a new answer.
-func (a *Audit) Again(key string) {
+// Again records a message that goes out again after a `limit`: it is a
+// new send, after the ones that went out meanwhile, and waits for a new
+// answer. resent says it was on the wire before (a message that only
+// waited behind a limit takes its new place without counting as resent).
+func (a *Audit) Again(key string, resent bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if m := a.msgs[key]; m != nil {
 		a.ords[m.stream]++
 		m.ord = a.ords[m.stream]
 		m.answer = unanswered
-		a.again++
+		if resent {
+			a.again++
+		}
 	}
 }
 
@@ -148,7 +152,7 @@ func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (
 		a.misdelivered(key, m, receiver, conv)
 		return 0, false
 	}
-	first := m.delivered == 0
+	firstLive := m.delivered == 0
 	if slices.Contains(m.by, receiver) {
 		if live {
 			a.dups++
@@ -168,7 +172,7 @@ func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (
 	} else {
 		a.last[lane] = m.ord
 	}
-	if !first {
+	if !firstLive {
 		return 0, false
 	}
 	return at.Sub(m.at), true

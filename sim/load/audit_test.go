@@ -1,6 +1,8 @@
 package load
 
 import (
+	"routecheck/sim/wire"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -23,7 +25,7 @@ func TestAuditCountsEveryOutcome(t *testing.T) {
 	for _, k := range []string{"a1", "a2", "a3", "a4", "a5"} {
 		a.Acked(k)
 	}
-	a.Refused("a6", codeNotAllowed, true)
+	a.Refused("a6", wire.CodeNotAllowed, true)
 	a.Refused("a7", "internal", false)
 	if d, ok := a.Delivered("a1", "x", "c1", true, t0.Add(5*time.Millisecond)); !ok || d != 5*time.Millisecond {
 		t.Fatalf("first live delivery: latency %v %v, want 5ms", d, ok)
@@ -37,7 +39,7 @@ func TestAuditCountsEveryOutcome(t *testing.T) {
 	// a4 acked, never delivered (only misdelivered): lost. a5 the same.
 	got := a.Result(t0.Add(time.Hour), 2*time.Second)
 	want := Messages{Sent: 7, Delivered: 3, Lost: 2, Duplicated: 1, OutOfOrder: 1, Misdelivered: 1, Foreign: 1,
-		Refused: 1, RefusedBy: map[string]int64{codeNotAllowed: 1}, RefusedUnexpected: 1, WindowS: 2}
+		Refused: 1, RefusedBy: map[string]int64{wire.CodeNotAllowed: 1}, RefusedUnexpected: 1, WindowS: 2}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("audit %+v, want %+v", got, want)
 	}
@@ -83,7 +85,7 @@ func TestAuditLimitResendTakesANewPlace(t *testing.T) {
 	a := NewAudit()
 	a.Sent("m1", "c1", "s", true, time.Now())
 	a.Sent("m2", "c1", "s", true, time.Now())
-	a.Again("m1")
+	a.Again("m1", true)
 	a.Delivered("m2", "x", "c1", true, time.Now())
 	a.Delivered("m1", "x", "c1", true, time.Now())
 	if r := a.Result(time.Now(), 0); r.OutOfOrder != 0 {
@@ -106,27 +108,6 @@ func TestAuditEchoMustBelongToItsChat(t *testing.T) {
 	}
 	if s := a.Samples()["misdelivered"]; len(s) != 2 || !strings.Contains(s[0], "agent b") || !strings.Contains(s[0], "from s") {
 		t.Fatalf("misdelivered samples %q: want the chat, the sender and the receiver", s)
-	}
-}
-
-func TestParseFaults(t *testing.T) {
-	fs, err := ParseFaults("agent-drop:5%:40s, customer-reconnect:10%,slow-reader:1%,net-delay:50ms±20ms,net-reset:2%,shutdown:50%")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"agent-drop:5%:40s", "customer-reconnect:10%", "slow-reader:1%", "net-delay:50ms±20ms", "net-reset:2%", "shutdown:50%"}
-	for i, f := range fs {
-		if f.String() != want[i] {
-			t.Errorf("fault %d = %s, want %s", i, f, want[i])
-		}
-	}
-	if f, _ := ParseFaults("net-delay:30ms+-5ms"); f[0].Jitter != 5*time.Millisecond {
-		t.Errorf("+- jitter: %+v", f[0])
-	}
-	for _, bad := range []string{"agent-drop:5", "agent-drop:150%", "nope:1%", "net-delay:50ms±80ms", "net-reset:2%:3s", "agent-drop:1%,agent-drop:2%"} {
-		if _, err := ParseFaults(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
 	}
 }
 
@@ -165,11 +146,11 @@ func TestAuditCountsEachReceiverOnItsOwn(t *testing.T) {
 
 func TestIntendedTimeOnlyUnderAFixedRate(t *testing.T) {
 	due := time.Now().Add(-time.Second) // the generator is a second late
-	r := &runner{cfg: Config{Rate: 10}}
+	r := &env{pace: pace{rate: 10}}
 	if got := r.intended(due); !got.Equal(due) {
 		t.Fatalf("with --rate latency must count from the scheduled time %v, got %v", due, got)
 	}
-	r.cfg.Rate = 0
+	r.pace.rate = 0
 	if got := r.intended(due); got.Sub(due) < 900*time.Millisecond {
 		t.Fatalf("without --rate latency counts from the send (now), got the scheduled time")
 	}

@@ -40,7 +40,7 @@ func LoadVendor(agents, capacity int) wb.VendorConfig {
 // run: every agent logs in from 127.0.0.1 at once, and the event log keeps
 // the whole run for the invariant check.
 func startBundled(cfg Config, addr string) (*server.Server, string, error) {
-	lim := server.DefaultLimits
+	lim := server.DefaultLimits()
 	lim.LoginsPerAddress = cfg.Agents + 100
 	lim.Sessions = cfg.Agents + 100
 	lim.Events = max(lim.Events, 64*cfg.Customers+16*cfg.Agents)

@@ -1,10 +1,11 @@
 package load
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"routecheck/sim/wire"
 )
 
 // Config is one load run. Zero fields take the defaults of withDefaults.
@@ -51,6 +52,10 @@ type Config struct {
 	// Progress, if set, gets a line every ProgressEvery.
 	Progress      io.Writer
 	ProgressEvery time.Duration
+
+	// beforeWrite, if set (tests), runs in every send between its
+	// admission and its write: a sender descheduled there.
+	beforeWrite func(wire.ClientFrame)
 }
 
 // Defaults of the load vendor and of a run.
@@ -114,14 +119,20 @@ func (c Config) span() time.Duration {
 // net-delay.
 func (c Config) unconfirmedWindow() time.Duration {
 	w := 2 * time.Second
-	if f, ok := c.fault(FaultNetDelay); ok {
-		w += 2 * (f.Delay + f.Jitter)
+	for _, f := range faultsOf[windowed](c.Faults) {
+		w += f.window()
 	}
 	return w
 }
 
-// ErrInput marks a configuration a person must fix (exit 2).
-var ErrInput = errors.New("bad input")
+// What Validate and the unconfirmed window ask of a fault.
+type (
+	// checker refuses a configuration the fault cannot serve (exit 2).
+	checker interface{ check(c Config) error }
+	// windowed widens the unconfirmed window (D-LOAD-7) by what it adds
+	// to a round trip.
+	windowed interface{ window() time.Duration }
+)
 
 // Validate names the first thing wrong with c.
 func (c Config) Validate() error {
@@ -142,14 +153,9 @@ func (c Config) Validate() error {
 	case c.Rate < 0 || c.Rate > 100_000:
 		return bad("--rate must be 0..100000 customers per second, got %g", c.Rate)
 	}
-	for _, f := range c.Faults {
-		if f.Kind == FaultShutdown && c.Target != "" {
-			return bad("--faults shutdown needs the bundled workbench (no --target): only it can be shut down from here")
-		}
-		if f.Kind == FaultAgentDrop {
-			if err := c.dropFits(f); err != nil {
-				return err
-			}
+	for _, f := range faultsOf[checker](c.Faults) {
+		if err := f.check(c); err != nil {
+			return err
 		}
 	}
 	return nil

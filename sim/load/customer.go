@@ -5,26 +5,24 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"routecheck/sim/wire"
 )
 
 // customer is one buyer: it arrives, asks for a human (转人工), sends a
 // message every Think while it holds the chat, then leaves. It runs on its
 // socket's reader goroutine and the scheduler's workers.
 type customer struct {
-	r     *runner
+	link
 	name  string // load-cN, also the key prefix of its messages
 	token string
-	pend  pending
-
-	smu sync.Mutex // serialises send and resume
+	// onAssigned, if set (customer-reconnect), runs once an agent has the
+	// chat.
+	onAssigned func()
 
 	mu         sync.Mutex
-	sock       *wsock // the current socket
-	live       *wsock // the socket sends go to: set by its hello
 	conv       string
 	order      *chatOrder // reader goroutine (one socket at a time)
 	transferAt time.Time
@@ -32,67 +30,68 @@ type customer struct {
 	endAt      time.Time
 	next       int
 	leaving    bool
-	done       bool
-	ended      bool        // the chat ended (state ended)
-	dropPlan   bool        // a customer-reconnect fault is planned
-	dropNext   atomic.Bool // cut the connection after the next message
-	dropped    bool        // the planned drop happened; reconnect
-	retries    int
+	ended      bool // the chat ended (state ended)
+	finished   bool
+}
+
+func newCustomer(e *env, name, token string) *customer {
+	c := &customer{name: name, token: token, order: newChatOrder()}
+	c.init(e, "customer "+name, "c"+name, c.onFrame, c.onEnd)
+	c.chat = c.chatID
+	return c
+}
+
+// chatID is the customer's chat, for the audit of its messages.
+func (c *customer) chatID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conv
 }
 
 func (c *customer) query() string {
-	return "?t=" + url.QueryEscape(c.token) + "&v=" + url.QueryEscape(c.r.cfg.Vendor)
+	return "?t=" + url.QueryEscape(c.token) + "&v=" + url.QueryEscape(c.e.vendor)
 }
 
 // arrive opens the bot page's socket; due is the scheduled arrival.
 func (c *customer) arrive(due time.Time) {
-	if c.r.shutdown.Load() {
+	if c.e.ph.shutdown.Load() {
 		c.finish() // arrived after the server shut down
 		return
 	}
-	c.r.arrived.Add(1)
-	c.connect(c.r.ws("/ws/customer"+c.query()), due)
+	c.e.m.arrived.Add(1)
+	c.connect(c.e.ws("/ws/customer"+c.query()), due)
 }
 
 func (c *customer) connect(u string, due time.Time) {
-	ctx, cancel := context.WithTimeout(c.r.ctx, 15*time.Second)
-	s, err := dialWS(ctx, u, nil)
+	ctx, cancel := context.WithTimeout(c.e.ctx, 15*time.Second)
+	_, err := c.dial(ctx, u, nil, func() {
+		// Before the reader starts: the assignment may come at once.
+		c.mu.Lock()
+		if c.transferAt.IsZero() {
+			c.transferAt = c.e.intended(due)
+		}
+		c.mu.Unlock()
+		c.e.m.connected.Add(1)
+	})
 	cancel()
 	if err != nil {
-		c.r.fail("customer dial: " + errKind(err))
-		c.r.netReset()
-		c.mu.Lock()
-		c.retries++
-		again := c.retries <= 20 && !c.r.shutdown.Load() && !c.r.stopping.Load()
-		c.mu.Unlock()
-		if again {
-			c.r.sched.after(200*time.Millisecond, func(d time.Time) { c.connect(u, d) })
-		} else {
+		c.e.m.fail("customer dial: " + errKind(err))
+		c.e.m.socketLost()
+		if c.e.ph.over() || !c.retry(retryWait, func() { c.connect(u, time.Now()) }) {
 			c.finish()
 		}
-		return
 	}
-	c.r.netDelayed()
-	c.mu.Lock()
-	c.sock = s
-	if c.transferAt.IsZero() {
-		c.transferAt = c.r.intended(due)
-	}
-	c.mu.Unlock()
-	c.r.connected.Add(1)
-	go s.readLoop(nil, func(f *frame) { c.onFrame(s, f) }, func(err error) { c.onEnd(s, err) })
 }
 
-func (c *customer) onFrame(s *wsock, f *frame) {
+func (c *customer) onFrame(s *wsock, f *wire.Frame) {
 	now := time.Now()
-	conv := f.convID()
-	if f.Type != "hello" && conv != "" && f.CSeq > 0 && !c.chatFrame(f, conv, now) {
+	conv := f.ConvID()
+	if f.Type != wire.TypeHello && conv != "" && f.CSeq > 0 && !c.chatFrame(f, conv, now) {
 		return
 	}
 	switch f.Type {
-	case "hello":
+	case wire.TypeHello:
 		c.mu.Lock()
-		c.retries = 0
 		first := c.conv == ""
 		c.conv = conv
 		c.mu.Unlock()
@@ -100,46 +99,50 @@ func (c *customer) onFrame(s *wsock, f *frame) {
 			// A snapshot: up to date at its cseq. A resumed hello's cseq
 			// counts only once the replayed frames arrive (docs/protocol.md).
 			c.order.snapshot(conv, f.CSeq, msgSeqs(f.Messages))
+			c.ob.Seen(conv, f.CSeq)
 		}
 		for _, m := range f.Messages {
 			c.line(m, conv, false, now)
 		}
-		c.resume(s)
+		c.attach(s)
 		if first {
-			c.r.waiting.Add(1) // until assigned: the queue as customers see it
-			c.send(map[string]any{"type": "say", "text": "转人工"}, time.Time{})
+			c.e.m.waiting.Add(1) // until assigned: the queue as customers see it
+			c.send(wire.ClientFrame{Type: wire.TypeSay, Text: transferText}, time.Time{})
 		}
-	case "state":
+	case wire.TypeState:
 		c.onState(f, now)
-	case "ack", "error":
-		c.r.answer(&c.pend, f, "customer "+c.name, func(string) bool {
+	case wire.TypeAck, wire.TypeError:
+		c.answer(f, func(string) bool {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			return !c.ended
-		}, c.again)
-	case "undecodable":
-		c.r.fail(errUndecodable)
+		})
+	case wire.TypeUndecodable:
+		c.e.m.fail(errUndecodable)
 	}
 }
+
+// transferText asks the bot for a human.
+const transferText = "转人工"
 
 // chatFrame checks a live chat frame (D-LOAD-5, D-LOAD-8): only this
 // customer's chat, in cseq order, messages without a hole. It reports
 // whether the frame is for this customer and new.
-func (c *customer) chatFrame(f *frame, conv string, now time.Time) bool {
+func (c *customer) chatFrame(f *wire.Frame, conv string, now time.Time) bool {
 	c.mu.Lock()
 	own := c.conv
 	c.mu.Unlock()
-	who := "customer " + c.name
 	if conv != own {
-		c.r.frames.add("misdelivered", fmt.Sprintf("%s (chat %s) got %s cseq %d of chat %s", who, own, f.Type, f.CSeq, conv))
-		if f.Type == "message" && isLoadText(f.Text) {
-			c.r.audit.Misdelivered(f.Text, who, conv)
+		c.e.m.frames.add("misdelivered", fmt.Sprintf("%s (chat %s) got %s cseq %d of chat %s", c.who, own, f.Type, f.CSeq, conv))
+		if f.Type == wire.TypeMessage && isLoadText(f.Text) {
+			c.e.m.audit.Misdelivered(f.Text, c.who, conv)
 		}
 		return false
 	}
-	fresh := c.r.frames.judge(c.order, who, f, conv)
-	if f.Type == "message" {
-		c.line(chatLine{Sender: f.Sender, Text: f.Text}, conv, true, now)
+	fresh := c.e.m.frames.judge(c.order, c.who, f, conv)
+	c.ob.Seen(conv, f.CSeq)
+	if f.Type == wire.TypeMessage {
+		c.line(wire.ChatMessage{Sender: f.Sender, Text: f.Text}, conv, true, now)
 	}
 	return fresh
 }
@@ -147,58 +150,52 @@ func (c *customer) chatFrame(f *frame, conv string, now time.Time) bool {
 // line takes one message of the chat, live or in a history: an agent's
 // reply is delivered to this customer; its own message is only checked to
 // belong to the chat.
-func (c *customer) line(m chatLine, conv string, live bool, now time.Time) {
+func (c *customer) line(m wire.ChatMessage, conv string, live bool, now time.Time) {
 	if !isLoadText(m.Text) {
 		return
 	}
 	switch m.Sender {
-	case "agent":
-		c.r.delivered(m.Text, "customer "+c.name, conv, live, now)
-	case "customer":
-		c.r.audit.Echoed(m.Text, "customer "+c.name, conv)
+	case wire.SenderAgent:
+		c.e.m.deliveredTo(m.Text, c.who, conv, live, now)
+	case wire.SenderCustomer:
+		c.e.m.audit.Echoed(m.Text, c.who, conv)
 	}
 }
 
-func (c *customer) onState(f *frame, now time.Time) {
+func (c *customer) onState(f *wire.Frame, now time.Time) {
 	switch f.State {
-	case "queued":
+	case wire.StateQueued:
 		if f.Reason != "" {
-			c.r.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
+			c.e.m.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
 		}
-	case "assigned":
+	case wire.StateAssigned:
 		c.mu.Lock()
 		first := !c.assigned
 		c.assigned = true
 		at := c.transferAt
 		if first {
-			c.endAt = c.r.end()
-			if c.r.cfg.Hold > 0 {
-				c.endAt = now.Add(c.r.cfg.Hold)
+			c.endAt = c.e.ph.end()
+			if c.e.pace.hold > 0 {
+				c.endAt = now.Add(c.e.pace.hold)
 			}
 		}
 		c.mu.Unlock()
 		if !first {
 			return
 		}
-		c.r.waiting.Add(-1)
-		c.r.assignedN.Add(1)
-		c.r.recordAssign(now.Sub(at))
-		c.r.sched.after(c.r.jitter(c.r.cfg.Think), c.say)
-		c.r.sched.at(c.endAt, c.leave)
-		if c.dropPlan {
-			c.r.sched.after(c.r.jitter(c.r.cfg.Think*2), c.drop)
+		c.e.m.waiting.Add(-1)
+		c.e.m.assigned.Add(1)
+		c.e.m.recordAssign(now.Sub(at))
+		c.e.sched.after(c.e.jitter(c.e.pace.think), c.say)
+		c.e.sched.at(c.endAt, c.leave)
+		if c.onAssigned != nil {
+			c.onAssigned()
 		}
-	case "bot":
+	case wire.StateBot:
 		// Nobody 在线 yet: ask again shortly.
-		c.r.fail("customer: transfer refused (" + f.Reason + ")")
-		c.mu.Lock()
-		c.retries++
-		again := c.retries <= 20 && !c.done
-		c.mu.Unlock()
-		if again {
-			c.r.sched.after(500*time.Millisecond, func(time.Time) { c.send(map[string]any{"type": "say", "text": "转人工"}, time.Time{}) })
-		}
-	case "ended":
+		c.e.m.fail("customer: transfer refused (" + f.Reason + ")")
+		c.retry(500*time.Millisecond, func() { c.send(wire.ClientFrame{Type: wire.TypeSay, Text: transferText}, time.Time{}) })
+	case wire.StateEnded:
 		c.mu.Lock()
 		c.ended = true
 		c.mu.Unlock()
@@ -209,7 +206,7 @@ func (c *customer) onState(f *frame, now time.Time) {
 // say sends the next chat message, or leaves once the chat's time is up.
 func (c *customer) say(due time.Time) {
 	c.mu.Lock()
-	if c.done || c.leaving {
+	if c.finished || c.leaving {
 		c.mu.Unlock()
 		return
 	}
@@ -221,153 +218,56 @@ func (c *customer) say(due time.Time) {
 	c.next++
 	key := "load " + c.name + " m" + strconv.Itoa(c.next)
 	c.mu.Unlock()
-	c.send(map[string]any{"type": "say", "text": key}, c.r.intended(due))
-	c.r.sched.at(due.Add(c.r.jitter(c.r.cfg.Think)), c.say)
+	c.send(wire.ClientFrame{Type: wire.TypeSay, Text: key}, c.e.intended(due))
+	c.e.sched.at(due.Add(c.e.jitter(c.e.pace.think)), c.say)
 }
 
 // leave ends the chat when its time is up (once).
 func (c *customer) leave(time.Time) {
 	c.mu.Lock()
-	if c.done || c.leaving {
+	if c.finished || c.leaving {
 		c.mu.Unlock()
 		return
 	}
 	c.leaving = true
 	c.mu.Unlock()
-	c.send(map[string]any{"type": "leave"}, time.Time{})
-}
-
-// send writes a state-changing frame with a client id. A chat message
-// enters the audit here, under smu: sends and resends are serialised, so
-// the order of the audit is the order on the wire.
-func (c *customer) send(f map[string]any, at time.Time) { c.write(f, at, 0) }
-
-// again sends a frame once more after a limit refusal (D-LOAD-6).
-func (c *customer) again(f map[string]any, tries int) {
-	delete(f, "id")
-	delete(f, "seq")
-	c.write(f, time.Now(), tries)
-}
-
-func (c *customer) write(f map[string]any, at time.Time, tries int) {
-	text, _ := f["text"].(string)
-	if !c.r.beginSend() {
-		if tries > 0 && isLoadText(text) {
-			c.r.audit.Refused(text, codeLimit, true) // the load ended before the advised wait
-		}
-		return // the load is over: nothing new goes out (D-LOAD-3)
-	}
-	defer c.r.endSend()
-	if beforeWrite != nil {
-		beforeWrite(f)
-	}
-	c.smu.Lock()
-	defer c.smu.Unlock()
-	c.pend.add("c"+c.name, f, tries)
-	c.mu.Lock()
-	s, conv := c.live, c.conv
-	c.mu.Unlock()
-	load := isLoadText(text)
-	if load && tries > 0 {
-		c.r.audit.Again(text)
-	} else if load {
-		c.r.audit.Sent(text, conv, "customer "+c.name, true, at)
-	}
-	if s != nil {
-		_ = s.write(f, nil)
-		if load {
-			c.r.audit.Written(text, time.Now())
-		}
-		if f["type"] == "say" && c.dropNext.CompareAndSwap(true, false) {
-			c.cut(s)
-		}
-	}
-}
-
-// resume makes s the socket for sends and first writes again every frame
-// not yet answered, in order: nothing new may overtake them.
-func (c *customer) resume(s *wsock) {
-	c.smu.Lock()
-	defer c.smu.Unlock()
-	c.mu.Lock()
-	c.live = s
-	c.mu.Unlock()
-	for _, f := range c.pend.unanswered() {
-		_ = s.write(f, nil)
-		if text, _ := f["text"].(string); isLoadText(text) {
-			c.r.audit.Written(text, time.Now())
-		}
-	}
-}
-
-// drop arms the customer-reconnect fault: the connection is cut right
-// after the next chat message goes out, before its ack can come back (a
-// phone changing network just after 发送), so the resend after the resume
-// must be recognised by its id and not applied twice.
-func (c *customer) drop(time.Time) { c.dropNext.Store(true) }
-
-// cut drops the socket now; onEnd resumes.
-func (c *customer) cut(s *wsock) {
-	c.mu.Lock()
-	ok := !c.done && c.sock == s
-	if ok {
-		c.dropped = true
-	}
-	c.mu.Unlock()
-	if ok {
-		c.r.inject(FaultCustomerReconnect)
-		s.drop()
-	}
+	c.send(wire.ClientFrame{Type: wire.TypeLeave}, time.Time{})
 }
 
 func (c *customer) onEnd(s *wsock, err error) {
-	c.r.connected.Add(-1)
+	c.e.m.connected.Add(-1)
+	planned := c.lost(s)
 	c.mu.Lock()
-	planned := c.dropped
-	c.dropped = false
-	done := c.done
-	c.sock, c.live = nil, nil
+	done := c.finished
+	conv := c.conv
 	c.mu.Unlock()
-	_ = s.ws.Close()
-	if done || c.r.stopping.Load() {
+	if done || c.e.ph.stopping.Load() {
 		return
 	}
-	if c.r.shutdown.Load() {
-		c.r.shutdownEnd(err)
+	if c.e.ph.shutdown.Load() {
+		c.e.m.shutdownEnd(err)
 		c.finish()
 		return
 	}
 	if !planned {
-		c.r.fail("customer socket: " + closeKind(err))
-		c.r.netReset()
+		c.e.m.fail("customer socket: " + closeKind(err))
+		c.e.m.socketLost()
 	}
 	// Resume from the last cseq seen: the missed frames follow the hello.
-	c.mu.Lock()
-	c.retries++
-	u := c.r.ws("/ws/customer" + c.query() + "&conv=" + url.QueryEscape(c.conv) + "&after=" + strconv.FormatInt(c.order.last(c.conv), 10))
-	again := c.retries <= 20
-	c.mu.Unlock()
-	if !again {
+	u := c.e.ws("/ws/customer" + c.query() + "&conv=" + url.QueryEscape(conv) + "&after=" + strconv.FormatInt(c.ob.Last(conv), 10))
+	if !c.retry(retryWait, func() { c.connect(u, time.Now()) }) {
 		c.finish()
-		return
 	}
-	c.r.sched.after(200*time.Millisecond, func(due time.Time) { c.connect(u, due) })
 }
 
 func (c *customer) finish() {
 	c.mu.Lock()
-	if c.done {
+	if c.finished {
 		c.mu.Unlock()
 		return
 	}
-	c.done = true
-	s := c.sock
+	c.finished = true
 	c.mu.Unlock()
-	if s != nil {
-		s.close()
-	}
-	c.r.customerDone()
+	c.link.leave()
+	c.e.customerDone()
 }
-
-// isLoadText tells the run's own chat messages from bot and system lines.
-func isLoadText(t string) bool { return strings.HasPrefix(t, "load ") }

@@ -20,7 +20,8 @@ func (rep *Report) WriteFiles(dir string) error {
 		return err
 	}
 	for name, write := range map[string]func(io.Writer) error{
-		"report.json": rep.WriteJSON, "report.html": rep.WriteHTML, "junit.xml": rep.WriteJUnit,
+		"report.json": rep.WriteJSON, "report.html": rep.WriteHTML,
+		"junit.xml": func(w io.Writer) error { return reports.WriteSuites(w, "routecheck load", rep.Suite()) },
 	} {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
@@ -45,10 +46,11 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(rep)
 }
 
-// WriteJUnit writes one test case per audited property (the suite's
-// properties repeat the run): a failed one says how many, its whole
+// Suite is the run as a JUnit suite, which reports.WriteSuites writes
+// (the one JUnit writer): one test case per audited property (the suite's
+// properties repeat the run); a failed one says how many, its whole
 // finding with examples, and the command that repeats the run.
-func (rep *Report) WriteJUnit(w io.Writer) error {
+func (rep *Report) Suite() reports.Suite {
 	s := reports.Suite{Name: "routecheck load", Timestamp: rep.Started, Time: time.Duration(rep.DurationS * float64(time.Second)),
 		Properties: [][2]string{{"seed", fmt.Sprint(rep.Seed)}, {"rerun", rep.Rerun}, {"target", rep.Target},
 			{"customers", fmt.Sprint(rep.Customers)}, {"agents", fmt.Sprint(rep.Agents)}, {"capacity", fmt.Sprint(rep.Capacity)},
@@ -68,7 +70,7 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	return reports.WriteSuites(w, "routecheck load", s)
+	return s
 }
 
 func hasShutdown(spec []string) bool {

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"routecheck/reports"
+
 	"bytes"
 	"encoding/xml"
 	"strings"
@@ -52,7 +54,7 @@ func TestReportJUnitPropertiesTimesFailures(t *testing.T) {
 	rep.LostSample = []string{"c7 customer→agent #4"}
 	rep.judge(false)
 	var b bytes.Buffer
-	if err := rep.WriteJUnit(&b); err != nil {
+	if err := reports.WriteSuites(&b, "routecheck load", rep.Suite()); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {

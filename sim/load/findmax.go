@@ -113,12 +113,6 @@ func FindMax(ctx context.Context, cfg Config, cpuProfile string) (*Report, []Ste
 	return best, steps, nil
 }
 
-// ProfileShare is the share of CPU samples in one category.
-type ProfileShare struct {
-	Category string  `json:"category"`
-	Percent  float64 `json:"percent"`
-}
-
 // categories sort a sample by the first frame from the leaf that matches;
 // the order decides overlaps (a syscall under JSON encoding counts as
 // syscall).

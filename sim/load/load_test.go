@@ -1,6 +1,8 @@
 package load
 
 import (
+	"routecheck/sim/wire"
+
 	"context"
 	"os"
 	"sync/atomic"
@@ -41,6 +43,11 @@ func TestRunAuditsEveryMessage(t *testing.T) {
 	if rep.Invariants.Events == 0 || rep.KPIs.PickedUp != 40 {
 		t.Fatalf("invariants over %d events, KPIs %+v", rep.Invariants.Events, rep.KPIs)
 	}
+	// No latency outlasts the run: one that does was measured from a time
+	// never set (a reader that ran before its socket was recorded).
+	if lat := rep.LatencyMS; lat.Assign.Max > rep.DurationS*1000 || lat.Deliver.Max > rep.DurationS*1000 {
+		t.Fatalf("latencies %+v in a run of %.1f s", lat, rep.DurationS)
+	}
 }
 
 func TestRunAtAFixedRate(t *testing.T) {
@@ -67,17 +74,17 @@ func TestRunAtAFixedRate(t *testing.T) {
 // the drain, and then answered, or never sent: it is never counted lost
 // for lack of an answer the run did not wait for (D-LOAD-3).
 func TestRunEndDoesNotLoseRepliesInFlight(t *testing.T) {
+	t.Parallel()
 	var late atomic.Int64
-	beforeWrite = func(f map[string]any) {
-		if f["type"] == "send" {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg := small("")
+	cfg.beforeWrite = func(f wire.ClientFrame) {
+		if f.Type == wire.TypeSend {
 			late.Add(1)
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	t.Cleanup(func() { beforeWrite = nil })
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cfg := small("")
 	cfg.Customers, cfg.Agents, cfg.Duration, cfg.Ramp = 20, 5, 1500*time.Millisecond, 300*time.Millisecond
 	rep, err := Run(ctx, cfg)
 	if err != nil {
@@ -96,24 +103,27 @@ func TestRunEndDoesNotLoseRepliesInFlight(t *testing.T) {
 // returns, its message is in the audit (the drain waits for its answer),
 // and a send after it goes nowhere (D-LOAD-3).
 func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
+	t.Parallel()
 	admitted, proceed := make(chan struct{}), make(chan struct{})
-	beforeWrite = func(map[string]any) {
-		close(admitted)
-		<-proceed
-	}
-	t.Cleanup(func() { beforeWrite = nil })
-	r := newRunner(context.Background(), Config{})
-	a := &agent{r: r, login: "a1"}
+	var once atomic.Bool
+	cfg := Config{beforeWrite: func(wire.ClientFrame) {
+		if once.CompareAndSwap(false, true) {
+			close(admitted)
+			<-proceed
+		}
+	}}
+	r := newRunner(context.Background(), cfg)
+	a := newAgent(r.e, "a1", nil)
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		a.send(map[string]any{"type": "send", "conv": "c1", "text": "load c1 r1"}, time.Now())
+		a.send(wire.ClientFrame{Type: wire.TypeSend, Conv: "c1", Text: "load c1 r1"}, time.Now())
 	}()
 	<-admitted
 	quiet := make(chan int)
 	go func() {
-		r.quieten()
-		quiet <- r.audit.Outstanding()
+		r.e.ph.quieten()
+		quiet <- r.e.m.audit.Outstanding()
 	}()
 	var outstanding int
 	select {
@@ -127,9 +137,8 @@ func TestQuietenWaitsForASendBeingWritten(t *testing.T) {
 	if outstanding != 1 {
 		t.Fatalf("quieten returned with %d messages in the audit; want the admitted reply (1) before the drain starts", outstanding)
 	}
-	beforeWrite = nil
-	a.send(map[string]any{"type": "send", "conv": "c1", "text": "load c1 r2"}, time.Now())
-	if m := r.audit.Result(time.Now(), 0); m.Sent != 1 {
+	a.send(wire.ClientFrame{Type: wire.TypeSend, Conv: "c1", Text: "load c1 r2"}, time.Now())
+	if m := r.e.m.audit.Result(time.Now(), 0); m.Sent != 1 {
 		t.Fatalf("audit %+v after quieten: a new send must not go out", m)
 	}
 }

@@ -3,6 +3,8 @@ package load
 import (
 	"fmt"
 	"sync"
+
+	"routecheck/sim/wire"
 )
 
 // chatOrder is one actor's check of the chat frames it receives
@@ -29,7 +31,7 @@ type verdict uint8
 
 const (
 	inOrder  verdict = iota
-	again            // the same frame again
+	repeat           // the same frame again
 	stepBack         // cseq not above the last, another frame
 	gap              // a message skipped past the next one
 )
@@ -66,7 +68,7 @@ func (o *chatOrder) frame(conv string, cseq int64, ident string, msgSeq int64) v
 		c.msg = max(c.msg, msgSeq) // late, but it came
 		return stepBack
 	case cseq == c.cseq:
-		return again
+		return repeat
 	}
 	c.cseq, c.ident = cseq, ident
 	if msgSeq == 0 {
@@ -80,7 +82,16 @@ func (o *chatOrder) frame(conv string, cseq int64, ident string, msgSeq int64) v
 	return inOrder
 }
 
-// last is the highest cseq of conv the actor has (for resume).
+// msgSeqs are the message numbers of a history.
+func msgSeqs(ms []wire.ChatMessage) []int64 {
+	out := make([]int64, len(ms))
+	for i, m := range ms {
+		out[i] = int64(m.Seq)
+	}
+	return out
+}
+
+// last is the highest cseq of conv the actor has.
 func (o *chatOrder) last(conv string) int64 {
 	if c := o.chats[conv]; c != nil {
 		return c.cseq
@@ -91,7 +102,7 @@ func (o *chatOrder) last(conv string) int64 {
 func (o *chatOrder) forget(conv string) { delete(o.chats, conv) }
 
 // frameIdent tells frames apart at one cseq: type, message number, text.
-func frameIdent(f *frame) string {
+func frameIdent(f *wire.Frame) string {
 	return fmt.Sprintf("%s/%d/%s/%s", f.Type, f.MsgSeq, f.State, f.Text)
 }
 
@@ -150,14 +161,14 @@ func (t *frameTally) result() FrameChecks {
 
 // judge runs a live chat frame through o and records what is wrong with
 // it; it reports whether the frame is new (not a repeat of the last one).
-func (t *frameTally) judge(o *chatOrder, who string, f *frame, conv string) bool {
+func (t *frameTally) judge(o *chatOrder, who string, f *wire.Frame, conv string) bool {
 	t.add("checked", "")
-	switch o.frame(conv, f.CSeq, frameIdent(f), f.MsgSeq) {
+	switch o.frame(conv, f.CSeq, frameIdent(f), int64(f.MsgSeq)) {
 	case stepBack:
 		t.add("out_of_order", fmt.Sprintf("%s got %s cseq %d of chat %s after cseq %d", who, f.Type, f.CSeq, conv, o.last(conv)))
 	case gap:
 		t.add("gap", fmt.Sprintf("%s got message %d of chat %s (cseq %d) with an earlier message missing", who, f.MsgSeq, conv, f.CSeq))
-	case again:
+	case repeat:
 		return false
 	}
 	return true

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"routecheck/sim/wire"
+
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ func TestChatOrderJudgesEveryFrame(t *testing.T) {
 	}{
 		{5, 4, "m4", inOrder},
 		{7, 0, "state", inOrder},  // cseqs may skip: another party's frame
-		{7, 0, "state", again},    // the same frame again
+		{7, 0, "state", repeat},   // the same frame again
 		{7, 0, "other", stepBack}, // its cseq used again for another frame
 		{6, 5, "m5", stepBack},    // behind the last
 		{9, 6, "m6", inOrder},
@@ -44,7 +46,7 @@ func TestFrameTallyCountsAndSamples(t *testing.T) {
 	var tally frameTally
 	o := newChatOrder()
 	o.snapshot("c1", 2, []int64{1})
-	for _, f := range []frame{{Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "notification", CSeq: 1}, {Type: "message", CSeq: 5, MsgSeq: 4}} {
+	for _, f := range []wire.Frame{{Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "message", CSeq: 3, MsgSeq: 2}, {Type: "notification", CSeq: 1}, {Type: "message", CSeq: 5, MsgSeq: 4}} {
 		tally.judge(o, "agent a", &f, "c1")
 	}
 	r := tally.result()

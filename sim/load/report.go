@@ -1,14 +1,12 @@
 package load
 
 import (
-	"errors"
 	"fmt"
-	"net"
-	"runtime"
 	"sort"
 	"time"
 
 	"routecheck/sim/invariant"
+	"routecheck/sim/wire"
 	wb "routecheck/sim/workbench"
 )
 
@@ -107,77 +105,6 @@ type FaultResult struct {
 	Untold int64 `json:"shutdown_untold,omitempty"`
 }
 
-func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak uint64, memBase runtime.MemStats) *Report {
-	rep := &Report{Command: "load", Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
-		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
-	rep.LatencyMS.Assign = r.assign.quantiles()
-	rep.LatencyMS.Deliver = r.deliver.quantiles()
-	window := r.cfg.unconfirmedWindow()
-	rep.Messages = r.audit.Result(r.cutoff, window)
-	rep.LostSample = r.audit.Lost(sampleMax, r.cutoff, window)
-	rep.Samples = r.audit.Samples()
-	rep.Frames = r.frames.result()
-	rep.Conversations = r.assignedN.Load()
-	rep.Requeued = r.requeued.Load()
-	r.emu.Lock()
-	rep.Errors = r.errors
-	rep.Refusals, rep.RefusalSample = r.refusals, r.refusalSample
-	r.emu.Unlock()
-	for _, c := range r.customers {
-		c.mu.Lock()
-		if c.conv != "" && !c.assigned {
-			rep.Unassigned++
-		}
-		c.mu.Unlock()
-	}
-	if rep.DurationS > 0 {
-		rep.Throughput.MessagesPerS = float64(rep.Messages.Delivered) / rep.DurationS
-		rep.Throughput.ChatsPerS = float64(rep.Conversations) / rep.DurationS
-	}
-	if r.srv != nil {
-		var peakSock int64
-		for _, s := range series {
-			peakSock = max(peakSock, s.Connected)
-		}
-		peakSock += int64(len(r.agents))
-		m := &Memory{HeapBeforeMB: mb(memBase.HeapInuse), HeapPeakMB: mb(peak), PeakSockets: peakSock, IncludesClient: true}
-		if peakSock > 0 && peak > memBase.HeapInuse {
-			m.PerSocketKB = float64(peak-memBase.HeapInuse) / 1024 / float64(peakSock)
-		}
-		rep.Memory = m
-	}
-	n, viol, kpis := evs.result()
-	rep.Invariants = InvariantResult{Events: n, Violations: viol}
-	if rep.Invariants.Violations == nil {
-		rep.Invariants.Violations = []invariant.Violation{}
-	}
-	rep.violations = viol
-	rep.KPIs = kpis
-	for _, f := range r.cfg.Faults {
-		rep.Faults.Spec = append(rep.Faults.Spec, f.String())
-	}
-	r.imu.Lock()
-	rep.Faults.InjectedBy = map[string]int64{}
-	for k, n := range r.injected {
-		rep.Faults.InjectedBy[k] = n
-		rep.Faults.Injected += n
-	}
-	r.imu.Unlock()
-	for _, a := range r.agents {
-		if a.slow > 0 {
-			rep.Faults.SlowReaders = append(rep.Faults.SlowReaders, a.login)
-		}
-	}
-	rep.Faults.Told, rep.Faults.Untold = r.told.Load(), r.untold.Load()
-	if q := r.slow.quantiles(); q.Count > 0 {
-		rep.Faults.SlowDeliverMS = &q
-	}
-	rep.Series = series
-	rep.Histograms = map[string][]Bucket{"assign": r.assign.buckets(), "deliver": r.deliver.buckets()}
-	rep.judge(r.shutdown.Load())
-	return rep
-}
-
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // judge lists every audited property that failed; the run passes with none.
@@ -209,16 +136,16 @@ func (rep *Report) Properties(shutdown bool) []Property {
 	}
 	ps := []Property{
 		{"messages.lost", m.Lost == 0, fmt.Sprintf("%d of %d messages sent were neither delivered nor refused, nor sent within %gs of the %s (unconfirmed): a message the workbench accepted, or was given long enough before, must reach the other party; e.g. %s",
-			m.Lost, m.Sent, m.WindowS, cutoffName(shutdown), first(rep.LostSample))},
-		{"messages.duplicated", m.Duplicated == 0, fmt.Sprintf("%d messages arrived twice at the same party: resends must carry the same client id and the workbench must answer them without applying them again; e.g. %s", m.Duplicated, first(rep.Samples["duplicated"]))},
-		{"messages.out_of_order", m.OutOfOrder == 0, fmt.Sprintf("%d messages arrived after a later one of the same chat and direction: the workbench must deliver a chat's messages in the order they were sent; e.g. %s", m.OutOfOrder, first(rep.Samples["out_of_order"]))},
+			m.Lost, m.Sent, m.WindowS, cutoffName(shutdown), firstOf(rep.LostSample))},
+		{"messages.duplicated", m.Duplicated == 0, fmt.Sprintf("%d messages arrived twice at the same party: resends must carry the same client id and the workbench must answer them without applying them again; e.g. %s", m.Duplicated, firstOf(rep.Samples["duplicated"]))},
+		{"messages.out_of_order", m.OutOfOrder == 0, fmt.Sprintf("%d messages arrived after a later one of the same chat and direction: the workbench must deliver a chat's messages in the order they were sent; e.g. %s", m.OutOfOrder, firstOf(rep.Samples["out_of_order"]))},
 		{"messages.misdelivered", m.Misdelivered == 0 && fr.Misdelivered == 0, fmt.Sprintf("%d messages and %d frames reached a party that may not see their chat (a customer gets only its own chat, an agent only chats it holds, D-LOAD-5); e.g. %s",
-			m.Misdelivered, fr.Misdelivered, first(append(rep.Samples["misdelivered"], fr.Samples["misdelivered"]...)))},
-		{"messages.foreign", m.Foreign == 0, fmt.Sprintf("%d messages in the run's format reached a party though no actor sent them; e.g. %s", m.Foreign, first(rep.Samples["foreign"]))},
+			m.Misdelivered, fr.Misdelivered, firstOf(append(rep.Samples["misdelivered"], fr.Samples["misdelivered"]...)))},
+		{"messages.foreign", m.Foreign == 0, fmt.Sprintf("%d messages in the run's format reached a party though no actor sent them; e.g. %s", m.Foreign, firstOf(rep.Samples["foreign"]))},
 		{"refusals.unexpected", m.RefusedUnexpected == 0 && refusals == 0, fmt.Sprintf("%d chat messages and %d other frames were refused with an error no rule expects (only %q once the chat had ended or was taken away, and %q, sent again, are expected, D-LOAD-6); e.g. %s",
-			m.RefusedUnexpected, refusals, codeNotAllowed, codeLimit, first(append(rep.Samples["refused"], rep.RefusalSample...)))},
-		{"frames.cseq_order", fr.OutOfOrder == 0, fmt.Sprintf("%d chat frames came with a cseq not above the last one of their chat at that party: each party must get a chat's frames in cseq order, every frame with its own cseq (D-LOAD-8); e.g. %s", fr.OutOfOrder, first(fr.Samples["out_of_order"]))},
-		{"frames.gaps", fr.Gaps == 0, fmt.Sprintf("%d times a party got a chat message with an earlier one of the chat missing (msg_seq skipped): a party must get every message of a chat while it may see it (D-LOAD-8); e.g. %s", fr.Gaps, first(fr.Samples["gap"]))},
+			m.RefusedUnexpected, refusals, wire.CodeNotAllowed, wire.CodeLimit, firstOf(append(rep.Samples["refused"], rep.RefusalSample...)))},
+		{"frames.cseq_order", fr.OutOfOrder == 0, fmt.Sprintf("%d chat frames came with a cseq not above the last one of their chat at that party: each party must get a chat's frames in cseq order, every frame with its own cseq (D-LOAD-8); e.g. %s", fr.OutOfOrder, firstOf(fr.Samples["out_of_order"]))},
+		{"frames.gaps", fr.Gaps == 0, fmt.Sprintf("%d times a party got a chat message with an earlier one of the chat missing (msg_seq skipped): a party must get every message of a chat while it may see it (D-LOAD-8); e.g. %s", fr.Gaps, firstOf(fr.Samples["gap"]))},
 		{"messages.sent", m.Sent > 0 || shutdown, "no chat message was sent: the load never reached the chats (see errors)"},
 		{"routing.invariants", len(rep.Invariants.Violations) == 0, violationText(rep.Invariants.Violations)},
 	}
@@ -239,8 +166,8 @@ func cutoffName(shutdown bool) string {
 	return "end"
 }
 
-// first is the first example, or "-".
-func first(s []string) string {
+// firstOf is the first example, or "-".
+func firstOf(s []string) string {
 	if len(s) == 0 {
 		return "-"
 	}
@@ -253,22 +180,6 @@ func violationText(v []invariant.Violation) string {
 	}
 	s := fmt.Sprintf("%d routing invariant violations; first: %s", len(v), v[0])
 	return s
-}
-
-// errKind shortens a dial error to a kind for the error counts.
-func errKind(err error) string {
-	var he *handshakeError
-	var ne net.Error
-	var oe *net.OpError
-	switch {
-	case errors.As(err, &he):
-		return he.Error()
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case errors.As(err, &oe):
-		return oe.Op + " " + oe.Err.Error()
-	}
-	return err.Error()
 }
 
 // sortedErrors lists error kinds by count, most first.
@@ -284,4 +195,25 @@ func sortedErrors(m map[string]int64) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// ProfileShare is the share of CPU samples in one category.
+type ProfileShare struct {
+	Category string  `json:"category"`
+	Percent  float64 `json:"percent"`
+}
+
+// Sample is one point of the time series.
+type Sample struct {
+	AtS       float64 `json:"at_s"`
+	Connected int64   `json:"connected"`
+	Queue     int64   `json:"queue"` // customers waiting for an agent
+	Assigned  int64   `json:"assigned"`
+	// AssignP99 and DeliverP99: the second's p99, and at least the age of
+	// the oldest transfer or message still waiting, so a stalled second
+	// shows its stall; null when nothing completed and nothing waited.
+	AssignP99  *float64 `json:"assign_p99_ms"`
+	DeliverP99 *float64 `json:"deliver_p99_ms"`
+	Delivered  int64    `json:"delivered_per_s"`
+	HeapMB     float64  `json:"heap_mb"`
 }

@@ -2,9 +2,8 @@ package load
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
@@ -16,199 +15,32 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"routecheck/sim/actors"
-	"routecheck/sim/server"
+	"routecheck/sim/invariant"
 )
 
-// ErrHarness marks a run that could not be made (exit 3): the generator
-// or the bundled workbench failed, which says nothing about the target.
-var ErrHarness = errors.New("harness could not run")
-
+// runner is one load run: it sets the actors up, drives the arrivals,
+// watches, and ends the run. The actors see only their env.
 type runner struct {
-	cfg   Config
-	ctx   context.Context
-	base  string // where actors connect (the proxy when the path has faults)
-	srv   *server.Server
-	net   *netPath
-	sched *sched
-	audit *Audit
-	tr    *http.Transport
+	cfg    Config
+	e      *env
+	closer io.Closer // the bundled workbench (nil with --target): the shutdown fault
+	tr     *http.Transport
+	cutoff time.Time // when the sockets stopped: the shutdown, or the end of the drain
 
-	assign, deliver   *hist // whole run
-	assignI, deliverI *hist // since the last sample
-	slow              *hist // delivery to slow-reader agents
-
-	rmu sync.Mutex
-	rng *rand.Rand
-
-	emu           sync.Mutex
-	errors        map[string]int64
-	refusals      map[string]int64 // unexpected error answers to frames other than chat messages
-	refusalSample []string
-	frames        frameTally // what the actors found in the chat frames
-
-	imu      sync.Mutex
-	injected map[string]int64 // what each fault did (connections cut, readers slowed…)
-
-	endNano  atomic.Int64 // when the load ends (customers leave)
-	cutoff   time.Time    // when the sockets stopped: the shutdown, or the end of the drain
-	stopping atomic.Bool  // sockets are closing: no reconnect
-	// gate ends the sending before the drain (D-LOAD-3): a send holds it
-	// shared from its check of quiet until its frame is written, so once
-	// quieten returns every message in the audit is on the wire.
-	gate       sync.RWMutex
-	quiet      bool // under gate: no new frame goes out
-	shutdown   atomic.Bool
-	shutdownAt time.Time
-
-	arrived, connected, waiting, assignedN, doneN atomic.Int64
-	delivered_, told, untold, requeued            atomic.Int64
-	allDone                                       chan struct{}
+	doneN   atomic.Int64
+	allDone chan struct{}
 
 	customers []*customer
 	agents    []*agent
 }
 
-func (r *runner) end() time.Time { return time.Unix(0, r.endNano.Load()) }
-
-func (r *runner) ws(path string) string { return "ws" + strings.TrimPrefix(r.base, "http") + path }
-
-// intended is the time latency counts from: the scheduled time under a
-// fixed rate (coordinated-omission correction), else now.
-func (r *runner) intended(due time.Time) time.Time {
-	if r.cfg.Rate > 0 && !due.IsZero() {
-		return due
-	}
-	return time.Now()
+func newRunner(ctx context.Context, cfg Config) *runner {
+	e := newEnv(ctx, pace{think: cfg.Think, reply: cfg.Reply, hold: cfg.Hold, rate: cfg.Rate}, cfg.Seed)
+	e.vendor, e.agentPassword, e.beforeWrite = cfg.Vendor, cfg.AgentPassword, cfg.beforeWrite
+	r := &runner{cfg: cfg, e: e, allDone: make(chan struct{})}
+	e.customerDone = r.customerDone
+	return r
 }
-
-// jitter is d ± 50%, seeded.
-func (r *runner) jitter(d time.Duration) time.Duration {
-	r.rmu.Lock()
-	defer r.rmu.Unlock()
-	return d/2 + time.Duration(r.rng.Int64N(int64(d)+1))
-}
-
-func (r *runner) fail(kind string) {
-	r.emu.Lock()
-	r.errors[kind]++
-	r.emu.Unlock()
-}
-
-// slowLag records how late a slow reader saw a customer's message.
-func (r *runner) slowLag(key string, now time.Time) {
-	if at := r.audit.SentAt(key); !at.IsZero() {
-		r.slow.record(now.Sub(at))
-	}
-}
-
-func (r *runner) recordAssign(d time.Duration) {
-	r.assign.record(d)
-	r.assignI.record(d)
-}
-
-// inject counts one thing a fault did.
-func (r *runner) inject(kind string) {
-	r.imu.Lock()
-	r.injected[kind]++
-	r.imu.Unlock()
-}
-
-func (r *runner) delivered(key, receiver, conv string, live bool, at time.Time) {
-	if d, ok := r.audit.Delivered(key, receiver, conv, live, at); ok {
-		r.deliver.record(d)
-		r.deliverI.record(d)
-		r.delivered_.Add(1)
-	}
-}
-
-// Refusal codes the actors expect at documented moments (D-LOAD-6).
-const (
-	codeNotAllowed = "not allowed in the current state" // the chat had ended or was taken away
-	codeLimit      = "limit"                            // sent again after limitWait
-)
-
-// limitWait is how long an actor waits before sending a frame again that
-// a `limit` refused (a frame-rate limit refills within a second), and
-// limitTries how often it does (D-LOAD-6).
-const (
-	limitWait  = time.Second
-	limitTries = 5
-)
-
-// answer matches an ack or error frame to an actor's pending frame by
-// client id and judges it (D-LOAD-6): an ack confirms; `limit` sends the
-// frame again after limitWait; `not allowed in the current state` is
-// expected only once the actor no longer holds the chat (held says, at the
-// moment the error arrives: the ended or requeued frame comes first); any
-// other error is unexpected and fails the run.
-func (r *runner) answer(p *pending, f *frame, who string, held func(conv string) bool, again func(map[string]any, int)) {
-	if f.ID == "" {
-		if f.Type == "error" {
-			r.refusal(who, "frame without id", f.Code)
-		}
-		return
-	}
-	sent, tries := p.done(f.ID)
-	if sent == nil {
-		return
-	}
-	text, _ := sent["text"].(string)
-	load := isLoadText(text)
-	if f.Type == "ack" {
-		if load {
-			r.audit.Acked(text)
-		}
-		return
-	}
-	if f.Code == codeLimit && tries < limitTries {
-		r.sched.after(limitWait, func(time.Time) { again(sent, tries+1) })
-		return
-	}
-	conv, _ := sent["conv"].(string)
-	expected := f.Code == codeNotAllowed && !held(conv)
-	switch {
-	case load:
-		r.audit.Refused(text, f.Code, expected)
-	case !expected:
-		typ, _ := sent["type"].(string)
-		r.refusal(who, typ, f.Code)
-	}
-}
-
-// refusal counts an error answer no rule expects for a frame that is not
-// a chat message (a status, a transfer request, a leave).
-func (r *runner) refusal(who, what, code string) {
-	r.emu.Lock()
-	defer r.emu.Unlock()
-	r.refusals[what+": "+code]++
-	if len(r.refusalSample) < sampleMax {
-		r.refusalSample = append(r.refusalSample, who+" "+what+": error "+code)
-	}
-}
-
-// beginSend admits a new frame unless the load is over; after true the
-// caller writes the frame, then calls endSend.
-func (r *runner) beginSend() bool {
-	r.gate.RLock()
-	if r.quiet || r.stopping.Load() {
-		r.gate.RUnlock()
-		return false
-	}
-	return true
-}
-
-func (r *runner) endSend() { r.gate.RUnlock() }
-
-// quieten stops new frames and waits for those being written.
-func (r *runner) quieten() {
-	r.gate.Lock()
-	r.quiet = true
-	r.gate.Unlock()
-}
-
-// beforeWrite, when set (tests), runs in a send between its admission and
-// its write: a sender descheduled there, as on a busy machine.
-var beforeWrite func(f map[string]any)
 
 func (r *runner) customerDone() {
 	if r.doneN.Add(1) == int64(len(r.customers)) {
@@ -216,10 +48,9 @@ func (r *runner) customerDone() {
 	}
 }
 
-func newRunner(ctx context.Context, cfg Config) *runner {
-	return &runner{cfg: cfg, ctx: ctx, audit: NewAudit(), assign: newHist(), deliver: newHist(), assignI: newHist(),
-		deliverI: newHist(), slow: newHist(), rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x10ad)), errors: map[string]int64{},
-		refusals: map[string]int64{}, injected: map[string]int64{}, allDone: make(chan struct{})}
+// plan is what the faults may use of this run.
+func (r *runner) plan(start time.Time) *plan {
+	return &plan{e: r.e, agents: r.agents, customers: r.customers, start: start, span: r.cfg.span(), closer: r.closer}
 }
 
 // Run drives one load run and returns its report. An error wraps
@@ -230,6 +61,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	r := newRunner(ctx, cfg)
+	e := r.e
 	harness := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrHarness, fmt.Sprintf(format, args...))
 	}
@@ -243,19 +75,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err != nil {
 			return nil, harness("bundled workbench: %v", err)
 		}
-		r.srv, base = srv, u
+		r.closer, base = srv, u
 		defer srv.Close()
 	}
-	r.base = strings.TrimRight(base, "/")
-	if np, err := r.startNetFaults(); err != nil {
-		return nil, harness("fault proxy: %v", err)
-	} else if np != nil {
+	base = strings.TrimRight(base, "/")
+	pl := r.plan(time.Time{})
+	e.base = base
+	if faults := faultsOf[pathFault](cfg.Faults); len(faults) > 0 {
+		np, actorBase, err := startNetPath(base)
+		if err != nil {
+			return nil, harness("fault proxy: %v", err)
+		}
 		defer np.stop()
+		pl.np, e.base = np, actorBase
+		for _, f := range faults {
+			if err := f.onPath(np, pl); err != nil {
+				return nil, harness("fault proxy: %v", err)
+			}
+		}
 	}
 	r.tr = &http.Transport{MaxIdleConnsPerHost: 64, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}
 	defer r.tr.CloseIdleConnections()
-	r.sched = newSched(max(8, min(64, cfg.Customers/100)))
-	defer r.sched.stop()
+	e.sched = newSched(max(8, min(64, cfg.Customers/100)))
+	defer e.sched.stop()
 
 	// Operations: entry links for every customer, and the event stream.
 	ops := newHTTPC(cfg.TargetOr(base), r.tr)
@@ -270,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	evs := newEventStream(ops, func(err error) {
 		// The invariants then cover part of the run: say so.
-		r.fail("event log: " + shorten(err.Error()))
+		e.m.fail("event log: " + shorten(err.Error()))
 	})
 	evctx, evstop := context.WithCancel(ctx)
 	defer evstop()
@@ -279,8 +121,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Arrivals: evenly over the ramp, or at the fixed rate.
 	start := time.Now().Add(50 * time.Millisecond)
-	r.endNano.Store(start.Add(cfg.span()).UnixNano())
-	r.planFaults(start)
+	e.ph.endNano.Store(start.Add(cfg.span()).UnixNano())
+	pl.start, pl.agents, pl.customers = start, r.agents, r.customers
+	for _, f := range faultsOf[planner](cfg.Faults) {
+		f.schedule(pl)
+	}
 	for i, c := range r.customers {
 		at := start
 		switch {
@@ -289,32 +134,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		case len(r.customers) > 1:
 			at = start.Add(time.Duration(int64(cfg.Ramp) * int64(i) / int64(len(r.customers)-1)))
 		}
-		r.sched.at(at, c.arrive)
-	}
-	if err := r.startResets(); err != nil {
-		return nil, harness("fault proxy: %v", err)
+		e.sched.at(at, c.arrive)
 	}
 
 	series, peak := r.watch(ctx, start)
 
 	// No new message, then let what is in flight arrive (answers, a slow
 	// reader catching up, a resume) within the drain, then stop (D-LOAD-3).
-	r.quieten()
+	e.ph.quieten()
 	r.settle(ctx)
 	r.cutoff = time.Now()
-	if r.shutdown.Load() {
-		r.cutoff = r.shutdownAt
+	if e.ph.shutdown.Load() {
+		r.cutoff = e.ph.shutdownAt
 	}
-	r.stopping.Store(true)
+	e.ph.stopping.Store(true)
 	for _, a := range r.agents {
-		a.close()
+		a.leave()
 	}
 	for _, c := range r.customers {
 		c.finish()
 	}
 	evstop()
 	<-evdone
-	if !r.shutdown.Load() {
+	if !e.ph.shutdown.Load() {
 		evs.poll(ctx) // the last events
 	}
 	rep := r.report(start, evs, series, peak, memBase)
@@ -325,8 +167,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // settle waits, within the drain, until no message is on its way.
 func (r *runner) settle(ctx context.Context) {
 	deadline := time.Now().Add(r.cfg.Drain)
-	for time.Now().Before(deadline) && ctx.Err() == nil && !r.shutdown.Load() {
-		if r.audit.Outstanding() == 0 {
+	for time.Now().Before(deadline) && ctx.Err() == nil && !r.e.ph.shutdown.Load() {
+		if r.e.m.audit.Outstanding() == 0 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -359,7 +201,7 @@ func (r *runner) makeCustomers(ctx context.Context, ops *actors.HTTP) error {
 		if err := ops.Do(ctx, http.MethodPost, "/api/entry", map[string]string{"vendor": r.cfg.Vendor, "customer": cu.ID}, &ent); err != nil {
 			return err
 		}
-		r.customers[i] = &customer{r: r, name: fmt.Sprintf("c%d", i+1), token: ent.Token, order: newChatOrder()}
+		r.customers[i] = newCustomer(r.e, fmt.Sprintf("c%d", i+1), ent.Token)
 		return nil
 	})
 }
@@ -368,9 +210,12 @@ func (r *runner) makeCustomers(ctx context.Context, ops *actors.HTTP) error {
 func (r *runner) startAgents(ctx context.Context) error {
 	r.agents = make([]*agent, r.cfg.Agents)
 	for i := range r.agents {
-		r.agents[i] = &agent{r: r, login: fmt.Sprintf(r.cfg.AgentLogin, i+1), http: newHTTPC(r.base, r.tr)}
+		r.agents[i] = newAgent(r.e, fmt.Sprintf(r.cfg.AgentLogin, i+1), newHTTPC(r.e.base, r.tr))
 	}
-	r.planAgentFaults()
+	pl := r.plan(time.Time{})
+	for _, f := range faultsOf[preparer](r.cfg.Faults) {
+		f.prepare(pl)
+	}
 	err := parallel(ctx, len(r.agents), 8, func(i int) error { return r.agents[i].start(ctx) })
 	if err != nil {
 		return err
@@ -417,21 +262,6 @@ func parallel(ctx context.Context, n, k int, f func(int) error) error {
 	return first
 }
 
-// Sample is one point of the time series.
-type Sample struct {
-	AtS       float64 `json:"at_s"`
-	Connected int64   `json:"connected"`
-	Queue     int64   `json:"queue"` // customers waiting for an agent
-	Assigned  int64   `json:"assigned"`
-	// AssignP99 and DeliverP99: the second's p99, and at least the age of
-	// the oldest transfer or message still waiting, so a stalled second
-	// shows its stall; null when nothing completed and nothing waited.
-	AssignP99  *float64 `json:"assign_p99_ms"`
-	DeliverP99 *float64 `json:"deliver_p99_ms"`
-	Delivered  int64    `json:"delivered_per_s"`
-	HeapMB     float64  `json:"heap_mb"`
-}
-
 // watch samples once a second until every customer is done or the end and
 // the drain have passed; it prints progress and returns the series and
 // the peak heap.
@@ -441,14 +271,15 @@ func (r *runner) watch(ctx context.Context, start time.Time) ([]Sample, uint64) 
 	var series []Sample
 	var peak uint64
 	lastPrint, lastDelivered := time.Now(), int64(0)
-	deadline := time.NewTimer(time.Until(r.end().Add(r.cfg.Drain)))
+	m := r.e.m
+	deadline := time.NewTimer(time.Until(r.e.ph.end().Add(r.cfg.Drain)))
 	defer deadline.Stop()
 	for {
 		select {
 		case <-r.allDone:
 			return series, peak
 		case <-deadline.C:
-			r.fail("customers still in a chat after the drain")
+			m.fail("customers still in a chat after the drain")
 			return series, peak
 		case <-ctx.Done():
 			return series, peak
@@ -456,16 +287,16 @@ func (r *runner) watch(ctx context.Context, start time.Time) ([]Sample, uint64) 
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapInuse)
-			d := r.delivered_.Load()
-			s := Sample{AtS: now.Sub(start).Seconds(), Connected: r.connected.Load(), Queue: r.waiting.Load(),
-				Assigned: r.assignedN.Load(), AssignP99: secondP99(r.assignI.swap(), r.oldestWaiting(), now),
-				DeliverP99: secondP99(r.deliverI.swap(), r.audit.Oldest(), now), Delivered: d - lastDelivered, HeapMB: float64(ms.HeapInuse) / (1 << 20)}
+			d := m.delivered.Load()
+			s := Sample{AtS: now.Sub(start).Seconds(), Connected: m.connected.Load(), Queue: m.waiting.Load(),
+				Assigned: m.assigned.Load(), AssignP99: secondP99(m.assignI.swap(), r.oldestWaiting(), now),
+				DeliverP99: secondP99(m.deliverI.swap(), m.audit.Oldest(), now), Delivered: d - lastDelivered, HeapMB: float64(ms.HeapInuse) / (1 << 20)}
 			lastDelivered = d
 			series = append(series, s)
 			if r.cfg.Progress != nil && now.Sub(lastPrint) >= r.cfg.ProgressEvery {
 				lastPrint = now
 				fmt.Fprintf(r.cfg.Progress, "load %5.0fs  customers %d/%d connected %d queued %d assigned %d  delivered %d/s  p99 assign %s ms deliver %s ms\n",
-					s.AtS, r.arrived.Load(), len(r.customers), s.Connected, s.Queue, s.Assigned, s.Delivered, msText(s.AssignP99), msText(s.DeliverP99))
+					s.AtS, m.arrived.Load(), len(r.customers), s.Connected, s.Queue, s.Assigned, s.Delivered, msText(s.AssignP99), msText(s.DeliverP99))
 			}
 		}
 	}
@@ -501,7 +332,7 @@ func (r *runner) oldestWaiting() time.Time {
 	var old time.Time
 	for _, c := range r.customers {
 		c.mu.Lock()
-		if c.conv != "" && !c.assigned && !c.done && !c.transferAt.IsZero() && (old.IsZero() || c.transferAt.Before(old)) {
+		if c.conv != "" && !c.assigned && !c.finished && !c.transferAt.IsZero() && (old.IsZero() || c.transferAt.Before(old)) {
 			old = c.transferAt
 		}
 		c.mu.Unlock()
@@ -516,4 +347,72 @@ func shorten(s string) string {
 		s = s[:120] + "…"
 	}
 	return s
+}
+
+func (r *runner) report(start time.Time, evs *eventStream, series []Sample, peak uint64, memBase runtime.MemStats) *Report {
+	rep := &Report{Command: "load", Started: start, DurationS: time.Since(start).Seconds(), Seed: r.cfg.Seed, Customers: len(r.customers),
+		Agents: len(r.agents), Capacity: r.cfg.Capacity, RatePerS: r.cfg.Rate, CorrectedForCO: r.cfg.Rate > 0}
+	m := r.e.m
+	rep.LatencyMS.Assign = m.assign.quantiles()
+	rep.LatencyMS.Deliver = m.deliver.quantiles()
+	window := r.cfg.unconfirmedWindow()
+	rep.Messages = m.audit.Result(r.cutoff, window)
+	rep.LostSample = m.audit.Lost(sampleMax, r.cutoff, window)
+	rep.Samples = m.audit.Samples()
+	rep.Frames = m.frames.result()
+	rep.Conversations = m.assigned.Load()
+	rep.Requeued = m.requeued.Load()
+	m.emu.Lock()
+	rep.Errors = m.errors
+	rep.Refusals, rep.RefusalSample = m.refusals, m.refusalSample
+	m.emu.Unlock()
+	for _, c := range r.customers {
+		c.mu.Lock()
+		if c.conv != "" && !c.assigned {
+			rep.Unassigned++
+		}
+		c.mu.Unlock()
+	}
+	if rep.DurationS > 0 {
+		rep.Throughput.MessagesPerS = float64(rep.Messages.Delivered) / rep.DurationS
+		rep.Throughput.ChatsPerS = float64(rep.Conversations) / rep.DurationS
+	}
+	if r.closer != nil {
+		var peakSock int64
+		for _, s := range series {
+			peakSock = max(peakSock, s.Connected)
+		}
+		peakSock += int64(len(r.agents))
+		m := &Memory{HeapBeforeMB: mb(memBase.HeapInuse), HeapPeakMB: mb(peak), PeakSockets: peakSock, IncludesClient: true}
+		if peakSock > 0 && peak > memBase.HeapInuse {
+			m.PerSocketKB = float64(peak-memBase.HeapInuse) / 1024 / float64(peakSock)
+		}
+		rep.Memory = m
+	}
+	n, viol, kpis := evs.result()
+	rep.Invariants = InvariantResult{Events: n, Violations: viol}
+	if rep.Invariants.Violations == nil {
+		rep.Invariants.Violations = []invariant.Violation{}
+	}
+	rep.violations = viol
+	rep.KPIs = kpis
+	for _, f := range r.cfg.Faults {
+		rep.Faults.Spec = append(rep.Faults.Spec, f.String())
+	}
+	m.imu.Lock()
+	rep.Faults.InjectedBy = map[string]int64{}
+	for k, n := range m.injected {
+		rep.Faults.InjectedBy[k] = n
+		rep.Faults.Injected += n
+	}
+	rep.Faults.SlowReaders = append([]string(nil), m.slowReaders...)
+	m.imu.Unlock()
+	rep.Faults.Told, rep.Faults.Untold = m.told.Load(), m.untold.Load()
+	if q := m.slow.quantiles(); q.Count > 0 {
+		rep.Faults.SlowDeliverMS = &q
+	}
+	rep.Series = series
+	rep.Histograms = map[string][]Bucket{"assign": m.assign.buckets(), "deliver": m.deliver.buckets()}
+	rep.judge(r.e.ph.shutdown.Load())
+	return rep
 }

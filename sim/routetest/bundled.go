@@ -53,7 +53,7 @@ func BundledClock(v *fixtures.Vendor, tokenTTL time.Duration, plan ClockPlan, c 
 }
 
 // BundledOn starts the workbench on a given clock, e.g. a clock.Virtual
-// that a Jumping harness clock moves, to rehearse long reply delays in no
+// that the rehearsed agents move (Options.Clock), to rehearse long reply delays in no
 // time. Passwords are hashed at bcrypt's lowest cost: the bundled
 // workbench lives for one run, and the default cost would spend most of a
 // run hashing (docs/decisions.md D-RUN-2).

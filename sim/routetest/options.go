@@ -5,6 +5,7 @@ import (
 
 	"routecheck/fixtures"
 	"routecheck/reports"
+	"routecheck/sim/clock"
 )
 
 // Options configure one route test.
@@ -14,8 +15,15 @@ type Options struct {
 	Seed    int64            // gofakeit data and any choice come from it
 	Timeout time.Duration    // how long one wait may take (a reply, an assignment); 0 means 5 s
 	// Clock times the rehearsed agents (reply_delay from each chat's
-	// pickup); nil is the real clock.
-	Clock Clock
+	// pickup, clock.SleepUntil); nil is the real clock. Give the bundled
+	// workbench's *clock.Virtual (BundledClock) and the agents jump it: a
+	// reply delay of 29 s costs no real time, while the event log, and so
+	// 首响时长, shows 29 s. Between jumps the clock stands still, so
+	// network round trips take no virtual time. When two agents wait side
+	// by side, the later jump carries the earlier chat past its own due
+	// time: a chat's measured first response then lies between its own
+	// delay and the longest delay of the chats rehearsed beside it.
+	Clock clock.Clock
 	// Plan is how the bundled workbench's clock was started (PlanClock);
 	// nil for a workbench started elsewhere (--target), which keeps its own.
 	Plan *ClockPlan
@@ -66,9 +74,9 @@ func (o Options) workbenchNow() time.Time {
 	return time.Now()
 }
 
-func (o Options) clock() Clock {
+func (o Options) clock() clock.Clock {
 	if o.Clock == nil {
-		return RealClock{}
+		return clock.Real{}
 	}
 	return o.Clock
 }

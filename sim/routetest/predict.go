@@ -445,7 +445,7 @@ func (d *dryRun) kpis() (FailPoint, bool) {
 			mine = append(mine, e)
 		}
 	}
-	for _, v := range wb.Assessed.Assess(wb.ComputeKPIs(mine, wb.KPIFilter{Traffic: wb.TrafficAll})) {
+	for _, v := range wb.Assessed().Assess(wb.ComputeKPIs(mine, wb.KPIFilter{Traffic: wb.TrafficAll})) {
 		if v.Measured && v.Pass {
 			continue
 		}

@@ -80,7 +80,7 @@ func TestProgressReplyDelayHasItsOwnLimit(t *testing.T) {
 	var mu sync.Mutex
 	var replies []time.Duration
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: w.base, Vendor: v, Seed: 1,
-		Timeout: time.Second, Clock: routetest.Jumping(w.vc),
+		Timeout: time.Second, Clock: w.vc,
 		OnWait: func(what string, limit time.Duration) func() {
 			mu.Lock()
 			defer mu.Unlock()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"routecheck/sim/clock"
+	"routecheck/sim/wire"
 	"slices"
 	"time"
 
@@ -31,7 +33,7 @@ var stepNames = [5]struct{ name, rule string }{
 
 type runner struct {
 	opt    Options
-	clock  Clock // when rehearsed agents act (Options.Clock)
+	clock  clock.Clock // when rehearsed agents act (Options.Clock)
 	cfg    wb.VendorConfig
 	faker  *gofakeit.Faker
 	ctx    context.Context
@@ -173,6 +175,27 @@ func (s *Session) Finish() *reports.Run {
 	s.r.closeAll()
 	s.r.rep.Duration = time.Since(s.r.rep.StartedAt)
 	return s.r.rep
+}
+
+// AddBrowserChecks folds the browser checks (routecheck run --browser) into
+// the finished run's verdict: a failed check fails the run; the event log
+// is judged again, since the checks drove the workbench too; a run whose
+// context ended meanwhile is interrupted, which says nothing of the
+// vendor. An error is the harness's: the event log could not be read.
+func (s *Session) AddBrowserChecks(ctx context.Context, checks []reports.BrowserCheck) error {
+	rep := s.r.rep
+	rep.Browser = checks
+	for _, c := range checks {
+		rep.Passed = rep.Passed && c.Status != reports.StatusFailed
+	}
+	if err := s.Recheck(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	rep.Duration = time.Since(rep.StartedAt)
+	if ctx.Err() != nil {
+		rep.Interrupted, rep.Passed = true, false
+	}
+	return nil
 }
 
 // Recheck reads the whole event log again and re-judges the routing
@@ -338,7 +361,7 @@ func (r *runner) finish() {
 	passed := len(r.rep.Invariants) == 0 && !r.rep.Interrupted
 	if !r.rep.Interrupted {
 		// An interrupted run's KPIs are of chats cut short: not assessed.
-		r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
+		r.rep.Verdicts = wb.Assessed().Assess(r.rep.KPIs)
 	}
 	for _, s := range r.rep.Steps {
 		passed = passed && s.Status == reports.StatusPassed
@@ -362,7 +385,7 @@ func transcript(c *chat) reports.Transcript {
 		t.Conv = c.cust.Conv
 	}
 	for _, f := range c.cust.Frames() {
-		if f.Type == "message" {
+		if f.Type == wire.TypeMessage {
 			t.Lines = append(t.Lines, reports.Line{At: f.Received, Sender: f.Sender, Text: f.Text})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"routecheck/sim/wire"
 	"strings"
 
 	"routecheck/sim/actors"
@@ -61,8 +62,8 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 		var f actors.Frame
 		err := r.await(st, "the answer to "+text, func(ctx context.Context) error {
 			got, next, err := c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool {
-				return f.Type == "state" && (f.State == string(wb.StateAssigned) || f.State == string(wb.StateQueued)) ||
-					f.Type == "message" && f.Sender == "bot" && f.Text != wb.BotQueued
+				return f.Type == wire.TypeState && (f.State == string(wb.StateAssigned) || f.State == string(wb.StateQueued)) ||
+					f.Type == wire.TypeMessage && f.Sender == wire.SenderBot && f.Text != wb.BotQueued
 			})
 			if err == nil {
 				f, mark = got, next
@@ -73,7 +74,7 @@ func (r *runner) transfer(st *stepRec, c *chat, text string) bool {
 		case err != nil:
 			st.failErrAs(name, expected, "nothing within "+r.opt.wait().String()+": ", err, FailTransferSilent)
 			return false
-		case f.Type == "message":
+		case f.Type == wire.TypeMessage:
 			r.refused(st, c, name, expected, f.Text)
 			return false
 		case f.State == string(wb.StateQueued):
@@ -200,7 +201,7 @@ func (r *runner) assigned(st *stepRec, c *chat, name string, by actors.Frame) bo
 		return false
 	}
 	err := r.await(st, "the assigned chat on "+login+"'s workbench", func(ctx context.Context) error {
-		f, err := a.WaitFrame(ctx, func(f actors.Frame) bool { return f.Type == "assigned" && f.ConvID() == c.cust.Conv })
+		f, err := a.WaitFrame(ctx, func(f actors.Frame) bool { return f.Type == wire.TypeAssigned && f.ConvID() == c.cust.Conv })
 		if err == nil {
 			c.agent = a
 			c.conv, _ = f.Conversation()

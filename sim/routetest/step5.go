@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"routecheck/sim/clock"
+	"routecheck/sim/wire"
 	"sync"
 
 	"routecheck/sim/actors"
@@ -112,7 +114,7 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 		what += fmt.Sprintf(" (rehearsed %s after pickup)", a.habit.ReplyDelay)
 	}
 	waited := r.opt.waitingFor(what, max(due.Sub(r.clock.Now()), 0))
-	err := r.clock.SleepUntil(r.ctx, due)
+	err := clock.SleepUntil(r.ctx, r.clock, due)
 	waited()
 	if err != nil {
 		return
@@ -154,10 +156,10 @@ func (r *runner) exchange(st *stepRec, c *chat, n int) {
 	}
 	var f actors.Frame
 	err = r.await(st, "the rating's receipt", func(ctx context.Context) (err error) {
-		f, _, err = c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool { return f.Type == "rated" || f.Type == "error" })
+		f, _, err = c.cust.WaitFrame(ctx, mark, func(f actors.Frame) bool { return f.Type == wire.TypeRated || f.Type == wire.TypeError })
 		return err
 	})
-	if err != nil || f.Type == "error" {
+	if err != nil || f.Type == wire.TypeError {
 		st.fail("rating", "the workbench records 非常满意", describe(f.Message, err), "R-KPI-1", "")
 	}
 }

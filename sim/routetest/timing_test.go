@@ -47,7 +47,7 @@ rehearsal:
 }
 
 // world is one bundled workbench on a virtual clock that the rehearsed
-// agents jump (routetest.Jumping): a 29 s reply delay costs no real time,
+// agents jump (the agents' clock is the virtual one): a 29 s reply delay costs no real time,
 // yet the event log, and so 首响时长, shows 29 s. Real sleeps would make the
 // table below take hours, and a sped-up real clock would multiply loopback
 // latency into seconds of 首响时长 on a busy machine; the virtual clock
@@ -72,7 +72,7 @@ func newWorld(t *testing.T, v *fixtures.Vendor) *world {
 func (w *world) rehearse(t *testing.T, v *fixtures.Vendor) *reports.Run {
 	t.Helper()
 	rep, err := routetest.Run(context.Background(), routetest.Options{Target: w.base, Vendor: v, Seed: 1,
-		Timeout: 3 * time.Second, Clock: routetest.Jumping(w.vc)})
+		Timeout: 3 * time.Second, Clock: w.vc})
 	if err != nil {
 		t.Fatal(err)
 	}

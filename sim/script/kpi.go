@@ -14,7 +14,7 @@ import (
 // event log (D-KPI-1), against a value or the assessed thresholds.
 func (r *runner) expectKPI(e *Expect) error {
 	k := r.kpis()
-	verdicts := wb.Assessed.Assess(k)
+	verdicts := wb.Assessed().Assess(k)
 	if e.Kind == ExpKPIsPass {
 		var bad []string
 		for _, v := range verdicts {

@@ -96,7 +96,7 @@ func (p *parser) line(n int, raw, code string, toks []token, comment string) {
 		p.add(p.errAt(first.pos, "a line starts with a party's name or a keyword (%s), not a text", strings.Join(keywords, ", ")))
 		return
 	}
-	st := &Stmt{Pos: first.pos, Text: code, Rules: docs.IDPattern.FindAllString(comment, -1)}
+	st := &Stmt{Pos: first.pos, Text: code, Rules: docs.IDPattern().FindAllString(comment, -1)}
 	var err *Error
 	switch w := fold(first.text); {
 	case p.parties[first.text] != nil:

@@ -224,7 +224,7 @@ func (r *runner) finish(err error) {
 // judgeLog puts the script's KPIs and the invariant check in the report.
 func (r *runner) judgeLog() {
 	r.rep.KPIs = r.kpis()
-	r.rep.Verdicts = wb.Assessed.Assess(r.rep.KPIs)
+	r.rep.Verdicts = wb.Assessed().Assess(r.rep.KPIs)
 	r.rep.Invariants = invariant.Check(r.log.events)
 	r.rep.InvariantsChecked = len(r.log.events)
 }

@@ -17,8 +17,6 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-const sessionCookie = "rc_session"
-
 // maxBody bounds request bodies; the largest legitimate one is a quick-reply
 // import (200 × 500 characters).
 const maxBody = 1 << 20
@@ -44,7 +42,7 @@ func (s *Server) routes(m *http.ServeMux) {
 		return qs, err
 	}))
 	m.HandleFunc("POST /api/quick-replies", withJSON(s, s.apiAddReply))
-	m.HandleFunc("POST /api/quick-replies/import", s.handle(s.prepImport))
+	m.HandleFunc("POST /api/quick-replies/import", s.handle(s.prepImport, plainTextToo))
 	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
 		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
 	}))
@@ -72,7 +70,7 @@ type apiCall func(r *http.Request, me string) (any, error)
 
 // authed serves a call without a body (GET, DELETE).
 func (s *Server) authed(call apiCall) http.HandlerFunc {
-	return s.handle(func(*http.Request) (apiCall, error) { return call, nil })
+	return s.handle(func(*http.Request) (apiCall, error) { return call, nil }, jsonOnly)
 }
 
 // withJSON serves a call whose body is a JSON object In: the body is read
@@ -84,12 +82,22 @@ func withJSON[In any](s *Server, call func(r *http.Request, me string, in In) (a
 			return nil, err
 		}
 		return func(r *http.Request, me string) (any, error) { return call(r, me, in) }, nil
-	})
+	}, jsonOnly)
 }
+
+// bodyKinds is what Content-Type a route takes, set where the route is
+// registered: JSON, the only body a cross-site form cannot post without
+// a preflight, or also text/plain (the quick-reply import, one per line).
+type bodyKinds bool
+
+const (
+	jsonOnly     bodyKinds = false
+	plainTextToo bodyKinds = true
+)
 
 // handle checks the session and the origin, lets prep read the body
 // outside the lock, runs the call under it, and encodes the answer after.
-func (s *Server) handle(prep func(r *http.Request) (apiCall, error)) http.HandlerFunc {
+func (s *Server) handle(prep func(r *http.Request) (apiCall, error), kinds bodyKinds) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := s.crossSite(r); err != nil {
 			writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
@@ -100,7 +108,7 @@ func (s *Server) handle(prep func(r *http.Request) (apiCall, error)) http.Handle
 			writeError(w, http.StatusUnauthorized, "no session", "", "log in first (POST /api/login)")
 			return
 		}
-		if err := jsonBody(r, r.URL.Path == "/api/quick-replies/import"); err != nil {
+		if err := jsonBody(r, bool(kinds)); err != nil {
 			writeCoreError(w, err)
 			return
 		}
@@ -403,79 +411,6 @@ const (
 	qrMaxScale = 16
 )
 
-// BotView is the bot page (小蜜) as GET /api/bot answers it (R-VEN-2).
-type BotView struct {
-	Vendor       string      `json:"vendor"`
-	Name         string      `json:"name"`
-	RobotName    string      `json:"robot_name"`
-	Greeting     string      `json:"greeting"`
-	CardButtons  []botButton `json:"card_buttons"`
-	FAQ          []botTopic  `json:"faq"`
-	QuickPhrases []botPhrase `json:"quick_phrases"`
-}
-
-type botButton struct {
-	Label string `json:"label"`
-	Kind  string `json:"kind"`
-	Value string `json:"value,omitempty"`
-}
-
-type botTopic struct {
-	Title     string        `json:"title"`
-	Questions []botQuestion `json:"questions"`
-}
-
-type botQuestion struct {
-	Question string `json:"question"`
-	Answer   string `json:"answer"`
-}
-
-type botPhrase struct {
-	Text     string `json:"text"`
-	Transfer bool   `json:"transfer"`
-}
-
-func (s *Server) botView(vendor string) (BotView, error) {
-	v, err := s.core.Vendor(vendor)
-	if err != nil {
-		return BotView{}, err
-	}
-	p := v.BotPage
-	out := BotView{Vendor: v.ID, Name: v.Name, RobotName: p.RobotName, Greeting: p.Greeting,
-		CardButtons: []botButton{}, FAQ: []botTopic{}, QuickPhrases: []botPhrase{}}
-	for _, b := range p.CardButtons {
-		out.CardButtons = append(out.CardButtons, botButton{b.Label, string(b.Kind), b.Value})
-	}
-	for _, t := range p.FAQ {
-		bt := botTopic{Title: t.Title, Questions: []botQuestion{}}
-		for _, q := range t.Questions {
-			bt.Questions = append(bt.Questions, botQuestion{q.Question, q.Answer})
-		}
-		out.FAQ = append(out.FAQ, bt)
-	}
-	for _, q := range p.QuickPhrases {
-		out.QuickPhrases = append(out.QuickPhrases, botPhrase{q.Text, q.Transfer})
-	}
-	return out, nil
-}
-
-// handleBot is GET /api/bot?t=TOKEN: the token is the only credential.
-func (s *Server) handleBot(w http.ResponseWriter, r *http.Request) {
-	e, err := verifyToken(s.opts.Secret, r.URL.Query().Get("t"), r.URL.Query().Get("v"), s.clock.Now())
-	if err != nil {
-		refuseToken(w, err)
-		return
-	}
-	s.mu.Lock()
-	v, err := s.botView(e.Vendor)
-	s.unlock()
-	if err != nil {
-		writeCoreError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
 func (s *Server) apiInsight(r *http.Request, me string) (any, error) {
 	q := r.URL.Query()
 	from, err1 := parseTime(q.Get("from"), time.Time{})
@@ -549,9 +484,6 @@ func (v vendorEvents) MarshalJSON() ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// errGone: what was asked for was released from memory.
-const errGone = wb.Error("gone")
-
 func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 	if err := s.operations(me); err != nil {
 		return nil, err
@@ -567,100 +499,6 @@ func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 		out = append(out, vendorRow{v.ID, v.Name, v.Department})
 	}
 	return out, nil
-}
-
-// ---- answers ----
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // URLs and "≥" stay readable; answers are JSON, never HTML
-	enc.Encode(v)
-}
-
-func writeError(w http.ResponseWriter, status int, code, rule, message string) {
-	body := map[string]string{"error": code, "message": message}
-	if rule != "" {
-		body["rule"] = rule
-	}
-	writeJSON(w, status, body)
-}
-
-// statusOf maps the core's sentinel errors to HTTP statuses, in one place.
-func statusOf(err error) int {
-	switch {
-	case errors.Is(err, wb.ErrWrongTenant), errors.Is(err, wb.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, wb.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, wb.ErrBadCredentials):
-		return http.StatusUnauthorized
-	case errors.Is(err, wb.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, wb.ErrConflict):
-		return http.StatusConflict
-	case errors.Is(err, errGone):
-		return http.StatusGone
-	}
-	return http.StatusInternalServerError
-}
-
-func errCode(err error) string {
-	var le *limitError
-	if errors.As(err, &le) {
-		return "limit"
-	}
-	var re *wb.RuleError
-	if errors.As(err, &re) {
-		return string(re.Err)
-	}
-	var se wb.Error
-	if errors.As(err, &se) {
-		return string(se)
-	}
-	return "internal"
-}
-
-func ruleOf(err error) string {
-	var re *wb.RuleError
-	if errors.As(err, &re) {
-		return re.Rule
-	}
-	return ""
-}
-
-// reasonOf is an error's text for people: the reason alone, since the code
-// and the rule travel in their own fields.
-func reasonOf(err error) string {
-	var le *limitError
-	if errors.As(err, &le) {
-		return le.Error()
-	}
-	var re *wb.RuleError
-	if errors.As(err, &re) {
-		return re.Reason
-	}
-	return err.Error()
-}
-
-func writeCoreError(w http.ResponseWriter, err error) {
-	var le *limitError
-	if errors.As(err, &le) {
-		writeLimit(w, le)
-		return
-	}
-	writeError(w, statusOf(err), errCode(err), ruleOf(err), reasonOf(err))
-}
-
-// refuseToken answers a bad entry token with its reason (R-RT-3).
-func refuseToken(w http.ResponseWriter, err error) {
-	msg := map[error]string{
-		ErrTokenTampered:    "the entry link is not one the workbench signed: use the QR code from the CCO channel team as it is",
-		ErrTokenExpired:     "the entry link has expired: ask the CCO channel team for a fresh QR code",
-		ErrTokenWrongVendor: "the entry link is for another vendor's bot page",
-	}[err]
-	writeError(w, http.StatusForbidden, err.Error(), "R-RT-3", msg)
 }
 
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {

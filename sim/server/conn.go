@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"net"
 	"sync"
 	"time"
 
@@ -23,13 +22,6 @@ const (
 	defaultPingPeriod = 10 * time.Second
 )
 
-// Frame size limits: above MaxFrame a frame is refused with an error frame;
-// above hardFrameLimit the socket is closed (no legitimate frame is that big).
-const (
-	MaxFrame       = 64 << 10
-	hardFrameLimit = 1 << 20
-)
-
 // conn is one WebSocket: a reader (the handler's goroutine) and a writer
 // (writePump) with a bounded queue between the server and the writer. The
 // queue is a slice that grows only while frames wait, so an idle socket
@@ -47,7 +39,7 @@ type conn struct {
 	qbytes int
 	wake   chan struct{} // one pending wake-up for the writer
 
-	sent map[string]int64 // per chat, the last cseq queued (under dmu)
+	sent map[string]int64 // per chat, the last cseq queued (under delivery's lock)
 
 	once     sync.Once
 	quit     chan struct{}
@@ -62,12 +54,6 @@ type conn struct {
 	rate       bucket
 	refusedRun int  // frames refused by the rate in a row
 	paced      bool // a flood: read no faster than the rate (admit)
-}
-
-func (s *Server) newConn(ws *websocket.Conn) *conn {
-	return &conn{ws: ws, limit: s.limits.SendQueue, limitBytes: s.limits.SendQueueBytes, wake: make(chan struct{}, 1), sent: map[string]int64{},
-		quit: make(chan struct{}), done: make(chan struct{}), readDone: make(chan struct{}),
-		rate: newBucket(s.limits.FramesPerSecond, s.limits.FrameBurst)}
 }
 
 // push queues a frame without ever blocking: a socket whose queue is full,
@@ -217,85 +203,4 @@ func (c *conn) refusing() bool {
 	default:
 		return false
 	}
-}
-
-// startReading sets the read limit and the control-frame handlers: a
-// WebSocket ping or pong is admitted by the frame rate like any frame, and
-// a ping above it gets no pong.
-func (s *Server) startReading(c *conn) {
-	pongWait := s.opts.PongWait
-	c.ws.SetReadLimit(hardFrameLimit)
-	c.ws.SetPongHandler(func(string) error {
-		if !s.admit(c) {
-			return nil
-		}
-		return c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	})
-	c.ws.SetPingHandler(func(msg string) error {
-		if !s.admit(c) || c.refusing() {
-			return nil
-		}
-		c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		// As gorilla's own handler: a socket already closing or a peer
-		// too slow to take the pong is not an error of the reader.
-		err := c.ws.WriteControl(websocket.PongMessage, []byte(msg), time.Now().Add(writeWait))
-		var ne net.Error
-		if errors.Is(err, websocket.ErrCloseSent) || (errors.As(err, &ne) && ne.Timeout()) {
-			return nil
-		}
-		return err
-	})
-}
-
-// admit takes a token of the socket's frame rate for whatever the client
-// sent, before any other work (reader goroutine). Above the rate the frame
-// is dropped unread and the first of a run is answered with an error
-// frame. After a run of Limits.RefusedFrames the socket is paced: the
-// reader waits for each token before it reads on, so a flood waits in the
-// sender's TCP buffers, not in the server, and costs it one read per
-// token; it is paced until it keeps within the rate for a whole burst.
-func (s *Server) admit(c *conn) bool {
-	now := time.Now()
-	if c.paced {
-		if c.rate.level(now) >= c.rate.burst {
-			c.paced = false // it slowed down
-		}
-		for !c.rate.take(now) {
-			select {
-			case <-time.After(c.rate.due(now)):
-			case <-c.quit:
-				return false
-			}
-			now = time.Now()
-		}
-		return true
-	}
-	if c.rate.take(now) {
-		c.refusedRun = 0
-		return true
-	}
-	c.refusedRun++
-	s.refused.add("limit: frames per second per socket")
-	if c.refusedRun == 1 {
-		c.push(s.rateFrame)
-	}
-	if c.refusedRun >= s.limits.RefusedFrames {
-		c.paced, c.refusedRun = true, 0
-	}
-	return false
-}
-
-// errorFrame is the answer to a refused client frame.
-func errorFrame(code, message, rule string, ref int64, id string) map[string]any {
-	f := map[string]any{"type": "error", "code": code, "message": message}
-	if rule != "" {
-		f["rule"] = rule
-	}
-	if ref > 0 {
-		f["ref"] = ref
-	}
-	if id != "" {
-		f["id"] = id
-	}
-	return f
 }

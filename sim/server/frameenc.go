@@ -1,65 +1,127 @@
 package server
 
 import (
-	"encoding"
 	"encoding/json"
-	"reflect"
-	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"routecheck/sim/wire"
 )
 
-// appendFrame appends m as encoding/json with SetEscapeHTML(false) writes
-// it: keys sorted, strings escaped the same way. Flat values (strings and
-// named string types, integers, booleans) are written here; anything else
-// goes through encoding/json. It reports false if a value cannot be encoded.
-func appendFrame(b []byte, m map[string]any) ([]byte, bool) {
-	var arr [16]string
-	keys := arr[:0]
-	for k := range m {
-		keys = append(keys, k)
+// encode writes a frame as docs/protocol.md says: JSON without HTML
+// escaping, once per frame whoever receives it, byte for byte what
+// encoding/json writes. The frames of the chat traffic (messages, states,
+// notifications, answers) are written here without encoding/json's
+// reflection; the rest go through it. A frame's fields are in the
+// alphabetical order of their keys (sim/wire), so both write the same.
+func encode(v any) []byte {
+	b := make([]byte, 0, 256)
+	switch f := v.(type) {
+	case wire.Message:
+		return appendMessage(b, f)
+	case wire.State:
+		return appendState(b, f)
+	case wire.Notification:
+		return appendNotification(b, f)
+	case wire.Answer:
+		return appendAnswer(b, f)
 	}
-	slices.Sort(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		var ok bool
-		if b, ok = appendValue(b, m[k]); !ok {
-			return nil, false
-		}
-	}
-	return append(b, '}'), true
+	return encodeJSON(v)
 }
 
-func appendValue(b []byte, v any) ([]byte, bool) {
-	switch x := v.(type) {
-	case string:
-		return appendJSONString(b, x), true
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), true
-	case int64:
-		return strconv.AppendInt(b, x, 10), true
-	case bool:
-		return strconv.AppendBool(b, x), true
-	case nil:
-		return append(b, "null"...), true
-	case json.Number, json.Marshaler, encoding.TextMarshaler:
-	default:
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
-			return appendJSONString(b, rv.String()), true
-		}
-	}
+func encodeJSON(v any) []byte {
 	var w bytesWriter
 	enc := json.NewEncoder(&w)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, false
+		return []byte(`{"type":"error","code":"internal","message":"frame could not be encoded"}`)
 	}
-	return append(b, w.b[:len(w.b)-1]...), true // without Encode's newline
+	return w.b[:len(w.b)-1] // without Encode's newline
+}
+
+// obj writes one JSON object's members in the order they are added.
+type obj struct {
+	b     []byte
+	first bool
+}
+
+func newObj(b []byte) obj { return obj{append(b, '{'), true} }
+
+func (o *obj) key(k string) {
+	if !o.first {
+		o.b = append(o.b, ',')
+	}
+	o.first = false
+	o.b = append(o.b, '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *obj) str(k, v string) { o.key(k); o.b = appendJSONString(o.b, v) }
+
+// opt writes a string left out when empty (omitempty).
+func (o *obj) opt(k, v string) {
+	if v != "" {
+		o.str(k, v)
+	}
+}
+
+func (o *obj) num(k string, v int64) { o.key(k); o.b = strconv.AppendInt(o.b, v, 10) }
+
+func (o *obj) flag(k string, v bool) { o.key(k); o.b = strconv.AppendBool(o.b, v) }
+
+func (o *obj) close() []byte { return append(o.b, '}') }
+
+func appendMessage(b []byte, f wire.Message) []byte {
+	o := newObj(b)
+	o.opt("agent", f.Agent)
+	o.str("at", f.At)
+	o.str("conv", f.Conv)
+	o.num("cseq", f.CSeq)
+	o.num("msg_seq", int64(f.MsgSeq))
+	o.str("sender", f.Sender)
+	o.str("text", f.Text)
+	o.str("type", f.Type)
+	return o.close()
+}
+
+func appendState(b []byte, f wire.State) []byte {
+	o := newObj(b)
+	o.opt("agent", f.Agent)
+	o.str("conv", f.Conv)
+	o.num("cseq", f.CSeq)
+	o.opt("reason", f.Reason)
+	o.str("state", f.State)
+	o.str("type", f.Type)
+	return o.close()
+}
+
+func appendNotification(b []byte, f wire.Notification) []byte {
+	o := newObj(b)
+	o.str("conv", f.Conv)
+	o.num("cseq", f.CSeq)
+	o.flag("desktop", f.Desktop)
+	o.str("kind", f.Kind)
+	o.flag("sound", f.Sound)
+	o.str("text", f.Text)
+	o.str("type", f.Type)
+	return o.close()
+}
+
+func appendAnswer(b []byte, f wire.Answer) []byte {
+	o := newObj(b)
+	o.opt("code", f.Code)
+	if f.Duplicate {
+		o.flag("duplicate", true)
+	}
+	o.opt("id", f.ID)
+	o.opt("message", f.Message)
+	if f.Ref != 0 {
+		o.num("ref", f.Ref)
+	}
+	o.opt("rule", f.Rule)
+	o.str("type", f.Type)
+	return o.close()
 }
 
 type bytesWriter struct{ b []byte }

@@ -84,17 +84,3 @@ func mustDecode(t *testing.T, p string) []byte {
 	}
 	return b
 }
-
-// FuzzResume: the agent socket's resume list parses or is refused with a
-// reason; it never yields more than 64 chats.
-func FuzzResume(f *testing.F) {
-	for _, s := range []string{"c1:5,c2:9", "", "c1:-1", "c1", ":3", strings.Repeat("c1:1,", 70)} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		m, err := parseResume(q)
-		if err == nil && len(m) > 64 {
-			t.Fatalf("%d chats resumed", len(m))
-		}
-	})
-}

@@ -33,7 +33,7 @@ const hashWorkerArg = "-routecheck-hash-worker"
 const hashWorkerHello = "routecheck hash worker 1\n"
 
 // hashWorkerStart is how long a new worker may take to say hello.
-var hashWorkerStart = 5 * time.Second
+const hashWorkerStart = 5 * time.Second
 
 // maxHashField bounds a hash or password sent to a worker: request bodies
 // are no longer.
@@ -113,7 +113,7 @@ type hasher struct {
 // startHasher starts exe as a worker. The fork happens on a thread at the
 // lowest priority, which the child and all its threads inherit; the thread
 // is discarded afterwards (see niceCompare).
-func startHasher(exe string) (*hasher, error) {
+func startHasher(exe string, wait time.Duration) (*hasher, error) {
 	childIn, in, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -144,12 +144,12 @@ func startHasher(exe string) (*hasher, error) {
 	}
 	h := &hasher{cmd: cmd, in: in, out: out}
 	hello := make([]byte, len(hashWorkerHello))
-	_ = out.SetReadDeadline(time.Now().Add(hashWorkerStart))
+	_ = out.SetReadDeadline(time.Now().Add(wait))
 	if _, err := io.ReadFull(out, hello); err != nil || string(hello) != hashWorkerHello {
 		h.stop()
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			// Slow to start (a busy machine), not wrong: try again next time.
-			return nil, fmt.Errorf("%s %s: no hello within %s", exe, hashWorkerArg, hashWorkerStart)
+			return nil, fmt.Errorf("%s %s: no hello within %s", exe, hashWorkerArg, wait)
 		}
 		return nil, &noWorker{fmt.Errorf("%s %s did not answer as a hash worker (does its main call server.RunHashWorkerIfAsked?)", exe, hashWorkerArg)}
 	}
@@ -184,7 +184,8 @@ func (h *hasher) stop() {
 // hash at once. Its lock is its own, never held with mu.
 type hashPool struct {
 	mu     sync.Mutex
-	exe    string // "": os.Executable
+	exe    string        // "": os.Executable
+	wait   time.Duration // for a new worker's hello; 0: hashWorkerStart
 	idle   []*hasher
 	all    map[*hasher]bool
 	closed bool
@@ -214,7 +215,11 @@ func (p *hashPool) get() (*hasher, error) {
 			return nil, err
 		}
 	}
-	h, err := startHasher(exe)
+	wait := p.wait
+	if wait == 0 {
+		wait = hashWorkerStart
+	}
+	h, err := startHasher(exe, wait)
 	var nw *noWorker
 	if errors.As(err, &nw) {
 		p.failed = err

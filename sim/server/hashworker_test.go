@@ -202,13 +202,14 @@ func TestHashWorkerMissingHookFallsBackInProcess(t *testing.T) {
 // without the hook: that login is checked in the process, and the next one
 // tries a worker again.
 func TestHashWorkerSlowToStartIsTriedAgain(t *testing.T) {
-	defer func(d time.Duration) { hashWorkerStart = d }(hashWorkerStart)
-	hashWorkerStart = 200 * time.Millisecond
 	slow := filepath.Join(t.TempDir(), "slow")
 	if err := os.WriteFile(slow, []byte("#!/bin/sh\nexec sleep 5\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	s, base := workerServer(t, slow, nil)
+	s.hashers.mu.Lock()
+	s.hashers.wait = 200 * time.Millisecond
+	s.hashers.mu.Unlock()
 	if got := loginStatus(t, base, "b-a1", "secret-pass"); got != http.StatusOK {
 		t.Fatalf("right password while the worker was slow: %d, want 200", got)
 	}
@@ -217,8 +218,7 @@ func TestHashWorkerSlowToStartIsTriedAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.hashers.mu.Lock()
-	s.hashers.exe = exe
-	hashWorkerStart = 5 * time.Second
+	s.hashers.exe, s.hashers.wait = exe, hashWorkerStart
 	s.hashers.mu.Unlock()
 	checkLogins(t, base)
 	if pids := workerPIDs(s); len(pids) != 1 {

@@ -2,9 +2,16 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
 	"routecheck/sim/actors"
@@ -189,4 +196,207 @@ func customerSeqs(frames []actors.Frame, conv string) map[int]int {
 		}
 	}
 	return n
+}
+
+// waitEvent polls the event log until match holds for one event.
+func waitEvent(t *testing.T, w *world, what string, match func(wb.Event) bool) wb.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
+	defer cancel()
+	for {
+		evs, err := w.ops.Events(ctx, 0)
+		if err == nil {
+			for _, e := range evs {
+				if match(e) {
+					return e
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no event: %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// countEvents counts the events of the log that match, now.
+func countEvents(t *testing.T, w *world, match func(wb.Event) bool) int {
+	t.Helper()
+	evs, err := w.ops.Events(w.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range evs {
+		if match(e) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls cond until it holds.
+func waitFor(t *testing.T, w *world, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Second)
+	defer cancel()
+	for !cond() {
+		if ctx.Err() != nil {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func raws(fs []actors.Frame) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, string(f.Raw))
+	}
+	return out
+}
+
+// allSeqs counts, per msg_seq, every message of conv a socket received,
+// whoever wrote it: message frames and the history in hello and assigned.
+func allSeqs(frames []actors.Frame, conv string) map[int]int {
+	n := map[int]int{}
+	for _, f := range frames {
+		var msgs []actors.ChatMessage
+		switch f.Type {
+		case "message":
+			if f.ConvID() == conv {
+				n[f.MsgSeq]++
+			}
+		case "hello":
+			if f.ConvID() == conv { // the bot page
+				msgs = f.Messages
+			}
+			for _, c := range f.Conversations { // the workbench
+				if c.ID == conv {
+					msgs = append(msgs, c.Messages...)
+				}
+			}
+		case "assigned":
+			if c, ok := f.Conversation(); ok && c.ID == conv {
+				msgs = c.Messages
+			}
+		}
+		for _, m := range msgs {
+			n[m.Seq]++
+		}
+	}
+	return n
+}
+
+func refOf(f actors.Frame) int64 {
+	var x struct {
+		Ref int64 `json:"ref"`
+	}
+	_ = json.Unmarshal(f.Raw, &x)
+	return x.Ref
+}
+
+// rawAgent is an agent socket that sends frames exactly as given (its own
+// seq numbers), for tests of what the server refuses.
+type rawAgent struct {
+	t   *testing.T
+	ctx context.Context
+	ws  *websocket.Conn
+	mu  sync.Mutex
+	rec []actors.Frame
+	got chan struct{}
+}
+
+// dialAgent logs in over HTTP and opens the agent socket with the session.
+func dialAgent(t *testing.T, w *world, login string) *rawAgent {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+	body := strings.NewReader(`{"login":"` + login + `","password":"` + pw + `"}`)
+	resp, err := hc.Post(w.base+"/api/login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login %s: HTTP %d", login, resp.StatusCode)
+	}
+	u, _ := url.Parse(w.base + "/ws/agent")
+	h := http.Header{}
+	for _, ck := range jar.Cookies(u) {
+		h.Add("Cookie", ck.String())
+	}
+	ws, _, err := websocket.DefaultDialer.DialContext(w.ctx, "ws"+strings.TrimPrefix(w.base, "http")+"/ws/agent", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rawAgent{t: t, ctx: w.ctx, ws: ws, got: make(chan struct{}, 1)}
+	t.Cleanup(func() { ws.Close() })
+	go func() {
+		for {
+			_, data, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var f actors.Frame
+			if json.Unmarshal(data, &f) != nil {
+				continue
+			}
+			f.Raw = data
+			r.mu.Lock()
+			r.rec = append(r.rec, f)
+			r.mu.Unlock()
+			select {
+			case r.got <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	r.wait(func(f actors.Frame) bool { return f.Type == "hello" })
+	return r
+}
+
+func (r *rawAgent) send(f map[string]any) {
+	r.t.Helper()
+	if err := r.ws.WriteJSON(f); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *rawAgent) frames() []actors.Frame {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]actors.Frame(nil), r.rec...)
+}
+
+func (r *rawAgent) count(match func(actors.Frame) bool) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, f := range r.rec {
+		if match(f) {
+			n++
+		}
+	}
+	return n
+}
+
+// wait returns the first received frame that matches, waiting for it.
+func (r *rawAgent) wait(match func(actors.Frame) bool) actors.Frame {
+	r.t.Helper()
+	for {
+		r.mu.Lock()
+		for _, f := range r.rec {
+			if match(f) {
+				r.mu.Unlock()
+				return f
+			}
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.got:
+		case <-r.ctx.Done():
+			r.t.Fatal("agent socket: the frame did not come")
+		}
+	}
 }

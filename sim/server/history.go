@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"routecheck/sim/wire"
 	wb "routecheck/sim/workbench"
 )
 
@@ -58,7 +59,7 @@ func olderThan(msgs []wb.Message, n int) []wb.Message {
 // historyFrame answers a history frame (under mu) with the page of the
 // chat's messages before `before`: the customer's own chat, or for an
 // agent a chat the agent may read (D-ACL-1).
-func (s *Server) historyFrame(c *conn, agent string, f ClientFrame) error {
+func (s *Server) historyFrame(c *conn, agent string, f wire.ClientFrame) error {
 	var v wb.ConvView
 	var err error
 	switch {
@@ -75,11 +76,8 @@ func (s *Server) historyFrame(c *conn, agent string, f ClientFrame) error {
 		return err
 	}
 	msgs, more := s.page(olderThan(v.Messages, f.Before))
-	frame := map[string]any{"type": "history", "conv": v.ID, "messages": msgs, "ref": f.Seq}
-	if more {
-		frame["more"] = true
-	}
-	s.later(func() { c.push(encode(frame)) })
+	frame := wire.History{Type: wire.TypeHistory, Conv: v.ID, Messages: msgs, More: more, Ref: f.Seq}
+	s.later(func(*delivery) { c.push(encode(frame)) })
 	return nil
 }
 

@@ -86,7 +86,9 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of docs/protocol.md.
-var DefaultLimits = Limits{
+func DefaultLimits() Limits { return defaultLimits }
+
+var defaultLimits = Limits{
 	SendQueue:       1024,
 	SendQueueBytes:  4 << 20,
 	FramesPerSecond: 20,
@@ -119,7 +121,7 @@ var DefaultLimits = Limits{
 }
 
 func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+	d := defaultLimits
 	pick := func(v *int, def int) {
 		if *v <= 0 {
 			*v = def

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"routecheck/sim/wire"
 )
 
 // The audit's mutation test (scenarios/faults, docs/testing.md): a build
@@ -66,13 +68,19 @@ func strike(kind string) bool {
 }
 
 func loadMessage(in intent, sender string) bool {
-	text, _ := in.frame["text"].(string)
-	return in.frame["type"] == "message" && fmt.Sprint(in.frame["sender"]) == sender && strings.HasPrefix(text, "load ")
+	m, ok := in.chat.(wire.Message)
+	return ok && m.Sender == sender && strings.HasPrefix(m.Text, "load ")
+}
+
+// newMessageNotice: the notification that announces a message to the agent.
+func newMessageNotice(in intent) bool {
+	n, ok := in.chat.(wire.Notification)
+	return ok && n.Kind == wire.NotifyNewMessage
 }
 
 // plantChat delivers a chat frame (under dmu) when the defect takes it,
 // and reports whether it did.
-func plantChat(s *Server, in intent) bool {
+func plantChat(s *delivery, in intent) bool {
 	plant.Lock()
 	defer plant.Unlock()
 	if plant.kind == "" {
@@ -132,7 +140,7 @@ func plantChat(s *Server, in intent) bool {
 				break
 			}
 		}
-	case in.frame["type"] == "notification" && in.frame["kind"] == "new_message" && strike("cseq-reuse"):
+	case newMessageNotice(in) && strike("cseq-reuse"):
 		// Numbered like the frame before it (the message it announces).
 		data := logChat(s, in, true)
 		sendTo(s, in, data, func(c *conn) { c.push(data) }, true, true)
@@ -157,17 +165,12 @@ func (h *heldFrame) takes(in intent) bool {
 
 // logChat numbers and logs a chat frame as deliver does; reuse gives it
 // the number of the frame before.
-func logChat(s *Server, in intent, reuse bool) []byte {
-	l := s.logs[in.conv]
-	if l == nil {
-		l = &chatLog{}
-		s.logs[in.conv] = l
-	}
+func logChat(s *delivery, in intent, reuse bool) []byte {
+	l := s.log(in.conv)
 	if !reuse || l.cseq == 0 {
 		l.cseq++
 	}
-	in.frame["cseq"] = l.cseq
-	data := encode(in.frame)
+	data := encode(in.chat.Numbered(l.cseq))
 	if len(l.frames) >= s.limits.ChatFrames {
 		copy(l.frames, l.frames[1:])
 		l.frames = l.frames[:len(l.frames)-1]
@@ -178,7 +181,7 @@ func logChat(s *Server, in intent, reuse bool) []byte {
 
 // sendTo sends data to the frame's parties asked for (customer, agent):
 // by push if given, else as deliver does.
-func sendTo(s *Server, in intent, data []byte, push func(*conn), customer, agent bool) {
+func sendTo(s *delivery, in intent, data []byte, push func(*conn), customer, agent bool) {
 	cseq := s.logs[in.conv].cseq
 	send := func(c *conn) {
 		if push == nil {
@@ -215,17 +218,17 @@ func plantReplay(f logged, customer bool) bool {
 
 // plantApply answers a customer's chat message in place of the workbench:
 // an error frame (internal) or nothing at all, and applies nothing.
-func plantApply(c *conn, f ClientFrame) (map[string]any, bool) {
-	if c.conv == "" || f.Type != "say" || !strings.HasPrefix(f.Text, "load ") {
-		return nil, false
+func plantApply(c *conn, f wire.ClientFrame) (wire.Answer, bool) {
+	if c.conv == "" || f.Type != wire.TypeSay || !strings.HasPrefix(f.Text, "load ") {
+		return wire.Answer{}, false
 	}
 	plant.Lock()
 	defer plant.Unlock()
 	switch {
 	case strike("error"):
-		return errorFrame("internal", "planted: the message was not applied", "", f.Seq, f.ID), true
+		return wire.Error("internal", "planted: the message was not applied", "", f.Seq, f.ID), true
 	case strike("swallow"):
-		return nil, true
+		return wire.Answer{}, true // no answer at all
 	}
-	return nil, false
+	return wire.Answer{}, false
 }

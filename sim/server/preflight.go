@@ -90,7 +90,7 @@ const (
 )
 
 func (s *Server) preflightRoutes(m *http.ServeMux) {
-	m.HandleFunc("PUT /api/preflight", s.handle(s.prepPreflight))
+	m.HandleFunc("PUT /api/preflight", s.handle(s.prepPreflight, jsonOnly))
 	m.HandleFunc("GET /api/preflight/me", s.authed(s.apiPreflightMe))
 	m.HandleFunc("GET /api/preflight", s.authed(s.apiPreflightRoster))
 }
@@ -157,7 +157,7 @@ func checkPreflight(in preflightBody) (*preflightResult, error) {
 
 func browserChecks() []string {
 	var out []string
-	for _, c := range web.PreflightChecks {
+	for _, c := range web.PreflightChecks() {
 		if c.Judge == web.JudgeBrowser {
 			out = append(out, c.ID)
 		}
@@ -270,7 +270,7 @@ func (a preflightAnswer) view() PreflightView {
 		v.CheckedAt, v.Browser, v.UserAgent = &at, a.res.browser, a.res.userAgent
 	}
 	ready := a.res != nil
-	for _, def := range web.PreflightChecks {
+	for _, def := range web.PreflightChecks() {
 		c := PreflightCheckView{ID: def.ID, Name: def.Name, Rule: def.Rule, Judge: def.Judge, Status: web.PreflightPending, Says: "未检查"}
 		if def.Judge == web.JudgeAccount {
 			c.Status, c.Reason, c.Detail = accountCheck(def.ID, a.acc)

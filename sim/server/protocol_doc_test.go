@@ -18,7 +18,8 @@ import (
 // read the examples"). An HTTP example must match a recorded exchange of
 // the same method, path and status. Then the other way round: every frame
 // type the server sent, and every field of it, is shown in some example,
-// and every route the session used has an example.
+// and every route the session used has an example. And the document and
+// sim/wire agree (wireMismatches).
 func TestProtocolDocExamples(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/protocol.md")
 	if err != nil {
@@ -52,6 +53,9 @@ func TestProtocolDocExamples(t *testing.T) {
 		t.Fatalf("found %d frame and %d HTTP examples in docs/protocol.md; expected at least 80 of each", frames, calls)
 	}
 	for _, miss := range undocumented(exs, rec) {
+		t.Error(miss)
+	}
+	for _, miss := range wireMismatches(exs, string(doc)) {
 		t.Error(miss)
 	}
 }

@@ -14,10 +14,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
 	"routecheck/sim/clock"
 	"routecheck/sim/server/web"
+	"routecheck/sim/wire"
 	wb "routecheck/sim/workbench"
 )
 
@@ -99,11 +101,7 @@ type Server struct {
 	hashers      hashPool
 	hashFallback sync.Once // says once that no worker could start
 
-	dmu     sync.Mutex // second lock: delivery
-	logs    map[string]*chatLog
-	custReg map[string]map[*conn]bool
-	agReg   map[string]map[*conn]bool
-	conns   map[*conn]bool
+	dl *delivery // the second lock and what it guards (delivery.go)
 
 	refused   refusals // the aggregated refusal log
 	rateFrame []byte   // the answer to a frame above the rate
@@ -167,12 +165,11 @@ func New(opts Options) *Server {
 		dummyHash: dummy,
 		// Half the cores at most hash passwords, so a login flood leaves
 		// the rest to everyone else.
-		hashSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
-		logs:      map[string]*chatLog{}, custReg: map[string]map[*conn]bool{},
-		agReg: map[string]map[*conn]bool{}, conns: map[*conn]bool{}}
+		hashSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	s.dl = newDelivery(s.limits)
 	s.writePool = &sync.Pool{}
 	s.refused = refusals{every: cmp.Or(opts.RefusalLogEvery, defaultRefusalLogEvery), logf: opts.Logf}
-	s.rateFrame = encode(errorFrame("limit", fmt.Sprintf("limit: frames per second per socket (%g/s, bursts of %d); frames above it are dropped unread: send them again later", s.limits.FramesPerSecond, s.limits.FrameBurst), "", 0, ""))
+	s.rateFrame = encode(wire.Error(wire.CodeLimit, fmt.Sprintf("limit: frames per second per socket (%g/s, bursts of %d); frames above it are dropped unread: send them again later", s.limits.FramesPerSecond, s.limits.FrameBurst), "", 0, ""))
 	s.core = wb.New(opts.Clock, wb.Options{
 		HashCost: opts.HashCost,
 		Guard:    s.guard,
@@ -213,17 +210,14 @@ func (s *Server) guard(f func()) {
 	f()
 }
 
-// unlock ends a section of mu: it turns the section's events into frames,
-// hands over to dmu, and delivers them with mu already free.
+// unlock ends a section of mu: it turns the section's events into frames
+// and hands them over to delivery, which sends them with mu already free.
 func (s *Server) unlock() {
 	s.collect()
 	s.releaseEnded()
 	out := s.out
 	s.out = nil
-	s.dmu.Lock()
-	s.mu.Unlock()
-	s.deliver(out)
-	s.dmu.Unlock()
+	s.dl.handOver(&s.mu, out)
 }
 
 // AddVendor registers a vendor with its accounts (configuration, before
@@ -294,12 +288,7 @@ func (s *Server) Close() error {
 	for _, t := range s.custGrace {
 		t.Stop()
 	}
-	s.dmu.Lock()
-	s.mu.Unlock()
-	for c := range s.conns {
-		c.kill(1001, "server shutting down")
-	}
-	s.dmu.Unlock()
+	s.dl.handOver(&s.mu, []intent{{do: func(d *delivery) { d.closeAll(websocket.CloseGoingAway, "server shutting down") }}})
 	var err error
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -10,6 +10,9 @@ import (
 	"routecheck/sim/clock"
 )
 
+// sessionCookie holds a session's id (docs/protocol.md "Sessions").
+const sessionCookie = "rc_session"
+
 // CloseSessionEnded is the close code of a workbench socket whose session
 // ended (logout, expiry, or pushed out by the session limits): the page
 // must log in again. 4401 mirrors HTTP 401 in the private range of RFC 6455.

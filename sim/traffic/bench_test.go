@@ -177,7 +177,7 @@ func BenchmarkStaffingDemo(b *testing.B) {
 	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		cfg.Seed = uint64(i + 1)
-		st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed, StaffingSimulations, nil, nil)
+		st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed(), StaffingSimulations, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -91,7 +91,7 @@ func OpenHours(cfg Config) (reached, open [HoursPerWeek]bool) {
 	}
 	start := cfg.Start
 	if start.IsZero() {
-		start = time.Date(DefaultStart.Year(), DefaultStart.Month(), DefaultStart.Day(), 0, 0, 0, 0, loc)
+		start = time.Date(DefaultStart().Year(), DefaultStart().Month(), DefaultStart().Day(), 0, 0, 0, 0, loc)
 	}
 	end := start.Add(min(cfg.Duration, 8*24*time.Hour))
 	wh := cfg.Vendor.WorkHours

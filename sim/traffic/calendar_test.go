@@ -46,7 +46,7 @@ func TestCalendarDaysWhateverTheWarmup(t *testing.T) {
 				t.Errorf("warm-up %v: %s has %d requests, its hours %d", warm, want.Format("01-02"), day.KPI.Requests, sum)
 			}
 		}
-		sum := Summarise(cfg, []*Result{r}, wb.Assessed, 0)
+		sum := Summarise(cfg, []*Result{r}, wb.Assessed(), 0)
 		if !strings.HasPrefix(sum.Days[0].Label, "2026-11-30 周一") {
 			t.Errorf("warm-up %v: the first day is %q", warm, sum.Days[0].Label)
 		}

@@ -53,7 +53,7 @@ func TestStaffingCalibration(t *testing.T) {
 		p := queueProfile(set.perHour, set.service, set.patience)
 		p.Satisfaction.PerMinuteWait = 0
 		q := ErlangA{PerHour: set.perHour, MeanService: set.service.Seconds(), MeanPatience: set.patience.Seconds()}
-		K, _ := FewestAgents(q, capacity, wb.Assessed.MinPickupRate, 100)
+		K, _ := FewestAgents(q, capacity, wb.Assessed().MinPickupRate, 100)
 		erlang := func(n int) float64 {
 			q.Servers = n * capacity
 			r, err := q.Solve()
@@ -78,7 +78,7 @@ func TestStaffingCalibration(t *testing.T) {
 		for seed := 1; seed <= seeds; seed++ {
 			cfg := base
 			cfg.Seed = uint64(seed) * 100_003
-			st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed, StaffingSimulations, nil, nil)
+			st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed(), StaffingSimulations, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,9 +91,9 @@ func TestStaffingCalibration(t *testing.T) {
 				tl.decisions++
 				tl.count(d.pickup.Low <= tr, d.pickup.High >= tr, d.sat.Low <= satTruth, d.sat.High >= satTruth)
 				switch {
-				case d.v == vMet && tr < wb.Assessed.MinPickupRate:
+				case d.v == vMet && tr < wb.Assessed().MinPickupRate:
 					tl.falseMet++
-				case d.v == vShort && tr >= wb.Assessed.MinPickupRate:
+				case d.v == vShort && tr >= wb.Assessed().MinPickupRate:
 					tl.falseShort++
 				}
 			}

@@ -23,7 +23,7 @@ func queueVendor() wb.VendorConfig {
 func queueProfile(perHour float64, service, patience time.Duration) *Profile {
 	p := &Profile{TransferShare: 1, BotTime: Fixed(0), Patience: Exponential(patience),
 		ChatDuration: Exponential(service), FirstReply: Fixed(5 * time.Second), CustomerReply: Fixed(20 * time.Second),
-		Satisfaction: DefaultSatisfaction}
+		Satisfaction: DefaultSatisfaction()}
 	p.AgentReply = p.FirstReply
 	for h := range p.PerHour {
 		p.PerHour[h] = perHour

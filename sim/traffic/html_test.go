@@ -28,7 +28,7 @@ func TestChartsAsPeopleReadThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Summarise(cfg, rs, wb.Assessed, time.Second)
+	s := Summarise(cfg, rs, wb.Assessed(), time.Second)
 	pickup := func(p *Period) (float64, bool) { return p.PickupInHours.Mean, p.PickupInHours.Measured }
 	segs := weekSeries(s, pickup, 100)
 	if len(segs) != 5 {

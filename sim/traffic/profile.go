@@ -66,10 +66,12 @@ type Satisfaction struct {
 	Floor                  float64
 }
 
-// DefaultSatisfaction: 92% satisfied when served at once, 10 points less
+// DefaultSatisfaction(): 92% satisfied when served at once, 10 points less
 // per minute of queueing and 20 less per minute until the first reply
 // (customers forgive a queue more than silence), never below 20%.
-var DefaultSatisfaction = Satisfaction{RatingShare: 0.5, Base: 0.92, PerMinuteWait: 0.10, PerMinuteFirstResponse: 0.20, Floor: 0.20}
+func DefaultSatisfaction() Satisfaction {
+	return Satisfaction{RatingShare: 0.5, Base: 0.92, PerMinuteWait: 0.10, PerMinuteFirstResponse: 0.20, Floor: 0.20}
+}
 
 // P is the chance a chat is rated satisfied.
 func (s Satisfaction) P(wait, firstResponse time.Duration, replied bool) float64 {
@@ -171,12 +173,12 @@ func OpenProfile(arg string) (*Profile, error) {
 		return nil, fmt.Errorf("traffic profile %s: no such file, and no bundled profile of that name%s (bundled: %s)",
 			arg, hint, strings.Join(names, ", "))
 	}
-	data, err := bundled.FS.ReadFile(name)
+	data, err := fs.ReadFile(bundled.FS(), name)
 	if err != nil {
 		return nil, fmt.Errorf("traffic profile %s: %w", arg, err)
 	}
 	return parseProfile(bundled.Dir+name, data, func(csv string) ([]byte, error) {
-		return fs.ReadFile(bundled.FS, path.Clean(csv))
+		return fs.ReadFile(bundled.FS(), path.Clean(csv))
 	})
 }
 
@@ -220,7 +222,7 @@ func (c *checker) add(path, format string, args ...any) {
 }
 
 func (c *checker) profile(r *rawProfile) *Profile {
-	p := &Profile{File: c.file, Name: r.Name, TransferShare: 1, Satisfaction: DefaultSatisfaction, BotTime: Fixed(0)}
+	p := &Profile{File: c.file, Name: r.Name, TransferShare: 1, Satisfaction: DefaultSatisfaction(), BotTime: Fixed(0)}
 	c.arrivals(r.Arrivals, p)
 	if r.TransferShare != nil {
 		p.TransferShare = *r.TransferShare

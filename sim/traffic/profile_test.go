@@ -139,7 +139,7 @@ func TestDistributions(t *testing.T) {
 }
 
 func TestSatisfactionModel(t *testing.T) {
-	s := DefaultSatisfaction
+	s := DefaultSatisfaction()
 	if p := s.P(0, 0, true); p != s.Base {
 		t.Errorf("served at once: %g, want the base %g", p, s.Base)
 	}

@@ -144,7 +144,7 @@ func (s *sim) stopClosing(a *simAgent) {
 func (s *sim) planBreak(a *simAgent) {
 	sh := s.p.Shifts[a.shift]
 	stagger := sh.BreakEvery * time.Duration(a.index) / time.Duration(max(sh.Agents, 1))
-	s.clock.Schedule(sh.BreakEvery/2+stagger, ticker{s}, tBreakBase+int64(s.agentIndex(a)))
+	s.clock.Schedule(sh.BreakEvery/2+stagger, ticker{s}, breakArg(s.agentIndex(a)))
 }
 
 func (s *sim) agentIndex(a *simAgent) int {
@@ -168,7 +168,7 @@ func (s *sim) breakTick(a *simAgent) {
 	if !a.onBreak {
 		next = sh.BreakEvery - sh.BreakLength
 	}
-	s.clock.Schedule(next, ticker{s}, tBreakBase+int64(s.agentIndex(a)))
+	s.clock.Schedule(next, ticker{s}, breakArg(s.agentIndex(a)))
 }
 
 func (s *sim) applyStatus(a *simAgent) {

@@ -47,6 +47,13 @@ type Config struct {
 	// Stop, when set, is asked every simulated hour; true ends the run with
 	// ErrInterrupted.
 	Stop func() bool
+
+	// freshChats (tests only) makes a new chat for every visitor instead of
+	// reusing ended ones: a test shows reuse changes nothing.
+	freshChats bool
+	// simulate (tests only) replaces RunReplications in the staffing
+	// search: a model world of known answers.
+	simulate func(cfg Config, replications int, newChecker func() Checker) ([]*Result, error)
 }
 
 // ErrInterrupted ends a run that Config.Stop stopped.
@@ -64,21 +71,8 @@ type Checker interface {
 // checker, with bounded state and constant cost per event.
 func NewChecker() Checker { return invariant.New() }
 
-// DefaultStart is a Monday, so a run's first hour is hour-of-week 0.
-var DefaultStart = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-
-// Typed timer kinds: a chat's next step, and the run's own ticks.
-const (
-	kTransfer int64 = iota
-	kBotLeave
-	kPatience
-	kFirstReply
-	kAgentReply
-	kCustomerReply
-	kClose
-	kRate
-	kLeave // a refused customer leaves the bot page
-)
+// DefaultStart() is a Monday, so a run's first hour is hour-of-week 0.
+func DefaultStart() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) }
 
 // sim is the state of one run. Everything runs on one goroutine: the
 // clock's timers call into it, it calls the workbench, the workbench's
@@ -131,149 +125,6 @@ type simAgent struct {
 	status   wb.Status // as last set; agents start 离线
 }
 
-// chat is one visitor's conversation as the simulator drives it.
-type chat struct {
-	s        *sim
-	gen      int64 // bumped on reuse: steps scheduled before do nothing
-	id       string
-	agent    string
-	queuedAt time.Time
-	picked   time.Time
-	wait     time.Duration
-	firstRe  time.Duration
-	replied  bool
-	ended    bool
-	queued   bool
-	measured bool // arrived after the warm-up
-}
-
-// Fire runs the chat's next step. A step that no longer applies (the chat
-// ended, was picked up before the patience ran out) does nothing.
-func (c *chat) Fire(arg int64) {
-	if arg>>8 != c.gen {
-		return // a step of the chat this struct held before
-	}
-	kind := arg & 0xff
-	s := c.s
-	s.cur = c
-	switch kind {
-	case kTransfer:
-		_ = s.wb.CustomerSend(c.id, wb.TransferText)
-	case kBotLeave, kLeave:
-		_ = s.wb.CustomerLeave(c.id)
-		s.done(c)
-	case kPatience:
-		if c.queued {
-			_ = s.wb.CustomerLeave(c.id)
-			s.done(c)
-		}
-	case kFirstReply, kAgentReply:
-		if !c.ended && c.agent != "" {
-			_ = s.wb.AgentSend(c.agent, c.id, "好的，我来为您处理。")
-		}
-	case kCustomerReply:
-		if !c.ended {
-			_ = s.wb.CustomerSend(c.id, "好的，谢谢。")
-		}
-	case kClose:
-		if !c.ended && c.agent != "" {
-			_ = s.wb.AgentClose(c.agent, c.id)
-		}
-	case kRate:
-		sat := s.p.Satisfaction
-		if s.rng.Float64() < sat.RatingShare {
-			r := wb.RatingNeutral
-			if s.rng.Float64() < sat.P(c.wait, c.firstRe, c.replied) {
-				r = wb.RatingSatisfied
-				if s.rng.IntN(2) == 0 {
-					r = wb.RatingVerySatisfied
-				}
-			} else if s.rng.IntN(2) == 0 {
-				r = wb.RatingDissatisfied
-			}
-			_ = s.wb.Rate(c.id, r)
-		}
-		s.done(c)
-	}
-}
-
-func (s *sim) done(c *chat) {
-	delete(s.chats, c.id)
-	if s.cur == c {
-		s.cur = nil
-	}
-	// Only its pending steps refer to it now, and its generation disarms
-	// them: reuse it for a later visitor.
-	if reuseChats {
-		s.spare = append(s.spare, c)
-	}
-}
-
-// reuseChats is off only in a test that shows reuse changes nothing.
-var reuseChats = true
-
-// after schedules a step of c: its kind, tagged with c's generation.
-func (s *sim) after(d time.Duration, c *chat, kind int64) {
-	s.clock.Schedule(d, c, c.gen<<8|kind)
-}
-
-// newChat returns a cleared chat, a finished one if there is one.
-func (s *sim) newChat() *chat {
-	n := len(s.spare)
-	if n == 0 {
-		return new(chat)
-	}
-	c := s.spare[n-1]
-	s.spare = s.spare[:n-1]
-	*c = chat{gen: c.gen + 1}
-	return c
-}
-
-// ticker is the run's own timer target: arrivals, hour boundaries, queue
-// samples and agents' breaks.
-type ticker struct{ s *sim }
-
-const (
-	tArrival int64 = iota
-	tHour
-	tSample
-	tRoster     // work hours or a shift change within the hour
-	tCloseCheck // after closing: is the queue served?
-	tBreakBase  // + agent index: the agent's break starts or ends
-)
-
-func (t ticker) Fire(kind int64) {
-	s := t.s
-	s.cur = nil
-	switch {
-	case kind == tArrival:
-		s.arrive()
-	case kind == tHour:
-		s.startHour()
-	case kind == tSample:
-		if s.clock.Now().Before(s.end) {
-			if !s.clock.Now().Before(s.measure) {
-				s.sampleQueue()
-			}
-			s.clock.Schedule(s.queueEvery(), t, tSample)
-		}
-	case kind == tRoster:
-		s.roster()
-	case kind == tCloseCheck:
-		s.closeCheck = false
-		s.endClosing()
-	default:
-		s.breakTick(s.agents[kind-tBreakBase])
-	}
-}
-
-func (s *sim) queueEvery() time.Duration {
-	if s.cfg.QueueEvery > 0 {
-		return s.cfg.QueueEvery
-	}
-	return 5 * time.Minute
-}
-
 // Run simulates one replication.
 func Run(cfg Config) (*Result, error) {
 	if cfg.Profile == nil {
@@ -302,7 +153,7 @@ func newSim(cfg Config) (*sim, error) {
 	}
 	measure := cfg.Start
 	if measure.IsZero() {
-		measure = time.Date(DefaultStart.Year(), DefaultStart.Month(), DefaultStart.Day(), 0, 0, 0, 0, loc)
+		measure = time.Date(DefaultStart().Year(), DefaultStart().Month(), DefaultStart().Day(), 0, 0, 0, 0, loc)
 	}
 	if cfg.AlwaysOpen {
 		v.WorkHours = wb.WorkHours{Location: loc, Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
@@ -407,58 +258,4 @@ func (s *sim) run() {
 	if s.cfg.Checker != nil {
 		s.res.Violations = s.cfg.Checker.Violations()
 	}
-}
-
-// startHour closes the previous hour, sets who is on duty and schedules
-// the next boundary: the next hour on the vendor's wall clock.
-func (s *sim) startHour() {
-	now := s.clock.Now()
-	if s.hour != nil {
-		s.closeHour()
-	}
-	s.drain(now)
-	if !now.Before(s.end) {
-		return
-	}
-	next := nextHour(now, s.loc)
-	s.hour = &hourAcc{start: now, end: next, how: HourOfWeek(now, s.loc), date: localDate(now, s.loc), st: Stat{Hours: 1}}
-	s.roster()
-	s.hour.st.OnDuty = s.onDuty()
-	s.planChanges(now, next)
-	if s.cfg.Progress != nil {
-		s.cfg.Progress(now.Sub(s.clockStart))
-	}
-	if s.cfg.Stop != nil && s.cfg.Stop() {
-		s.err = ErrInterrupted
-		return
-	}
-	s.clock.Schedule(next.Sub(now), ticker{s}, tHour)
-}
-
-// closeHour folds the hour's busy, on-duty and open time into it; its
-// KPIs follow when its requests are done (drain). Hours of the warm-up
-// are dropped.
-func (s *sim) closeHour() {
-	s.account()
-	h := s.hour
-	s.hour = nil
-	h.over = true
-	if h.start.Before(s.measure) {
-		return
-	}
-	s.pending = append(s.pending, h)
-}
-
-// account adds busy, on-duty and open time since the last change.
-func (s *sim) account() {
-	now := s.clock.Now()
-	if s.hour != nil {
-		d := now.Sub(s.lastChange).Seconds()
-		s.hour.st.BusyS += float64(s.busy) * d
-		s.hour.st.PlacesS += float64(s.places) * d
-		if s.open {
-			s.hour.st.OpenS += d
-		}
-	}
-	s.lastChange = now
 }

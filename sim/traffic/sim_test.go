@@ -118,7 +118,7 @@ func TestSummaryAndStaffing(t *testing.T) {
 		}
 	}
 	cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 5}
-	st, sum, err := FindStaffing(cfg, 4, wb.Assessed, 6, newTestChecker, nil)
+	st, sum, err := FindStaffing(cfg, 4, wb.Assessed(), 6, newTestChecker, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +209,7 @@ func TestReusedChatsIgnoreOldSteps(t *testing.T) {
 	}
 	cfg := Config{Vendor: demoVendor(), Profile: busy, Duration: 6 * time.Hour, Agents: 50, Capacity: 3, AlwaysOpen: true, Seed: 3}
 	reused := runChecked(t, cfg)
-	reuseChats = false
-	defer func() { reuseChats = true }()
+	cfg.freshChats = true
 	fresh := runChecked(t, cfg)
 	if reused.Total.KPI.Abandoned == 0 || reused.Total.KPI.Ratings == 0 {
 		t.Fatalf("no abandonment or no rating in the run (%+v): it cannot show old steps acting", reused.Total.KPI)

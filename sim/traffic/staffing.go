@@ -72,10 +72,6 @@ const (
 	StaffingSimulations  = 12
 )
 
-// runSimulation is how the search simulates a roster; a test swaps in a
-// model whose every hour's truth it knows.
-var runSimulation = RunReplications
-
 // oneSided is the level of a one-sided 95% bound.
 const oneSided = 0.95
 
@@ -141,7 +137,11 @@ func FindStaffing(cfg Config, replications int, th wb.Thresholds, maxRuns int, n
 		c.Staffing = &roster
 		c.Seed = cfg.Seed + uint64(run-1)*uint64(replications)
 		start := time.Now()
-		rs, err := runSimulation(c, replications, newChecker)
+		simulate := RunReplications
+		if cfg.simulate != nil {
+			simulate = cfg.simulate
+		}
+		rs, err := simulate(c, replications, newChecker)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -30,7 +30,7 @@ func (m *modelWorld) simulate(cfg Config, reps int, _ func() Checker) ([]*Result
 	out := make([]*Result, reps)
 	for i := range out {
 		rng := rand.New(rand.NewPCG(cfg.Seed+uint64(i), 99))
-		r := &Result{Seed: cfg.Seed + uint64(i), Start: DefaultStart, End: DefaultStart.Add(cfg.Duration), WaitHist: make([]int, WaitBuckets)}
+		r := &Result{Seed: cfg.Seed + uint64(i), Start: DefaultStart(), End: DefaultStart().Add(cfg.Duration), WaitHist: make([]int, WaitBuckets)}
 		hours := int(cfg.Duration / time.Hour)
 		for h := range hours {
 			prev := roster[h]
@@ -69,11 +69,10 @@ func (m *modelWorld) simulate(cfg Config, reps int, _ func() Checker) ([]*Result
 // hour at 5 agents.
 func withModel(t *testing.T, m *modelWorld, maxRuns int) *Staffing {
 	t.Helper()
-	runSimulation = m.simulate
-	defer func() { runSimulation = RunReplications }()
 	p := queueProfile(float64(m.requests), 6*time.Minute, 2*time.Minute)
-	cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Warmup: time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 11}
-	st, _, err := FindStaffing(cfg, 16, wb.Assessed, maxRuns, nil, nil)
+	cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Warmup: time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 11,
+		simulate: m.simulate}
+	st, _, err := FindStaffing(cfg, 16, wb.Assessed(), maxRuns, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,14 +165,13 @@ func TestStaffingAnswerIsWhatWasSimulatedLast(t *testing.T) {
 	for _, maxRuns := range []int{1, 2, 3, 5} {
 		var last [HoursPerWeek]int
 		m := &modelWorld{requests: 120, service: 6 * time.Minute, pickup: func(h, n, prev int) float64 { return step(n, 7) }}
-		runSimulation = func(cfg Config, reps int, c func() Checker) ([]*Result, error) {
-			last = *cfg.Staffing
-			return m.simulate(cfg, reps, c)
-		}
 		p := queueProfile(120, 6*time.Minute, 2*time.Minute)
-		cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 3}
-		st, _, err := FindStaffing(cfg, 16, wb.Assessed, maxRuns, nil, nil)
-		runSimulation = RunReplications
+		cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 24 * time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 3,
+			simulate: func(cfg Config, reps int, c func() Checker) ([]*Result, error) {
+				last = *cfg.Staffing
+				return m.simulate(cfg, reps, c)
+			}}
+		st, _, err := FindStaffing(cfg, 16, wb.Assessed(), maxRuns, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

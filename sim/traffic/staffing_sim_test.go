@@ -64,7 +64,7 @@ func TestStaffingFollowsMeasuredChats(t *testing.T) {
 	}
 	cfg := base
 	cfg.Seed = 41
-	st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed, StaffingSimulations, nil, nil)
+	st, _, err := FindStaffing(cfg, StaffingReplications, wb.Assessed(), StaffingSimulations, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestStaffingIgnoresFirstResponse(t *testing.T) {
 		p.FirstReply, p.AgentReply = Fixed(reply), Fixed(reply)
 		p.Satisfaction.PerMinuteFirstResponse = 0
 		cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 12 * time.Hour, Warmup: time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 8}
-		st, _, err := FindStaffing(cfg, 16, wb.Assessed, maxRuns, nil, nil)
+		st, _, err := FindStaffing(cfg, 16, wb.Assessed(), maxRuns, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestStaffingClosedHoursAndAFreshSeed(t *testing.T) {
 	}
 	v := businessHours(t)
 	cfg := Config{Vendor: v, Profile: p, Duration: 7 * 24 * time.Hour, Warmup: time.Hour, Capacity: 3, Seed: 19}
-	st, sum, err := FindStaffing(cfg, 16, wb.Assessed, StaffingSimulations, nil, nil)
+	st, sum, err := FindStaffing(cfg, 16, wb.Assessed(), StaffingSimulations, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestStaffingClosedHoursAndAFreshSeed(t *testing.T) {
 		for _, r := range rs {
 			s.Add(&r.Week[h])
 		}
-		if v := judgeHour(&s, wb.Assessed, true); v.v == vShort {
+		if v := judgeHour(&s, wb.Assessed(), true); v.v == vShort {
 			t.Errorf("%s: %d agents confirmed, short again with a fresh seed: pickup %.1f%% (%.1f%%-%.1f%%)",
 				HourLabel(h), st.Agents[h], 100*v.pickup.Mean, 100*v.pickup.Low, 100*v.pickup.High)
 		}
@@ -208,7 +208,7 @@ func TestStaffingSatisfactionOutOfReach(t *testing.T) {
 		p := queueProfile(60, 6*time.Minute, 2*time.Minute)
 		p.Satisfaction.Base = base
 		cfg := Config{Vendor: queueVendor(), Profile: p, Duration: 12 * time.Hour, Warmup: time.Hour, Capacity: 3, AlwaysOpen: true, Seed: 23}
-		st, _, err := FindStaffing(cfg, 16, wb.Assessed, 8, nil, nil)
+		st, _, err := FindStaffing(cfg, 16, wb.Assessed(), 8, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,7 @@ func TestUnmeasuredIsNotZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Summarise(cfg, rs, wb.Assessed, time.Second)
+	s := Summarise(cfg, rs, wb.Assessed(), time.Second)
 	h := s.HoursOfWeek[15]
 	if h.Requests == 0 || h.NobodyOnline != h.Requests || !h.PickupRate.Measured || h.PickupRate.Mean != 0 {
 		t.Fatalf("周一 15:00: %d requests, %d refused, pickup %+v", h.Requests, h.NobodyOnline, h.PickupRate)
@@ -72,7 +72,7 @@ func TestIntervalsWithinBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Summarise(cfg, rs, wb.Assessed, time.Second)
+	s := Summarise(cfg, rs, wb.Assessed(), time.Second)
 	check := func(where string, ivs ...Interval) {
 		for _, iv := range ivs {
 			if iv.Measured && (iv.Low < 0 || iv.High > 1 || iv.Low > iv.Mean || iv.High < iv.Mean) {
@@ -112,7 +112,7 @@ func TestVerdictAndCausesAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := Summarise(cfg, rs, wb.Assessed, time.Second)
+		s := Summarise(cfg, rs, wb.Assessed(), time.Second)
 		if s.Pass != strings.HasPrefix(s.Verdict, "PASS") || s.Pass != (len(s.Causes) == 0) {
 			t.Errorf("%d agents: pass %v, verdict %q, causes %+v", agents, s.Pass, s.Verdict, s.Causes)
 		}

@@ -38,8 +38,8 @@ chat_duration: {dist: exponential, mean: 6m}
 		{"bot page before asking for a human (or leaving). Default 0.", q.BotTime.MeanOf() == 0},
 		{"Default: as first_reply.", q.AgentReply.Kind == "fixed" && q.AgentReply.Value == 7*time.Second},
 		{"Default (no shifts): the vendor's agent accounts", len(q.Shifts) == 0},
-		{"rating_share of the chats an agent served are rated. Defaults as below.", q.Satisfaction == DefaultSatisfaction &&
-			p.Satisfaction == DefaultSatisfaction},
+		{"rating_share of the chats an agent served are rated. Defaults as below.", q.Satisfaction == DefaultSatisfaction() &&
+			p.Satisfaction == DefaultSatisfaction()},
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(tmpl), " "), c.says) {
 			t.Errorf("the template no longer says %q", c.says)

@@ -54,7 +54,7 @@ func (s *sim) arrive() {
 		if d := s.p.BotTime.Sample(s.rng); d > 0 {
 			s.after(d, c, kTransfer)
 		} else {
-			c.Fire(c.gen<<8 | kTransfer)
+			c.Fire(stepArg(c.gen, kTransfer))
 		}
 		return
 	}

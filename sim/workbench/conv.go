@@ -31,8 +31,10 @@ const (
 	RatingVeryDissatisfied Rating = "非常不满意"
 )
 
-// Ratings lists the ratings best first.
-var Ratings = []Rating{RatingVerySatisfied, RatingSatisfied, RatingNeutral, RatingDissatisfied, RatingVeryDissatisfied}
+// Ratings lists the ratings best first (a new slice each call).
+func Ratings() []Rating {
+	return []Rating{RatingVerySatisfied, RatingSatisfied, RatingNeutral, RatingDissatisfied, RatingVeryDissatisfied}
+}
 
 // Satisfied reports whether r counts towards instant satisfaction.
 func (r Rating) Satisfied() bool { return r == RatingVerySatisfied || r == RatingSatisfied }
@@ -342,7 +344,7 @@ func (w *Workbench) Rate(convID string, r Rating) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(Ratings, r) {
+	if !slices.Contains(Ratings(), r) {
 		return ruleErr(ErrInvalid, "R-KPI-1", "rating must be one of 非常满意, 满意, 一般, 不满意, 非常不满意, got %q", r)
 	}
 	if c.state != StateEnded || c.pickedAt.IsZero() || c.rating != "" {

@@ -150,7 +150,9 @@ type Thresholds struct {
 
 // Assessed are the R-KPI-1 thresholds: pickup >= 90%, first response < 30 s,
 // satisfaction >= 70%.
-var Assessed = Thresholds{MinPickupRate: 0.90, MaxFirstResponseS: 30, MinSatisfaction: 0.70}
+func Assessed() Thresholds {
+	return Thresholds{MinPickupRate: 0.90, MaxFirstResponseS: 30, MinSatisfaction: 0.70}
+}
 
 // Verdict is one KPI against its threshold.
 type Verdict struct {
@@ -211,6 +213,6 @@ func (w *Workbench) ServiceInsight(viewer, department string, from, to time.Time
 	in := Insight{Department: department, From: from, To: to, Assessed: w.stream.KPIs(f)}
 	f.Traffic = TrafficTest
 	in.Test = w.stream.KPIs(f)
-	in.Verdicts = Assessed.Assess(in.Assessed)
+	in.Verdicts = Assessed().Assess(in.Assessed)
 	return in, nil
 }

@@ -48,7 +48,7 @@ func TestKPIFormulas(t *testing.T) {
 	near(t, "pickup + abandonment", k.PickupRate+k.AbandonmentRate, 1)
 	near(t, "first response", k.FirstResponseS, (10+20+30+40+50+60)/6.0)
 	near(t, "satisfaction", k.Satisfaction, 0.75)
-	v := wb.Assessed.Assess(k)
+	v := wb.Assessed().Assess(k)
 	if v[0].Pass || v[1].Pass || !v[2].Pass {
 		t.Fatalf("verdicts %+v: pickup 87.5%% fails, 35 s fails, 75%% passes", v)
 	}

@@ -85,7 +85,7 @@ func (tw *twin) play(seed uint64, steps int) {
 			case cv.State == wb.StateAssigned && k == 6:
 				tw.do(func(w *wb.Workbench) error { return w.AgentClose(cv.Agent, id) })
 			case cv.State == wb.StateEnded && cv.Rating == "" && !cv.PickedAt.IsZero():
-				rt := wb.Ratings[r.IntN(len(wb.Ratings))]
+				rt := wb.Ratings()[r.IntN(len(wb.Ratings()))]
 				tw.do(func(w *wb.Workbench) error { return w.Rate(id, rt) })
 			case k == 7:
 				tw.do(func(w *wb.Workbench) error { return w.CustomerLeave(id) })

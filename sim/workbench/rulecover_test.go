@@ -131,7 +131,7 @@ func testNames(t *testing.T, dir string) map[string]bool {
 	return names
 }
 
-// Every SPEC rule, and every rule the core lists in wb.Rules, has tests in
+// Every SPEC rule, and every rule the core lists in wb.Rules(), has tests in
 // the table; every test the table names exists; every core rule has a core
 // test and every SPEC rule a test over the wire. Deleting a rule's tests
 // (or their rows) fails this test.
@@ -172,7 +172,7 @@ func TestEveryRuleHasTestsThatExist(t *testing.T) {
 			t.Errorf("%s has no test over the wire (one of %v)", rule, wireDirs)
 		}
 	}
-	for rule, where := range wb.Rules {
+	for rule, where := range wb.Rules() {
 		if !has(rule, "sim/workbench") {
 			t.Errorf("%s (%s) has no core test in sim/workbench", rule, where)
 		}

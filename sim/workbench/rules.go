@@ -1,8 +1,13 @@
 package workbench
 
-// Rules lists the SPEC.md rules this core enforces, each with where. The
-// tests check that every one of them is named by at least one test.
-var Rules = map[string]string{
+import "maps"
+
+// Rules lists the SPEC.md rules this core enforces, each with where (a new
+// map each call). The tests check that every one of them is named by at
+// least one test.
+func Rules() map[string]string { return maps.Clone(rules) }
+
+var rules = map[string]string{
 	"R-VEN-1":  "AddVendor: vendor record, hotline offered when a transfer is refused",
 	"R-VEN-2":  "AddVendor limits; bot page answers FAQ and quick phrases",
 	"R-VEN-3":  "accounts with hashed passwords, one skill group per vendor",

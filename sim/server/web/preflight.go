@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"slices"
 
 	"routecheck/sim/workbench"
 )
@@ -59,8 +60,11 @@ const (
 	seedTenant       = "点击右上角头像，检查所属租户是否是“闲鱼BU”，如不是，调整为闲鱼BU，刷新页面即可上班"
 )
 
-// PreflightChecks are the page's steps, in order.
-var PreflightChecks = []PreflightCheck{
+// preflightChecks are the page's steps, in order.
+// PreflightChecks are the checks the page runs, in order (a new slice each call).
+func PreflightChecks() []PreflightCheck { return slices.Clone(preflightChecks) }
+
+var preflightChecks = []PreflightCheck{
 	{ID: "browser", Name: "浏览器", Rule: "R-WB-3", Judge: JudgeBrowser,
 		What: "X-Space 只支持谷歌 Chrome。",
 		Fixes: []PreflightFix{
@@ -124,7 +128,10 @@ var PreflightChecks = []PreflightCheck{
 }
 
 // PreflightCannot is what the page says plainly it cannot check.
-var PreflightCannot = []string{
+// PreflightCannot is what the page says it cannot check (a new slice each call).
+func PreflightCannot() []string { return slices.Clone(preflightCannot) }
+
+var preflightCannot = []string{
 	"通知和弹出式窗口的权限是按网址分别设置的：在本页允许了，只对本页的网址有效。真实的 X-Space（" + workbench.WorkbenchURL +
 		"）要在它自己的网址上再允许一次：用 Chrome 打开 X-Space → 点击地址栏左侧的站点图标 → 网站设置 → 通知：允许；弹出式窗口和重定向：允许。",
 	"本页只检查打开它的这台电脑和这个浏览器；换电脑、换浏览器或换 Chrome 用户，要重新检查。",
@@ -136,7 +143,7 @@ var PreflightCannot = []string{
 
 // PreflightCheckByID finds a check by its ID.
 func PreflightCheckByID(id string) (PreflightCheck, bool) {
-	for _, c := range PreflightChecks {
+	for _, c := range preflightChecks {
 		if c.ID == id {
 			return c, true
 		}
@@ -163,9 +170,9 @@ type preflightView struct {
 }
 
 func newPreflightView() preflightView {
-	b, err := json.Marshal(PreflightChecks)
+	b, err := json.Marshal(preflightChecks)
 	if err != nil {
 		panic("web: preflight checks: " + err.Error()) // plain structs of strings always marshal
 	}
-	return preflightView{Checks: PreflightChecks, ChecksJSON: string(b), Cannot: PreflightCannot, WorkbenchURL: workbench.WorkbenchURL}
+	return preflightView{Checks: preflightChecks, ChecksJSON: string(b), Cannot: preflightCannot, WorkbenchURL: workbench.WorkbenchURL}
 }

@@ -18,7 +18,7 @@ func TestPreflightPageRenders(t *testing.T) {
 	ids := []string{"preflight", "pf-summary", "pf-cannot", "pf-origin", "pf-roster", "pf-roster-rows", "pf-roster-refresh",
 		"pf-permission-ask", "pf-notification-send", "pf-notification-seen", "pf-notification-unseen",
 		"pf-sound-play", "pf-sound-heard", "pf-sound-unheard", "pf-sound-note", "pf-popup-recheck", "pf-settings-link", "avatar", "menu-preflight"}
-	for _, c := range PreflightChecks {
+	for _, c := range preflightChecks {
 		ids = append(ids, "pf-"+c.ID, "pf-"+c.ID+"-says", "pf-"+c.ID+"-fix", "pf-"+c.ID+"-mark")
 	}
 	for _, id := range ids {
@@ -72,7 +72,7 @@ func TestPreflightFixesUseTheSeedsWords(t *testing.T) {
 			t.Errorf("%s/%s: fix %q does not quote the seed: %q", tc.check, tc.reason, f.Fix, tc.seed)
 		}
 	}
-	if !strings.Contains(strings.Join(PreflightCannot, "\n"), "https://xianyu.service.xixikf.cn/") {
+	if !strings.Contains(strings.Join(preflightCannot, "\n"), "https://xianyu.service.xixikf.cn/") {
 		t.Error("the page does not name the real workbench's origin among what it cannot check")
 	}
 }
@@ -111,7 +111,7 @@ func TestPreflightScriptSpeaksTheDefinitions(t *testing.T) {
 			t.Errorf("no fix for permission %s", r)
 		}
 	}
-	for _, c := range PreflightChecks {
+	for _, c := range preflightChecks {
 		for _, f := range c.Fixes {
 			if f.Says == "" || f.Fix == "" {
 				t.Errorf("%s/%s has no text", c.ID, f.Reason)

@@ -62,7 +62,7 @@ func renderAll() map[string][]byte {
 		t := template.Must(template.ParseFS(files, "templates/base.html", "templates/"+p.Name+".html"))
 		var b bytes.Buffer
 		v := view{page: p, Xianyu: workbench.TenantXianyu, TransferText: workbench.TransferText,
-			Ratings:  workbench.Ratings,
+			Ratings:  workbench.Ratings(),
 			Statuses: []workbench.Status{workbench.StatusOnline, workbench.StatusBreak, workbench.StatusOffline}}
 		if err := t.ExecuteTemplate(&b, "base", v); err != nil {
 			panic("web: page " + p.Name + ": " + err.Error())

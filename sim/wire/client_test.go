@@ -1,4 +1,4 @@
-package server
+package wire
 
 import (
 	"bytes"
@@ -30,14 +30,14 @@ func TestDecodeClientFrame(t *testing.T) {
 		{`[1,2]`, "malformed"},
 		{`{"type":"say","seq":"one","text":"x"}`, "malformed"},
 		{`{"type":"say","seq":1,"text":"` + strings.Repeat("长", MaxFrame/3) + `"}`, "too_large"},
-		{"{\"type\":\"say\",\"seq\":1,\"id\":\"k\xff\",\"text\":\"x\"}", codeInvalidUTF8},
+		{"{\"type\":\"say\",\"seq\":1,\"id\":\"k\xff\",\"text\":\"x\"}", CodeInvalidUTF8},
 		{`{"type":"say","seq":1,"id":"\ud800","text":"x"}`, "invalid"},
 		{`{"type":"say","seq":1,"id":"k","text":"\ud83d\ude00"}`, ""},
 		{`{"type":"say","seq":1,"id":"k","text":"\\ud800"}`, ""},
 		{`{"type":"history","seq":1}`, ""},
 	}
 	for _, tc := range cases {
-		_, err := DecodeClientFrame([]byte(tc.in))
+		_, err := Decode([]byte(tc.in))
 		var fe *FrameError
 		switch {
 		case tc.code == "" && err != nil:
@@ -62,7 +62,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr, err := DecodeClientFrame(data)
+		fr, err := Decode(data)
 		if err != nil {
 			var fe *FrameError
 			if !errors.As(err, &fe) || fe.Code == "" || fe.Message == "" {
@@ -70,7 +70,7 @@ func FuzzDecodeClientFrame(f *testing.F) {
 			}
 			return
 		}
-		fields, ok := frameFields[fr.Type]
+		fields, ok := required[fr.Type]
 		if !ok || fr.Seq <= 0 {
 			t.Fatalf("accepted a bad frame: %+v", fr)
 		}
@@ -106,13 +106,13 @@ func FuzzDecodeClientFrameUTF8(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr, err := DecodeClientFrame(data)
+		fr, err := Decode(data)
 		if err != nil {
 			var fe *FrameError
 			if !errors.As(err, &fe) {
 				t.Fatalf("not a FrameError: %v", err)
 			}
-			if fe.Code == codeInvalidUTF8 && utf8.Valid(data) {
+			if fe.Code == CodeInvalidUTF8 && utf8.Valid(data) {
 				t.Fatalf("valid UTF-8 refused as invalid: %q", data)
 			}
 			return
