@@ -56,15 +56,17 @@ unit:
 accuracy:
 	$(GO) test -count=1 -timeout=30m ./sim/traffic/
 
-# Each fuzz target runs briefly on top of its seed corpus.
+# Each fuzz target runs briefly on top of its seed corpus, in the package that
+# defines it (docs TestMakeFuzzRunsEveryFuzzTarget).
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZ_PARSE) ./fixtures/
-	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
-	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrameUTF8$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrame$$' -fuzztime=$(FUZZ_FRAME) ./sim/wire/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeClientFrameUTF8$$' -fuzztime=$(FUZZ_FRAME) ./sim/wire/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseProfile$$' -fuzztime=$(FUZZ_PARSE) ./sim/traffic/
 	$(GO) test -run='^$$' -fuzz='^FuzzRequestBodies$$' -fuzztime=$(FUZZ_FRAME) ./sim/server/
 	$(GO) test -run='^$$' -fuzz='^FuzzEntryToken$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
-	$(GO) test -run='^$$' -fuzz='^FuzzResume$$' -fuzztime=$(FUZZ_PARSE) ./sim/server/
+	$(GO) test -run='^$$' -fuzz='^FuzzResume$$' -fuzztime=$(FUZZ_PARSE) ./sim/wire/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseScript$$' -fuzztime=$(FUZZ_PARSE) ./sim/script/
 
 # CI logs get no escape codes: --no-color unless stdout is a terminal. The
 # test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.
