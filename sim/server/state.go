@@ -71,6 +71,8 @@ type chatState struct {
 	key            string // proves an anonymous customer's resume
 }
 
+// endedChat is a chat that ended, kept until Limits.EndedChats or
+// Limits.EndedFor release it (collect.go).
 type endedChat struct {
 	conv string
 	at   time.Time
