@@ -48,7 +48,7 @@ const (
 func newAgent(e *env, login string, h *actors.HTTP) *agent {
 	a := &agent{login: login, http: h, held: map[string]claim{}, answered: map[string]bool{}, order: newChatOrder(),
 		ready: make(chan struct{})}
-	a.init(e, "agent "+login, "a"+login, a.onFrame, a.onEnd)
+	a.setup(e, "agent "+login, "a"+login, a.onFrame, a.onEnd)
 	return a
 }
 

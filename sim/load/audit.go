@@ -15,8 +15,8 @@ import (
 type Audit struct {
 	mu      sync.Mutex
 	msgs    map[string]*sentMsg
-	ords    map[string]int64 // stream -> last ordinal sent
-	last    map[string]int64 // stream and receiver -> highest ordinal received live
+	ords    map[stream]int64 // last ordinal sent
+	last    map[lane]int64   // highest ordinal received live
 	dups    int64
 	ooo     int64
 	foreign int64
@@ -28,7 +28,7 @@ type Audit struct {
 }
 
 type sentMsg struct {
-	stream    string // chat and direction: "c7>agent", "c7>customer"
+	stream    stream
 	conv      string
 	sender    string
 	ord       int64
@@ -52,16 +52,22 @@ const sampleMax = 20
 
 // NewAudit returns an empty audit.
 func NewAudit() *Audit {
-	return &Audit{msgs: map[string]*sentMsg{}, ords: map[string]int64{}, last: map[string]int64{},
+	return &Audit{msgs: map[string]*sentMsg{}, ords: map[stream]int64{}, last: map[lane]int64{},
 		refused: map[string]int64{}, samples: map[string][]string{}}
 }
 
-// stream names a chat and direction: toAgent for a customer's message.
-func stream(conv string, toAgent bool) string {
-	if toAgent {
-		return conv + ">agent"
-	}
-	return conv + ">customer"
+// stream is a chat and a direction: toAgent for a customer's messages.
+// Ordinals count per stream.
+type stream struct {
+	conv    string
+	toAgent bool
+}
+
+// lane is a stream as one receiver gets it: its messages must arrive in
+// their order.
+type lane struct {
+	stream
+	receiver string
 }
 
 // Sent records a message as it is handed to the socket: written in chat
@@ -73,7 +79,7 @@ func (a *Audit) Sent(key, conv, sender string, toAgent bool, at time.Time) {
 	if _, ok := a.msgs[key]; ok {
 		return
 	}
-	s := stream(conv, toAgent)
+	s := stream{conv, toAgent}
 	a.ords[s]++
 	a.msgs[key] = &sentMsg{stream: s, conv: conv, sender: sender, ord: a.ords[s], at: at}
 }
@@ -165,12 +171,12 @@ func (a *Audit) Delivered(key, receiver, conv string, live bool, at time.Time) (
 	if !live {
 		return 0, false
 	}
-	lane := m.stream + "|" + receiver
-	if m.ord < a.last[lane] {
+	l := lane{m.stream, receiver}
+	if m.ord < a.last[l] {
 		a.ooo++
 		a.sample("out_of_order", fmt.Sprintf("%q in chat %s reached %s after a later message", key, m.conv, receiver))
 	} else {
-		a.last[lane] = m.ord
+		a.last[l] = m.ord
 	}
 	if !firstLive {
 		return 0, false

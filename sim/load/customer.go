@@ -36,7 +36,7 @@ type customer struct {
 
 func newCustomer(e *env, name, token string) *customer {
 	c := &customer{name: name, token: token, order: newChatOrder()}
-	c.init(e, "customer "+name, "c"+name, c.onFrame, c.onEnd)
+	c.setup(e, "customer "+name, "c"+name, c.onFrame, c.onEnd)
 	c.chat = c.chatID
 	return c
 }

@@ -52,9 +52,9 @@ type link struct {
 	cutted  func()    // counts the cut (the fault's kind)
 }
 
-// init sets the link up for its party: who it is in samples, its client
+// setup sets the link up for its party: who it is in samples, its client
 // ids' prefix, and the party's handlers of frames and of a socket's end.
-func (l *link) init(e *env, who, idPrefix string, onFrame func(*wsock, *wire.Frame), onEnd func(*wsock, error)) {
+func (l *link) setup(e *env, who, idPrefix string, onFrame func(*wsock, *wire.Frame), onEnd func(*wsock, error)) {
 	l.e, l.who, l.ob = e, who, wire.NewOutbox(idPrefix)
 	l.onFrame, l.onEnd = onFrame, onEnd
 	l.ob.OnWrite = func(f wire.ClientFrame) {

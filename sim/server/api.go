@@ -17,51 +17,6 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// maxBody bounds request bodies; the largest legitimate one is a quick-reply
-// import (200 × 500 characters).
-const maxBody = 1 << 20
-
-func (s *Server) routes(m *http.ServeMux) {
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
-	m.HandleFunc("POST /api/login", s.handleLogin)
-	m.HandleFunc("POST /api/logout", s.handleLogout)
-	m.HandleFunc("GET /api/me", s.authed(func(r *http.Request, me string) (any, error) { return s.core.Account(me) }))
-	m.HandleFunc("POST /api/status", withJSON(s, s.apiStatus))
-	m.HandleFunc("POST /api/tenant", withJSON(s, s.apiTenant))
-	m.HandleFunc("PUT /api/notify", withJSON(s, s.apiNotify))
-	m.HandleFunc("PUT /api/welcome", withJSON(s, s.apiWelcome))
-	m.HandleFunc("PUT /api/departments/{dept}/welcome", withJSON(s, s.apiGroupWelcome))
-	m.HandleFunc("GET /api/departments/{dept}/welcome", s.authed(s.apiGetGroupWelcome))
-	m.HandleFunc("GET /api/departments/{dept}/agents", s.authed(s.apiAgents))
-	m.HandleFunc("PUT /api/agents/{login}/capacity", withJSON(s, s.apiCapacity))
-	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) {
-		qs, err := s.core.QuickReplies(me)
-		if qs == nil && err == nil {
-			qs = []wb.QuickReply{}
-		}
-		return qs, err
-	}))
-	m.HandleFunc("POST /api/quick-replies", withJSON(s, s.apiAddReply))
-	m.HandleFunc("POST /api/quick-replies/import", s.handle(s.prepImport, plainTextToo))
-	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
-		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
-	}))
-	m.HandleFunc("GET /api/conversations", s.authed(s.apiConversations))
-	m.HandleFunc("GET /api/conversations/{id}", s.authed(s.apiConversation))
-	m.HandleFunc("POST /api/test-customers", withJSON(s, s.apiTestCustomer))
-	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
-	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
-	m.HandleFunc("GET /api/qr.png", s.handleQR)
-	m.HandleFunc("GET /qr", s.handleQRPage)
-	m.HandleFunc("GET /api/bot", s.handleBot)
-	m.HandleFunc("GET /api/insight", s.authed(s.apiInsight))
-	m.HandleFunc("GET /api/events", s.authed(s.apiEvents))
-	m.HandleFunc("GET /api/vendors", s.authed(s.apiVendors))
-	s.preflightRoutes(m)
-	m.HandleFunc("GET /ws/agent", s.handleAgentSocket)
-	m.HandleFunc("GET /ws/customer", s.handleCustomerSocket)
-}
-
 // created marks an answer that is 201.
 type created struct{ v any }
 
@@ -99,7 +54,7 @@ const (
 // outside the lock, runs the call under it, and encodes the answer after.
 func (s *Server) handle(prep func(r *http.Request) (apiCall, error), kinds bodyKinds) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := s.crossSite(r); err != nil {
+		if err := crossSite(r, s.origin); err != nil {
 			writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
 			return
 		}
@@ -122,7 +77,7 @@ func (s *Server) handle(prep func(r *http.Request) (apiCall, error), kinds bodyK
 		out, err := call(r, me)
 		s.unlock()
 		if err != nil {
-			s.refuse(r, err)
+			s.refused.request(r, err)
 			writeCoreError(w, err)
 			return
 		}
@@ -136,80 +91,6 @@ func (s *Server) handle(prep func(r *http.Request) (apiCall, error), kinds bodyK
 		}
 		writeJSON(w, status, out)
 	}
-}
-
-type loginBody struct{ Login, Password string }
-
-// handleLogin checks the limits and the password; bcrypt runs outside the
-// lock, against an equal-cost dummy for an unknown login (R-WB-1).
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	if err := s.crossSite(r); err != nil {
-		writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
-		return
-	}
-	if err := jsonBody(r, false); err != nil {
-		writeCoreError(w, err)
-		return
-	}
-	var in loginBody
-	if !decode(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	ticket, err := s.reserveLogin(clientAddr(r), in.Login)
-	hash, known := s.core.PasswordHash(in.Login)
-	s.mu.Unlock()
-	if err != nil {
-		s.refuse(r, err)
-		writeCoreError(w, err)
-		return
-	}
-	if !known {
-		hash = s.dummyHash
-	}
-	good, err := s.checkPassword(r.Context(), hash, in.Password)
-	if err != nil {
-		s.mu.Lock()
-		s.loginDone(ticket, false, false)
-		s.mu.Unlock()
-		s.refuse(r, err)
-		writeCoreError(w, err)
-		return
-	}
-	s.mu.Lock()
-	var acc wb.AccountView
-	var id string
-	s.loginDone(ticket, true, good && known)
-	if good && known {
-		acc, err = s.core.Account(in.Login)
-		id = s.newSession(in.Login)
-	} else {
-		err = wb.ErrBadCredentials
-	}
-	s.unlock() // a session pushed out closes its sockets
-	if err != nil {
-		s.refuse(r, err)
-		writeCoreError(w, err)
-		return
-	}
-	http.SetCookie(w, s.cookie(id))
-	writeJSON(w, http.StatusOK, acc)
-}
-
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.crossSite(r); err != nil {
-		writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
-		return
-	}
-	if ck, err := r.Cookie(sessionCookie); err == nil {
-		s.mu.Lock()
-		if se := s.sessions[ck.Value]; se != nil {
-			s.endSession(se, "logged out")
-		}
-		s.unlock()
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: s.secure})
-	w.WriteHeader(http.StatusNoContent)
 }
 
 type statusBody struct{ Status string }
@@ -499,37 +380,6 @@ func (s *Server) apiVendors(r *http.Request, me string) (any, error) {
 		out = append(out, vendorRow{v.ID, v.Name, v.Department})
 	}
 	return out, nil
-}
-
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := readJSON(r, v); err != nil {
-		writeCoreError(w, err)
-		return false
-	}
-	return true
-}
-
-func readJSON(r *http.Request, v any) error { return decodeJSON(r.Body, v) }
-
-// decodeJSON reads one JSON object and nothing after it, taken only as
-// sent (strictText).
-func decodeJSON(body io.Reader, v any) error {
-	b, err := io.ReadAll(body) // MaxBytesReader bounds it
-	if err != nil {
-		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body: " + err.Error()}
-	}
-	if err := strictText(b, true); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(v); err != nil {
-		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be a JSON object: " + err.Error()}
-	}
-	if dec.More() {
-		return &wb.RuleError{Err: wb.ErrInvalid, Reason: "request body must be one JSON object, with nothing after it"}
-	}
-	return nil
 }
 
 // EntryURL signs an entry to a vendor's bot page for an anonymous live

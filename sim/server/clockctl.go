@@ -49,54 +49,70 @@ type clockMove struct {
 	Next    bool      `json:"next"`
 }
 
-func (s *Server) clockRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /api/clock", s.clockAuthed(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.clockState(0))
-	}))
-	m.HandleFunc("POST /api/clock", s.clockAuthed(s.moveClock))
-}
-
-// clockAuthed admits only a request with this run's secret; a browser page
-// of another origin may not move it either.
-func (s *Server) clockAuthed(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := s.crossSite(r); err != nil {
-			writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
-			return
+// routes adds the clock-control routes. checkOrigin is the server's check
+// of a request's origin (CSRF); sockets counts the open sockets under the
+// server's lock. Clock control sees nothing else of the server.
+func (cc *ClockControl) routes(m *http.ServeMux, checkOrigin func(*http.Request) error, sockets func() int) {
+	state := func(fired int) ClockState {
+		st := ClockState{Now: cc.Clock.Now(), Fired: fired}
+		if n, ok := cc.Clock.Next(); ok {
+			st.Next = &n
 		}
-		got := r.Header.Get(ClockSecretHeader)
-		if subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.ClockControl.Secret)) != 1 {
-			writeError(w, http.StatusForbidden, "forbidden", "D-SCR-2", "clock control needs the secret of this script run")
-			return
-		}
-		h(w, r)
+		st.Sockets = sockets()
+		return st
 	}
+	// Only a request with this run's secret; a browser page of another
+	// origin may not move the clock either.
+	authed := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if err := checkOrigin(r); err != nil {
+				writeError(w, http.StatusForbidden, "cross-site", "", err.Error())
+				return
+			}
+			got := r.Header.Get(ClockSecretHeader)
+			if subtle.ConstantTimeCompare([]byte(got), []byte(cc.Secret)) != 1 {
+				writeError(w, http.StatusForbidden, "forbidden", "D-SCR-2", "clock control needs the secret of this script run")
+				return
+			}
+			h(w, r)
+		}
+	}
+	m.HandleFunc("GET /api/clock", authed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, state(0))
+	}))
+	m.HandleFunc("POST /api/clock", authed(func(w http.ResponseWriter, r *http.Request) {
+		if fired, ok := cc.move(w, r); ok {
+			writeJSON(w, http.StatusOK, state(fired))
+		}
+	}))
 }
 
-func (s *Server) moveClock(w http.ResponseWriter, r *http.Request) {
+// move runs the clock as a POST asks and returns how many instants with
+// due timers it went through; false when it answered an error.
+func (cc *ClockControl) move(w http.ResponseWriter, r *http.Request) (int, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	var in clockMove
 	if err := readJSON(r, &in); err != nil {
 		writeCoreError(w, err)
-		return
+		return 0, false
 	}
-	v := s.opts.ClockControl.Clock
+	v := cc.Clock
 	target := in.Until
 	if in.Advance != "" {
 		d, err := time.ParseDuration(in.Advance)
 		if err != nil || d < 0 {
 			writeError(w, http.StatusBadRequest, "invalid request", "", fmt.Sprintf("advance %q: want a duration such as 4m or 30s", in.Advance))
-			return
+			return 0, false
 		}
 		target = v.Now().Add(d)
 	}
 	if target.IsZero() {
 		writeError(w, http.StatusBadRequest, "invalid request", "", "want advance (a duration) or until (RFC 3339)")
-		return
+		return 0, false
 	}
 	// The timers take the server's lock themselves (the core's through
-	// Options.Guard, the graces in their own functions): mu is not held
-	// here, as it is not held by the real clock's timer goroutines.
+	// Options.Guard, the graces in their own functions): the lock is not
+	// held here, as it is not held by the real clock's timer goroutines.
 	fired := 0
 	for {
 		next, ok := v.Next()
@@ -106,27 +122,9 @@ func (s *Server) moveClock(w http.ResponseWriter, r *http.Request) {
 		v.RunUntil(next)
 		fired++
 		if in.Next {
-			writeJSON(w, http.StatusOK, s.clockState(fired))
-			return
+			return fired, true
 		}
 	}
 	v.RunUntil(target)
-	writeJSON(w, http.StatusOK, s.clockState(fired))
-}
-
-func (s *Server) clockState(fired int) ClockState {
-	v := s.opts.ClockControl.Clock
-	st := ClockState{Now: v.Now(), Fired: fired}
-	if n, ok := v.Next(); ok {
-		st.Next = &n
-	}
-	s.mu.Lock()
-	for _, n := range s.agentSocks {
-		st.Sockets += n
-	}
-	for _, n := range s.chatSocks {
-		st.Sockets += n
-	}
-	s.mu.Unlock()
-	return st
+	return fired, true
 }

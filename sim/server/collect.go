@@ -8,17 +8,28 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// chatState is the server's per-chat bookkeeping under mu.
-type chatState struct {
-	messages, text int    // stored in the chat, every sender (Limits)
-	lastCustomer   string // newest customer message, for notifications
-	customerName   string
-	key            string // proves an anonymous customer's resume
+// A section of the first lock (mu) ends in unlock: what the core did in it
+// becomes intents, handed to delivery in order (doc.go).
+
+// guard runs a timer's work under the lock: the core's (R-IDLE-1 timers
+// fire on their own goroutine on the real clock) and the sessions'.
+func (s *Server) guard(f func()) {
+	s.mu.Lock()
+	defer s.unlock()
+	if s.closed {
+		return
+	}
+	f()
 }
 
-type endedChat struct {
-	conv string
-	at   time.Time
+// unlock ends a section of mu: it turns the section's events into frames
+// and hands them over to delivery, which sends them with mu already free.
+func (s *Server) unlock() {
+	s.collect()
+	s.releaseEnded()
+	out := s.out
+	s.out = nil
+	s.dl.handOver(&s.mu, out)
 }
 
 func (s *Server) chat(id string) *chatState {
@@ -85,7 +96,7 @@ func (s *Server) collect() {
 			s.convAgent[e.Conv] = e.Agent
 			if v, err := s.core.Conversation(e.Conv); err == nil {
 				v.Messages = before(v.Messages, e.Conv, evs[i+1:])
-				s.toChat(e.Conv, false, e.Agent, wire.Assigned{Type: wire.TypeAssigned, Conv: s.pagedView(v)})
+				s.toChat(e.Conv, false, e.Agent, wire.Assigned{Type: wire.TypeAssigned, Conv: s.limits.pagedView(v)})
 			}
 			s.toChat(e.Conv, true, "", stateFrame(e.Conv, wb.StateAssigned, e.Agent, e.Reason))
 			if s.custGrace[e.Conv] != nil {
@@ -175,7 +186,7 @@ func (s *Server) releaseEnded() {
 		}
 		_ = s.core.Release(e.conv)
 		delete(s.chats, e.conv)
-		delete(s.ids, "c:"+e.conv)
+		s.ids.forget("c:" + e.conv)
 		conv := e.conv
 		s.later(func(d *delivery) { d.release(conv) })
 	}

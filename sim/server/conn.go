@@ -28,11 +28,13 @@ const (
 // holds none of it.
 type conn struct {
 	ws         *websocket.Conn
-	login      string   // agent socket: the agent
-	se         *session // agent socket: its session (under mu)
-	conv       string   // customer socket: the conversation
-	limit      int      // Limits.SendQueue
-	limitBytes int      // Limits.SendQueueBytes
+	login      string // agent socket: the agent
+	conv       string // customer socket: the conversation
+	limit      int    // Limits.SendQueue
+	limitBytes int    // Limits.SendQueueBytes
+	// sessionEnded: an agent socket whose session has ended; nothing it
+	// sends is applied any more (under mu).
+	sessionEnded bool
 
 	qmu    sync.Mutex
 	queue  [][]byte

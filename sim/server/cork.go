@@ -22,7 +22,16 @@ func (l corkListener) Accept() (net.Conn, error) {
 
 // corkBufs holds the batch buffers between batches, so an idle socket
 // holds none.
-var corkBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var corkBufs sync.Pool
+
+// corkBuf is a batch buffer from the pool, or a new one of 4 KiB.
+func corkBuf() *[]byte {
+	if b, ok := corkBufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 4096)
+	return &b
+}
 
 type corkConn struct {
 	net.Conn
@@ -35,7 +44,7 @@ func (c *corkConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.corked {
 		if c.buf == nil {
-			c.buf = corkBufs.Get().(*[]byte)
+			c.buf = corkBuf()
 		}
 		*c.buf = append(*c.buf, p...)
 		c.mu.Unlock()

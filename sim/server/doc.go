@@ -20,4 +20,8 @@
 // goroutine and a bounded send queue; a socket whose queue is full is
 // closed (a slow reader, gorilla chat's rule) and resumes from its last
 // chat sequence number when it reconnects. Every limit is in Limits.
+//
+// Files. state.go holds the state; the files under it are types of their
+// own, the files over it are what the server does with it, and server.go
+// wires it all (docs/architecture.md).
 package server

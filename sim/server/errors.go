@@ -123,8 +123,5 @@ func writeLimit(w http.ResponseWriter, e *limitError) {
 	writeError(w, http.StatusTooManyRequests, "limit", "", "limit: "+e.limit+": "+e.detail)
 }
 
-// nosniff marks every answer, so a browser never guesses a type (a chat
-// text served as HTML, say).
-
 // errGone: what was asked for was released from memory.
 const errGone = wb.Error("gone")

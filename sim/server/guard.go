@@ -9,6 +9,8 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
+// nosniff marks every answer, so a browser never guesses a type (a chat
+// text served as HTML, say).
 func nosniff(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -17,21 +19,21 @@ func nosniff(h http.Handler) http.Handler {
 }
 
 // crossSite refuses a state-changing request a browser sent from another
-// site (CSRF): an Origin other than the public URL's, or a Sec-Fetch-Site
-// other than same-origin. Programs that send neither are not browsers and
-// carry no ambient cookie.
-func (s *Server) crossSite(r *http.Request) error {
+// site (CSRF): an Origin other than origin (the public URL's, normalised),
+// or a Sec-Fetch-Site other than same-origin. Programs that send neither
+// are not browsers and carry no ambient cookie.
+func crossSite(r *http.Request, origin string) error {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return nil
 	}
 	if o := r.Header.Get("Origin"); o != "" {
-		if normOrigin(o) != s.origin {
-			return fmt.Errorf("request from %s refused: only pages of %s may change the workbench", o, s.origin)
+		if normOrigin(o) != origin {
+			return fmt.Errorf("request from %s refused: only pages of %s may change the workbench", o, origin)
 		}
 		return nil
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return fmt.Errorf("%s request refused: only pages of %s may change the workbench", site, s.origin)
+		return fmt.Errorf("%s request refused: only pages of %s may change the workbench", site, origin)
 	}
 	return nil
 }

@@ -9,52 +9,7 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// Snapshots of a chat (a hello, an assigned frame, GET /api/conversations)
-// carry one page of its history: the newest messages within
-// Limits.HistoryBytes, and "more": true when older ones were left out.
-// The history frame and ?before= read the older pages. So what one frame
-// or answer holds is bounded, however long the chat.
-
-// messageOverhead is about what a message's JSON adds to its text.
-const messageOverhead = 96
-
-// pagedConv is a chat view whose messages are one page.
-type pagedConv struct {
-	wb.ConvView
-	More bool `json:"more,omitempty"`
-}
-
-// page returns the newest of msgs within Limits.HistoryBytes (the newest
-// one at least) and whether older ones were left out.
-func (s *Server) page(msgs []wb.Message) ([]wb.Message, bool) {
-	size := 0
-	for i := len(msgs) - 1; i >= 0; i-- {
-		size += len(msgs[i].Text) + messageOverhead
-		if size > s.limits.HistoryBytes && i < len(msgs)-1 {
-			return msgs[i+1:], true
-		}
-	}
-	return msgs, false
-}
-
-func (s *Server) pagedView(v wb.ConvView) pagedConv {
-	var more bool
-	v.Messages, more = s.page(v.Messages)
-	return pagedConv{v, more}
-}
-
-// before keeps the messages older than msg_seq n (n <= 0: all).
-func olderThan(msgs []wb.Message, n int) []wb.Message {
-	if n <= 0 {
-		return msgs
-	}
-	for i, m := range msgs {
-		if m.Seq >= n {
-			return msgs[:i]
-		}
-	}
-	return msgs
-}
+// The history frame and ?before= read a chat's older pages (page.go).
 
 // historyFrame answers a history frame (under mu) with the page of the
 // chat's messages before `before`: the customer's own chat, or for an
@@ -75,7 +30,7 @@ func (s *Server) historyFrame(c *conn, agent string, f wire.ClientFrame) error {
 	if err != nil {
 		return err
 	}
-	msgs, more := s.page(olderThan(v.Messages, f.Before))
+	msgs, more := s.limits.page(olderThan(v.Messages, f.Before))
 	frame := wire.History{Type: wire.TypeHistory, Conv: v.ID, Messages: msgs, More: more, Ref: f.Seq}
 	s.later(func(*delivery) { c.push(encode(frame)) })
 	return nil
@@ -96,7 +51,7 @@ func (s *Server) apiConversation(r *http.Request, me string) (any, error) {
 		return nil, err
 	}
 	v.Messages = olderThan(v.Messages, before)
-	return s.pagedView(v), nil
+	return s.limits.pagedView(v), nil
 }
 
 // apiConversations is GET /api/conversations: the agent's open chats, a
@@ -108,7 +63,7 @@ func (s *Server) apiConversations(r *http.Request, me string) (any, error) {
 	}
 	out := make([]pagedConv, len(vs))
 	for i, v := range vs {
-		out[i] = s.pagedView(v)
+		out[i] = s.limits.pagedView(v)
 	}
 	return out, nil
 }

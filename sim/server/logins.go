@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"routecheck/sim/clock"
 )
 
 // The login limits (docs/protocol.md "Limits", D-LOGIN-1). Every attempt
@@ -36,11 +38,13 @@ func keyOf(parts ...string) key {
 	return k
 }
 
-// loginGuard holds the login limits' state (under mu). Windows that have
-// passed with nothing in flight are dropped when the maps grow; if they
-// still hold maxTracked entries, new logins and addresses are refused
-// until some pass, so the maps stay bounded whatever the attempts.
+// loginGuard holds the login limits and their state (under mu). Windows
+// that have passed with nothing in flight are dropped when the maps grow;
+// if they still hold maxTracked entries, new logins and addresses are
+// refused until some pass, so the maps stay bounded whatever the attempts.
 type loginGuard struct {
+	clock   clock.Clock
+	limits  Limits
 	byLogin map[key]*window // failures per login
 	byAddr  map[key]*window // failures per address
 	known   map[key]time.Time
@@ -56,8 +60,8 @@ const (
 	maxKnown = 10_000
 )
 
-func newLoginGuard() loginGuard {
-	return loginGuard{byLogin: map[key]*window{}, byAddr: map[key]*window{}, known: map[key]time.Time{}}
+func newLoginGuard(c clock.Clock, l Limits) loginGuard {
+	return loginGuard{clock: c, limits: l, byLogin: map[key]*window{}, byAddr: map[key]*window{}, known: map[key]time.Time{}}
 }
 
 // slot returns the window of k, fresh if it has passed (what is in flight
@@ -84,7 +88,7 @@ func (g *loginGuard) slot(m map[key]*window, k key, now time.Time, win time.Dura
 	return w
 }
 
-// loginTicket is a reserved attempt: hand it to loginDone.
+// loginTicket is a reserved attempt: hand it to done.
 type loginTicket struct {
 	login, addr *window // addr nil when the address limit does not apply
 	pair        key
@@ -99,17 +103,17 @@ func addrKey(addr string) key {
 	return keyOf(addr)
 }
 
-// reserveLogin (under mu) checks the login and address limits and holds a
+// reserve (under mu) checks the login and address limits and holds a
 // place in each for this attempt.
-func (s *Server) reserveLogin(addr, login string) (loginTicket, error) {
-	g, now, win := &s.logins, s.clock.Now(), s.limits.LoginWindow
+func (g *loginGuard) reserve(addr, login string) (loginTicket, error) {
+	now, win := g.clock.Now(), g.limits.LoginWindow
 	full := &limitError{"logins tracked", "too many logins and addresses are failing at once; try again in a minute", win}
 	lw := g.slot(g.byLogin, keyOf(login), now, win)
 	if lw == nil {
 		return loginTicket{}, full
 	}
-	if lw.n+lw.inflight >= s.limits.LoginFailures {
-		return loginTicket{}, &limitError{"login failures per login", fmt.Sprintf("%d wrong passwords for this login; wait and try again", s.limits.LoginFailures), retryAfter(lw, now, win)}
+	if lw.n+lw.inflight >= g.limits.LoginFailures {
+		return loginTicket{}, &limitError{"login failures per login", fmt.Sprintf("%d wrong passwords for this login; wait and try again", g.limits.LoginFailures), retryAfter(lw, now, win)}
 	}
 	t := loginTicket{login: lw, pair: keyOf(addr, login)}
 	// D-LOGIN-1: a login that worked from this address lately is not held
@@ -119,8 +123,8 @@ func (s *Server) reserveLogin(addr, login string) (loginTicket, error) {
 		if aw == nil {
 			return loginTicket{}, full
 		}
-		if aw.n+aw.inflight >= s.limits.LoginsPerAddress {
-			return loginTicket{}, &limitError{"logins per address", fmt.Sprintf("at most %d failed logins per %s from one address", s.limits.LoginsPerAddress, win), retryAfter(aw, now, win)}
+		if aw.n+aw.inflight >= g.limits.LoginsPerAddress {
+			return loginTicket{}, &limitError{"logins per address", fmt.Sprintf("at most %d failed logins per %s from one address", g.limits.LoginsPerAddress, win), retryAfter(aw, now, win)}
 		}
 		aw.inflight++
 		t.addr = aw
@@ -129,11 +133,11 @@ func (s *Server) reserveLogin(addr, login string) (loginTicket, error) {
 	return t, nil
 }
 
-// loginDone (under mu) gives back the attempt's places: a wrong password
+// done (under mu) gives back the attempt's places: a wrong password
 // keeps them as failures, an attempt never checked (the hash queue was
 // full, the client went away) keeps nothing, and a right one makes the
 // pair known.
-func (s *Server) loginDone(t loginTicket, checked, good bool) {
+func (g *loginGuard) done(t loginTicket, checked, good bool) {
 	for _, w := range []*window{t.login, t.addr} {
 		if w == nil {
 			continue
@@ -146,7 +150,6 @@ func (s *Server) loginDone(t loginTicket, checked, good bool) {
 	if !checked || !good {
 		return
 	}
-	g := &s.logins
 	if _, ok := g.known[t.pair]; !ok {
 		if len(g.order) >= maxKnown {
 			delete(g.known, g.order[0])
@@ -154,7 +157,7 @@ func (s *Server) loginDone(t loginTicket, checked, good bool) {
 		}
 		g.order = append(g.order, t.pair)
 	}
-	g.known[t.pair] = s.clock.Now()
+	g.known[t.pair] = g.clock.Now()
 }
 
 // retryAfter is how long until the window of w ends.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"time"
@@ -47,4 +48,35 @@ func niceCompare(hash []byte, password string) bool {
 		ok <- bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	}()
 	return <-ok
+}
+
+// compare checks a password in a worker when the server hashes in child
+// processes, else (or when no worker can run) on a low-priority thread.
+func (s *Server) compare(hash []byte, password string) (bool, error) {
+	if !s.opts.HashProcess {
+		return niceCompare(hash, password), nil
+	}
+	h, err := s.hashers.get()
+	if err == errPoolClosed {
+		return false, err
+	}
+	var nw *noWorker
+	if errors.As(err, &nw) {
+		s.hashFallback.Do(func() { s.logf("hashing passwords in the server process: %v", err) })
+		return niceCompare(hash, password), nil
+	}
+	if err != nil {
+		s.logf("hash worker: %v; this password is checked in the server process", err)
+		return niceCompare(hash, password), nil
+	}
+	ok, err := h.compare(hash, password)
+	s.hashers.put(h, err != nil)
+	if err != nil && s.hashers.isClosed() {
+		return false, errPoolClosed
+	}
+	if err != nil {
+		s.logf("hash worker failed (%v); this password is checked in the server process", err)
+		return niceCompare(hash, password), nil
+	}
+	return ok, nil
 }

@@ -95,16 +95,16 @@ func (r *refusals) close() {
 	}
 }
 
-// refuse counts a refused request under its route (the pattern the mux
+// request counts a refused request under its route (the pattern the mux
 // matched, not the path a client chose), status and code.
-func (s *Server) refuse(r *http.Request, err error) {
-	pattern := r.Pattern
+func (r *refusals) request(req *http.Request, err error) {
+	pattern := req.Pattern
 	if pattern == "" {
-		pattern = r.Method
+		pattern = req.Method
 	}
 	status := statusOf(err)
 	if errCode(err) == "limit" {
 		status = http.StatusTooManyRequests
 	}
-	s.refused.add(fmt.Sprintf("%s %d %s", pattern, status, errCode(err)))
+	r.add(fmt.Sprintf("%s %d %s", pattern, status, errCode(err)))
 }

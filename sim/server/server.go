@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,100 +23,6 @@ import (
 	"routecheck/sim/wire"
 	wb "routecheck/sim/workbench"
 )
-
-// Options configure a Server. Zero values are the defaults.
-type Options struct {
-	Clock    clock.Clock   // nil: the real clock
-	Secret   []byte        // signs entry tokens; nil: random per start
-	TokenTTL time.Duration // entry tokens live this long; 0: 24h
-	HashCost int           // bcrypt cost; 0: bcrypt.DefaultCost
-	// Grace is how long an agent whose last workbench socket closed (or
-	// went silent) stays in their status before going 离线 (D-WS-1); 0: 30 s.
-	Grace time.Duration
-	// CustomerGrace is how long a chat waits for a customer whose last
-	// socket dropped before the customer has left (D-WS-2); 0: 30 s.
-	CustomerGrace time.Duration
-	// PublicURL is the base URL browsers reach the server by, e.g.
-	// https://wb.example.com. Entry URLs are built from it and Origin
-	// headers must match it; "" means http://<listen address>.
-	PublicURL string
-	// PublicHost, when PublicURL is "", replaces the listen address's host
-	// in the public URL: the machine's network address for a server that
-	// listens on 0.0.0.0, which no browser can open (D-SRV-2).
-	PublicHost string
-	// PingPeriod and PongWait: see conn.go; 0: 10 s and 25 s.
-	PingPeriod, PongWait time.Duration
-	// SessionIdle and SessionMax end a session after that long unused, or
-	// that long after login; 0: 30 min and 12 h.
-	SessionIdle, SessionMax time.Duration
-	// Limits bound what clients can make the server hold.
-	Limits Limits
-	// HashProcess checks passwords in child processes (hash workers, see
-	// hashworker.go) instead of on a thread of the server's own; the
-	// program's main must call RunHashWorkerIfAsked first. If no worker
-	// starts, passwords are checked in the server process.
-	HashProcess bool
-	// Logf, if set, gets the server's log: refused requests and frames
-	// are counted by reason and written as one line per RefusalLogEvery
-	// (0: 10 s) while refusals go on, never one line each.
-	Logf            func(format string, args ...any)
-	RefusalLogEvery time.Duration
-	// ClockControl, for a workbench started by a script run only, adds
-	// the clock-control routes (clockctl.go); nil in every other mode.
-	ClockControl *ClockControl
-}
-
-// Server is the bundled workbench. See the package doc for its locks.
-type Server struct {
-	opts   Options
-	limits Limits
-	clock  clock.Clock
-
-	mu         sync.Mutex // first lock: the core and the state below
-	core       *wb.Workbench
-	pending    []wb.Event
-	out        []intent
-	convAgent  map[string]string // who holds each assigned chat
-	agentSocks map[string]int    // open sockets per agent
-	chatSocks  map[string]int    // open customer sockets per chat
-	grace      map[string]clock.Timer
-	custGrace  map[string]clock.Timer
-	chats      map[string]*chatState
-	ended      []endedChat
-	ids        map[string]*idCache
-	tokenChats map[string]*tokenUse
-	preflight  map[string]*preflightResult // each agent's latest preflight (preflight.go)
-	sessions   map[string]*session
-	byAccount  map[string][]*session // each account's sessions, oldest first
-	sessionN   int64
-	logins     loginGuard
-	statusRate map[string]*bucket // per agent (Limits.StatusChanges)
-	helloRate  map[string]*bucket // per agent (Limits.Hellos)
-
-	closed      bool
-	dummyHash   []byte
-	hashSlots   chan struct{}
-	hashWaiting int
-
-	// The hash workers have a lock of their own, never held with mu.
-	hashers      hashPool
-	hashFallback sync.Once // says once that no worker could start
-
-	dl *delivery // the second lock and what it guards (delivery.go)
-
-	refused   refusals // the aggregated refusal log
-	rateFrame []byte   // the answer to a frame above the rate
-
-	publicURL string
-	origin    string // normalised (origin.go)
-	secure    bool   // the public URL is https: the cookie is Secure
-	writePool *sync.Pool
-	handler   http.Handler
-	http      *http.Server
-	ln        net.Listener
-	wg        sync.WaitGroup
-	served    chan error
-}
 
 // New returns a server with no vendors.
 func New(opts Options) *Server {
@@ -158,14 +65,15 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, limits: opts.Limits.withDefaults(), clock: opts.Clock,
 		convAgent: map[string]string{}, agentSocks: map[string]int{}, chatSocks: map[string]int{},
 		grace: map[string]clock.Timer{}, custGrace: map[string]clock.Timer{}, chats: map[string]*chatState{},
-		ids: map[string]*idCache{}, tokenChats: map[string]*tokenUse{}, sessions: map[string]*session{},
-		byAccount: map[string][]*session{}, statusRate: map[string]*bucket{},
-		helloRate: map[string]*bucket{},
-		logins:    newLoginGuard(),
+		statusRate: map[string]*bucket{}, helloRate: map[string]*bucket{},
 		dummyHash: dummy,
 		// Half the cores at most hash passwords, so a login flood leaves
 		// the rest to everyone else.
 		hashSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	s.ids = newClientIDs(s.limits.ClientIDs)
+	s.tokens = newTokenUses(opts.Clock, s.limits)
+	s.sessions = newSessionTable(opts.Clock, opts.SessionIdle, opts.SessionMax, s.limits, s.guard)
+	s.logins = newLoginGuard(opts.Clock, s.limits)
 	s.dl = newDelivery(s.limits)
 	s.writePool = &sync.Pool{}
 	s.refused = refusals{every: cmp.Or(opts.RefusalLogEvery, defaultRefusalLogEvery), logf: opts.Logf}
@@ -181,12 +89,56 @@ func New(opts Options) *Server {
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	if opts.ClockControl != nil {
-		s.clockRoutes(mux)
+	if cc := opts.ClockControl; cc != nil {
+		cc.routes(mux, func(r *http.Request) error { return crossSite(r, s.origin) }, s.openSockets)
 	}
 	web.Register(mux)
 	s.handler = nosniff(mux)
 	return s
+}
+
+// routes is the workbench's table of HTTP routes and sockets.
+func (s *Server) routes(m *http.ServeMux) {
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
+	m.HandleFunc("POST /api/login", s.handleLogin)
+	m.HandleFunc("POST /api/logout", s.handleLogout)
+	m.HandleFunc("GET /api/me", s.authed(func(r *http.Request, me string) (any, error) { return s.core.Account(me) }))
+	m.HandleFunc("POST /api/status", withJSON(s, s.apiStatus))
+	m.HandleFunc("POST /api/tenant", withJSON(s, s.apiTenant))
+	m.HandleFunc("PUT /api/notify", withJSON(s, s.apiNotify))
+	m.HandleFunc("PUT /api/welcome", withJSON(s, s.apiWelcome))
+	m.HandleFunc("PUT /api/departments/{dept}/welcome", withJSON(s, s.apiGroupWelcome))
+	m.HandleFunc("GET /api/departments/{dept}/welcome", s.authed(s.apiGetGroupWelcome))
+	m.HandleFunc("GET /api/departments/{dept}/agents", s.authed(s.apiAgents))
+	m.HandleFunc("PUT /api/agents/{login}/capacity", withJSON(s, s.apiCapacity))
+	m.HandleFunc("GET /api/quick-replies", s.authed(func(r *http.Request, me string) (any, error) {
+		qs, err := s.core.QuickReplies(me)
+		if qs == nil && err == nil {
+			qs = []wb.QuickReply{}
+		}
+		return qs, err
+	}))
+	m.HandleFunc("POST /api/quick-replies", withJSON(s, s.apiAddReply))
+	m.HandleFunc("POST /api/quick-replies/import", s.handle(s.prepImport, plainTextToo))
+	m.HandleFunc("DELETE /api/quick-replies/{id}", s.authed(func(r *http.Request, me string) (any, error) {
+		return nil, s.core.DeleteQuickReply(me, r.PathValue("id"))
+	}))
+	m.HandleFunc("GET /api/conversations", s.authed(s.apiConversations))
+	m.HandleFunc("GET /api/conversations/{id}", s.authed(s.apiConversation))
+	m.HandleFunc("POST /api/test-customers", withJSON(s, s.apiTestCustomer))
+	m.HandleFunc("POST /api/test-orders", withJSON(s, s.apiTestOrder))
+	m.HandleFunc("POST /api/entry", withJSON(s, s.apiEntry))
+	m.HandleFunc("GET /api/qr.png", s.handleQR)
+	m.HandleFunc("GET /qr", s.handleQRPage)
+	m.HandleFunc("GET /api/bot", s.handleBot)
+	m.HandleFunc("GET /api/insight", s.authed(s.apiInsight))
+	m.HandleFunc("GET /api/events", s.authed(s.apiEvents))
+	m.HandleFunc("GET /api/vendors", s.authed(s.apiVendors))
+	m.HandleFunc("PUT /api/preflight", s.handle(s.prepPreflight, jsonOnly))
+	m.HandleFunc("GET /api/preflight/me", s.authed(s.apiPreflightMe))
+	m.HandleFunc("GET /api/preflight", s.authed(s.apiPreflightRoster))
+	m.HandleFunc("GET /ws/agent", s.handleAgentSocket)
+	m.HandleFunc("GET /ws/customer", s.handleCustomerSocket)
 }
 
 func (s *Server) setPublicURL(u string) {
@@ -197,27 +149,6 @@ func (s *Server) setPublicURL(u string) {
 		p.Scheme, p.Host = "", ""
 		s.publicURL = s.origin + strings.TrimRight(p.String(), "/")
 	}
-}
-
-// guard runs a core timer callback under the lock (R-IDLE-1 timers fire on
-// their own goroutine on the real clock).
-func (s *Server) guard(f func()) {
-	s.mu.Lock()
-	defer s.unlock()
-	if s.closed {
-		return
-	}
-	f()
-}
-
-// unlock ends a section of mu: it turns the section's events into frames
-// and hands them over to delivery, which sends them with mu already free.
-func (s *Server) unlock() {
-	s.collect()
-	s.releaseEnded()
-	out := s.out
-	s.out = nil
-	s.dl.handOver(&s.mu, out)
 }
 
 // AddVendor registers a vendor with its accounts (configuration, before
@@ -302,10 +233,4 @@ func (s *Server) Close() error {
 	s.hashers.close()
 	s.refused.close()
 	return err
-}
-
-func (s *Server) logf(format string, args ...any) {
-	if s.opts.Logf != nil {
-		s.opts.Logf(format, args...)
-	}
 }

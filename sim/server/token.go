@@ -9,6 +9,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"routecheck/sim/clock"
 )
 
 // Entry-token refusals (R-RT-3: the QR code is confidential, so it is
@@ -77,4 +79,44 @@ func verifyToken(secret []byte, tok, vendor string, now time.Time) (entry, error
 		return entry{}, ErrTokenWrongVendor
 	}
 	return e, nil
+}
+
+// tokenUse counts the chats an entry token opened (Limits.ChatsPerToken).
+type tokenUse struct {
+	n      int
+	exp    time.Time
+	hellos bucket // Limits.Hellos
+}
+
+// tokenUses is what each entry token has used (under mu). Past
+// maxTokenUses tokens, expired ones are dropped as new ones come.
+type tokenUses struct {
+	clock  clock.Clock
+	hellos float64 // a token's snapshots per second (Limits.Hellos)
+	burst  int
+	m      map[string]*tokenUse
+}
+
+const maxTokenUses = 4096
+
+func newTokenUses(c clock.Clock, l Limits) tokenUses {
+	return tokenUses{clock: c, hellos: l.Hellos / 60, burst: l.HelloBurst, m: map[string]*tokenUse{}}
+}
+
+// of is the use of token tok, which grants e; made on first use.
+func (t *tokenUses) of(tok string, e entry) *tokenUse {
+	u := t.m[tok]
+	if u == nil {
+		if len(t.m) >= maxTokenUses {
+			now := t.clock.Now()
+			for k, old := range t.m {
+				if !now.Before(old.exp) {
+					delete(t.m, k)
+				}
+			}
+		}
+		u = &tokenUse{exp: time.Unix(e.Exp, 0), hellos: newBucket(t.hellos, t.burst)}
+		t.m[tok] = u
+	}
+	return u
 }

@@ -111,12 +111,12 @@ func (s *Server) apply(c *conn, f wire.ClientFrame, party string, handle func(*c
 	}
 	s.mu.Lock()
 	defer s.unlock()
-	if c.se != nil && c.se.ended {
+	if c.sessionEnded {
 		// Ended between the read and the lock: the socket is closing.
 		return wire.Error("no session", "the session has ended: log in again", "", f.Seq, f.ID)
 	}
 	if f.ID != "" {
-		if prev, ok := s.idCache(party).get(f.ID); ok {
+		if prev, ok := s.ids.answer(party, f.ID); ok {
 			prev.Ref, prev.Duplicate = f.Seq, true
 			return prev
 		}
@@ -131,38 +131,9 @@ func (s *Server) apply(c *conn, f wire.ClientFrame, party string, handle func(*c
 		ans = wire.Ack(f.ID, f.Seq)
 	}
 	if f.ID != "" {
-		s.idCache(party).put(f.ID, ans, s.limits.ClientIDs)
+		s.ids.remember(party, f.ID, ans)
 	}
 	return ans
-}
-
-// idCache remembers the answers to a party's newest client ids.
-type idCache struct {
-	order   []string
-	answers map[string]wire.Answer
-}
-
-func (s *Server) idCache(party string) *idCache {
-	c := s.ids[party]
-	if c == nil {
-		c = &idCache{answers: map[string]wire.Answer{}}
-		s.ids[party] = c
-	}
-	return c
-}
-
-func (c *idCache) get(id string) (wire.Answer, bool) {
-	a, ok := c.answers[id]
-	return a, ok
-}
-
-func (c *idCache) put(id string, ans wire.Answer, limit int) {
-	if len(c.order) >= limit {
-		delete(c.answers, c.order[0])
-		c.order = append(c.order[:0], c.order[1:]...)
-	}
-	c.order = append(c.order, id)
-	c.answers[id] = ans
 }
 
 func (s *Server) newConn(ws *websocket.Conn) *conn {
@@ -237,4 +208,19 @@ func (s *Server) admit(c *conn) bool {
 		c.paced, c.refusedRun = true, 0
 	}
 	return false
+}
+
+// openSockets counts the open agent and customer sockets (clock control
+// reports it): a socket that has closed is no longer counted.
+func (s *Server) openSockets() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, k := range s.agentSocks {
+		n += k
+	}
+	for _, k := range s.chatSocks {
+		n += k
+	}
+	return n
 }

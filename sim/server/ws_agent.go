@@ -13,7 +13,7 @@ import (
 // workbench (R-WB-1), resuming each listed chat after the cseq given.
 func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	se := s.sessionOf(r)
+	se := s.sessions.of(r)
 	s.mu.Unlock()
 	if se == nil {
 		s.refused.add("GET /ws/agent 401 no session")
@@ -53,10 +53,11 @@ func (s *Server) handleAgentSocket(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := s.newConn(ws)
-	c.login, c.se = login, se
+	c.login = login
 	if !s.register(c, func() {
 		if se.ended {
 			// The session ended during the handshake (logout, expiry).
+			c.sessionEnded = true
 			s.later(func(d *delivery) {
 				d.conns[c] = true
 				c.kill(CloseSessionEnded, "session ended: log in again")
@@ -122,7 +123,7 @@ func (s *Server) graceOver(login string) {
 type helloConv struct {
 	wb.ConvView
 	Messages     []wb.Message `json:"messages,omitempty"`
-	More         bool         `json:"more,omitempty"` // older messages left out (history.go)
+	More         bool         `json:"more,omitempty"` // older messages left out (page.go)
 	CSeq         int64        `json:"cseq"`
 	Resumed      bool         `json:"resumed,omitempty"`
 	CustomerLink string       `json:"customer_link,omitempty"`
@@ -146,7 +147,7 @@ func (s *Server) agentHello(c *conn, resume map[string]int64) {
 		replay := map[string]bool{}
 		for _, v := range convs {
 			h := helloConv{ConvView: v, CSeq: d.cseq(v.ID)}
-			h.Messages, h.More = s.page(v.Messages)
+			h.Messages, h.More = s.limits.page(v.Messages)
 			if down[v.ID] {
 				h.CustomerLink = "down"
 			}

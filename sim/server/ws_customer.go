@@ -15,13 +15,6 @@ import (
 	wb "routecheck/sim/workbench"
 )
 
-// tokenUse counts the chats an entry token opened (Limits.ChatsPerToken).
-type tokenUse struct {
-	n      int
-	exp    time.Time
-	hellos bucket // Limits.Hellos
-}
-
 // handleCustomerSocket is GET /ws/customer?t=TOKEN&v=VENDOR[&conv=ID[&after=CSEQ]]:
 // the bot page's chat (R-RT-3). conv= joins that chat if the token's
 // customer owns it and it is open; with after= it resumes it (also once
@@ -50,16 +43,16 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 	// budget now, so concurrent handshakes cannot all pass the check; the
 	// place is given back if it joins a chat or opens none after all.
 	var use *tokenUse
-	herr := s.helloLimit(&s.tokenUse(tok, e).hellos, 0)
+	herr := s.helloLimit(&s.tokens.of(tok, e).hellos, 0)
 	switch {
 	case herr != nil:
 		lerr = herr.(*limitError)
 	case join && s.chatSocks[id] >= s.limits.SocketsPerChat:
 		lerr = &limitError{"sockets per chat", fmt.Sprintf("at most %d open sockets per chat", s.limits.SocketsPerChat), time.Second}
-	case !join && s.tokenUse(tok, e).n >= s.limits.ChatsPerToken:
+	case !join && s.tokens.of(tok, e).n >= s.limits.ChatsPerToken:
 		lerr = &limitError{"chats per entry token", fmt.Sprintf("one entry link opens at most %d chats; ask the CCO channel team for a fresh QR code", s.limits.ChatsPerToken), 0}
 	case !join:
-		use = s.tokenUse(tok, e)
+		use = s.tokens.of(tok, e)
 		use.n++
 	}
 	s.mu.Unlock()
@@ -102,7 +95,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			if use == nil {
 				// It meant to join a chat that ended meanwhile: this
 				// chat counts like any other.
-				s.tokenUse(tok, e).n++
+				s.tokens.of(tok, e).n++
 			}
 			id, hasAfter = v.ID, false
 			s.chat(id).key = newKey()
@@ -125,7 +118,7 @@ func (s *Server) handleCustomerSocket(w http.ResponseWriter, r *http.Request) {
 			hello := wire.CustomerHello{Type: wire.TypeHello, Protocol: wire.Version, Conv: id, State: string(v.State), Bot: bot, Key: ckey,
 				CSeq: d.cseq(id), Resumed: resumed}
 			if !resumed {
-				hello.Messages, hello.More = s.page(v.Messages)
+				hello.Messages, hello.More = s.limits.page(v.Messages)
 			}
 			c.push(encode(hello))
 			if resumed {
@@ -181,23 +174,6 @@ func newKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func (s *Server) tokenUse(tok string, e entry) *tokenUse {
-	u := s.tokenChats[tok]
-	if u == nil {
-		if len(s.tokenChats) >= 4096 {
-			now := s.clock.Now()
-			for k, t := range s.tokenChats {
-				if !now.Before(t.exp) {
-					delete(s.tokenChats, k)
-				}
-			}
-		}
-		u = &tokenUse{exp: time.Unix(e.Exp, 0), hellos: newBucket(s.limits.Hellos/60, s.limits.HelloBurst)}
-		s.tokenChats[tok] = u
-	}
-	return u
 }
 
 // customerGone starts the customer's grace when the last socket of an open
