@@ -72,9 +72,12 @@ fuzz:
 # test runs in the recipe's own shell: inside $(shell) or $$(...) stdout is a pipe.
 GINKGO_COLOR = if [ -t 1 ]; then color=; else color=--no-color; fi;
 
+# Two processes per suite: most specs wait on Chromium, sockets and timers,
+# so two share the 2 cores well; the fault specs are Serial (they measure
+# latency) and run alone.
 scenarios:
 	mkdir -p reports/out
-	$(GINKGO_COLOR) $(GO) tool ginkgo -r $$color --race --randomize-all --fail-on-pending --fail-on-empty --keep-going \
+	$(GINKGO_COLOR) $(GO) tool ginkgo -r $$color --procs=2 --race --randomize-all --fail-on-pending --fail-on-empty --keep-going \
 		--poll-progress-after=60s --junit-report=scenarios-junit.xml --output-dir=reports/out ./scenarios
 
 bench:

@@ -58,7 +58,10 @@ func audited(rep *load.Report) {
 
 // Each fault kind runs with two seeds (the suite's and the next), so a
 // run of the suite checks the clean workbench twice per kind.
-var _ = Describe("faults under live load", Label("faults", "load"), func() {
+// Serial: each spec measures latencies of a live load against a baseline,
+// so no other spec may share the cores while it runs (make scenarios runs
+// the suites with two processes; these run alone, one after another).
+var _ = Describe("faults under live load", Label("faults", "load"), Serial, func() {
 	for _, shift := range []int64{0, 1} {
 		Context(fmt.Sprintf("seed %+d", shift), func() {
 			seed := func() int64 { return GinkgoRandomSeed() + shift }

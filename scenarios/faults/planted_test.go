@@ -23,7 +23,7 @@ import (
 // must fail `routecheck load` (exit 1) with the right figure, judged from
 // what the actors recorded over real sockets. A normal build has neither
 // the defects nor their switch.
-var _ = Describe("the load audit's own mutation test", Label("faults", "load", "plant"), Ordered, func() {
+var _ = Describe("the load audit's own mutation test", Label("faults", "load", "plant"), Ordered, Serial, func() {
 	var plain, planted string
 
 	BeforeAll(func(ctx SpecContext) {
