@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"syscall"
 	"time"
@@ -124,7 +125,14 @@ func errKind(err error) string {
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
 	case errors.As(err, &oe):
-		return oe.Op + " " + oe.Err.Error()
+		// A system call's error names its call, which is most often the
+		// operation's own: "read: connection reset by peer", not "read read: …".
+		msg := oe.Err.Error()
+		var se *os.SyscallError
+		if errors.As(oe.Err, &se) {
+			msg = se.Err.Error()
+		}
+		return oe.Op + ": " + msg
 	}
 	return err.Error()
 }
