@@ -108,7 +108,7 @@ var decisionTests = map[string][]testRef{
 		{"sim/workbench", "TestGroupWelcomeAccess"}},
 	"D-LOGIN-1": {{"sim/server", "TestLoginLimitsBehindNAT"}, {"sim/server", "TestParallelGuessesCountedBeforeHashing"}},
 	"D-SES-1":   {{"sim/server", "TestSessionsPerAccount"}, {"sim/server", "TestEndingSessionClosesSockets"}},
-	"D-KPI-3":   {{"sim/server", "TestInsightSurvivesEventHistory"}, {"sim/workbench", "TestInsightIndependentOfLogLimit"}},
+	"D-KPI-3":   {{"sim/server", "TestInsightSurvivesEventHistory"}, {"sim/workbench", "TestInsightIndependentOfLogLimit"}, {"sim/workbench", "TestInsightLocalDayInEveryZone"}},
 	"D-LIM-1":   {{"sim/server", "TestEveryStoringFrameHasChatLimits"}},
 	"D-LIM-2": {{"sim/server", "TestSnapshotsArePaged"}, {"sim/server", "TestSendQueueBoundedInBytes"},
 		{"sim/server", "TestFloodsRateLimitedBeforeAnyWork"}, {"sim/server", "TestChatLogBoundedInBytes"}, {"sim/server", "TestHellosLimited"}},

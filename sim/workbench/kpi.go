@@ -192,8 +192,9 @@ type Insight struct {
 // ServiceInsight returns a department's figures for [from, to). Only that
 // department's admins and operations may read them (R-KPI-2). The figures
 // come from the running aggregates of the KPI stream, updated by every
-// event, by whole hours of the transfer requests: the hours that start in
-// [from, to). The event log, which a server bounds, is for replay only.
+// event, by quarter hours of the transfer requests: those that start in
+// [from, to), so a local day is whole bins in any zone (D-KPI-3). The
+// event log, which a server bounds, is for replay only.
 func (w *Workbench) ServiceInsight(viewer, department string, from, to time.Time) (Insight, error) {
 	a, ok := w.accounts.Lookup(viewer)
 	if !ok {

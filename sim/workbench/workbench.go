@@ -37,9 +37,9 @@ type Options struct {
 	// RetainEnded is how many ended chats stay readable (for a late rating
 	// or a last look) with DiscardLog; 0 means 10,000.
 	RetainEnded int
-	// KPIBin is the width of the KPI stream's bins: 0 means
-	// an hour. The traffic simulator uses quarter hours, so every bin falls
-	// within one hour of the vendor's wall clock in any zone.
+	// KPIBin is the width of the KPI stream's bins: 0 means a quarter
+	// hour, so Service Insight's local days and hours start on a bin in
+	// every zone (half-hour and 45-minute offsets included).
 	KPIBin time.Duration
 }
 
@@ -94,12 +94,12 @@ func New(c clock.Clock, opts Options) *Workbench {
 // (R-KPI-2) per department, traffic kind and hour, whatever the log keeps.
 func (w *Workbench) Stream() *KPIStream { return w.stream }
 
-// kpiBin is the width of the KPI stream's bins: an hour unless the
-// options ask for narrower ones (the simulator's quarter hours, so every
-// bin falls within one hour of a half-hour zone's wall clock).
+// kpiBin is the width of the KPI stream's bins: a quarter hour unless the
+// options ask for another divisor of an hour. Every zone's offset is a
+// multiple of 15 minutes, so a local day or hour is whole bins.
 func kpiBin(width time.Duration) time.Duration {
 	if width <= 0 {
-		return time.Hour
+		return 15 * time.Minute
 	}
 	return width
 }
