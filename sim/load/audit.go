@@ -25,6 +25,7 @@ type Audit struct {
 	badRef  int64            // refusals no rule expects
 	again   int64            // sends after a limit refusal
 	samples map[string][]string
+	holder  map[string]string // chat -> the agent its customer was last told holds it
 }
 
 type sentMsg struct {
@@ -53,7 +54,15 @@ const sampleMax = 20
 // NewAudit returns an empty audit.
 func NewAudit() *Audit {
 	return &Audit{msgs: map[string]*sentMsg{}, ords: map[stream]int64{}, last: map[lane]int64{},
-		refused: map[string]int64{}, samples: map[string][]string{}}
+		refused: map[string]int64{}, samples: map[string][]string{}, holder: map[string]string{}}
+}
+
+// Holder records the agent a chat's customer was told holds it, so a lost
+// message names who should have had it.
+func (a *Audit) Holder(conv, agent string) {
+	a.mu.Lock()
+	a.holder[conv] = agent
+	a.mu.Unlock()
 }
 
 // stream is a chat and a direction: toAgent for a customer's messages.
@@ -323,7 +332,11 @@ func (a *Audit) Lost(n int, cutoff time.Time, window time.Duration) []string {
 		if m.answer == unanswered {
 			state = "never answered"
 		}
-		out = append(out, fmt.Sprintf("%q in chat %s from %s: %s, not delivered (sent %s)", k, m.conv, m.sender, state, m.at.Format("15:04:05.000")))
+		to := ""
+		if h := a.holder[m.conv]; h != "" && m.stream.toAgent {
+			to = " to " + h
+		}
+		out = append(out, fmt.Sprintf("%q in chat %s from %s: %s, not delivered%s (sent %s)", k, m.conv, m.sender, state, to, m.at.Format("15:04:05.000")))
 	}
 	slices.Sort(out)
 	return out[:min(n, len(out))]

@@ -191,3 +191,17 @@ func TestServeBundledOnlyOnLoopback(t *testing.T) {
 		}
 	}
 }
+
+// A lost customer message names the agent its customer was told holds the
+// chat: who should have had it.
+func TestAuditLostNamesTheHolder(t *testing.T) {
+	a := NewAudit()
+	cut := time.Unix(2000, 0)
+	a.Sent("m1", "c1", "customer c1", true, cut.Add(-5*time.Second))
+	a.Written("m1", cut.Add(-5*time.Second))
+	a.Acked("m1")
+	a.Holder("c1", "load-agent-3")
+	if lost := a.Lost(10, cut, 2*time.Second); len(lost) != 1 || !strings.Contains(lost[0], "not delivered to load-agent-3") {
+		t.Fatalf("lost sample %q: want the holder named", lost)
+	}
+}

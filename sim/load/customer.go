@@ -169,6 +169,9 @@ func (c *customer) onState(f *wire.Frame, now time.Time) {
 			c.e.m.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
 		}
 	case wire.StateAssigned:
+		if acc, ok := f.Account(); ok {
+			c.e.m.audit.Holder(f.ConvID(), acc.Login)
+		}
 		c.mu.Lock()
 		first := !c.assigned
 		c.assigned = true
