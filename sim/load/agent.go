@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -137,6 +138,9 @@ func (a *agent) hello(s *wsock, f *wire.Frame, now time.Time) {
 	a.held, a.asked = held, nil
 	a.mu.Unlock()
 	for _, c := range f.Conversations {
+		a.e.m.audit.AgentKnows(c.ID)
+	}
+	for _, c := range f.Conversations {
 		if c.Resumed {
 			continue // its cseq counts only as its replayed frames arrive
 		}
@@ -182,6 +186,7 @@ func (a *agent) chatFrame(f *wire.Frame, conv string, now time.Time) bool {
 		}
 		return false
 	}
+	a.e.m.audit.AgentKnows(conv)
 	fresh := a.e.m.frames.judge(a.order, a.who, f, conv)
 	a.ob.Seen(conv, f.CSeq)
 	if f.Type == wire.TypeMessage {
@@ -246,6 +251,7 @@ func (a *agent) onEnd(s *wsock, err error) {
 		a.e.m.shutdownEnd(err)
 		return
 	}
+	a.e.m.audit.AgentAway(a.login, s.lostSince(time.Now()))
 	if !planned {
 		a.e.m.fail("agent socket: " + closeKind(err))
 		a.e.m.socketLost()
@@ -284,11 +290,16 @@ func (a *agent) redial(path string, asked []string) {
 	}
 	ctx, cancel := context.WithTimeout(a.e.ctx, 15*time.Second)
 	defer cancel()
-	if err := a.connect(ctx, path, asked); err == nil {
-		return
-	} else {
-		a.e.m.fail("agent dial: " + errKind(err))
+	err := a.connect(ctx, path, asked)
+	var refused *handshakeError
+	if err == nil || errors.As(err, &refused) {
+		// The handshake reached the workbench (D-LOAD-11).
+		a.e.m.audit.AgentBack(a.login, time.Now())
 	}
+	if err == nil {
+		return
+	}
+	a.e.m.fail("agent dial: " + errKind(err))
 	a.e.m.socketLost()
 	a.retry(retryWait, func() { a.redial(path, asked) })
 }

@@ -25,8 +25,16 @@ type Audit struct {
 	badRef  int64            // refusals no rule expects
 	again   int64            // sends after a limit refusal
 	samples map[string][]string
-	holder  map[string]string // chat -> the agent its customer was last told holds it
+	holder  map[string]string         // chat -> the agent its customer was last told holds it
+	ended   map[string]time.Time      // chat -> when its customer saw it end or left
+	away    map[string][]awayInterval // agent login -> its times without a socket
+	known   map[string]bool           // chats some agent got a frame of
 }
+
+// awayInterval is a time an agent had no socket the network let through:
+// from its socket's end to its next handshake that reached the workbench
+// (open while to is zero).
+type awayInterval struct{ from, to time.Time }
 
 type sentMsg struct {
 	stream    stream
@@ -54,7 +62,8 @@ const sampleMax = 20
 // NewAudit returns an empty audit.
 func NewAudit() *Audit {
 	return &Audit{msgs: map[string]*sentMsg{}, ords: map[stream]int64{}, last: map[lane]int64{},
-		refused: map[string]int64{}, samples: map[string][]string{}, holder: map[string]string{}}
+		refused: map[string]int64{}, samples: map[string][]string{}, holder: map[string]string{},
+		ended: map[string]time.Time{}, away: map[string][]awayInterval{}, known: map[string]bool{}}
 }
 
 // Holder records the agent a chat's customer was told holds it, so a lost
@@ -63,6 +72,69 @@ func (a *Audit) Holder(conv, agent string) {
 	a.mu.Lock()
 	a.holder[conv] = agent
 	a.mu.Unlock()
+}
+
+// ChatEnded records when a chat ended for its customer (its ended state,
+// or the customer leaving), the first time only.
+func (a *Audit) ChatEnded(conv string, at time.Time) {
+	a.mu.Lock()
+	if _, ok := a.ended[conv]; !ok {
+		a.ended[conv] = at
+	}
+	a.mu.Unlock()
+}
+
+// AgentKnows records that an agent got a frame of the chat (its assigned
+// frame, a hello listing it, a live frame): from then on the workbench
+// owes it the chat's messages, by resume if it was away.
+func (a *Audit) AgentKnows(conv string) {
+	a.mu.Lock()
+	a.known[conv] = true
+	a.mu.Unlock()
+}
+
+// AgentAway records that an agent's socket ended at t; AgentBack that a
+// handshake of it reached the workbench at t (answered, even refused:
+// the workbench had it back). D-LOAD-11.
+func (a *Audit) AgentAway(agent string, t time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	iv := a.away[agent]
+	if n := len(iv); n > 0 && iv[n-1].to.IsZero() {
+		return // away already
+	}
+	a.away[agent] = append(iv, awayInterval{from: t})
+}
+
+func (a *Audit) AgentBack(agent string, t time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if iv := a.away[agent]; len(iv) > 0 && iv[len(iv)-1].to.IsZero() {
+		iv[len(iv)-1].to = t
+	}
+}
+
+// unreached reports whether m, a customer's message, could reach nobody:
+// the chat was handed to an agent while it had no socket, and it had none
+// from before m was sent until after the chat ended, so it never got a
+// frame of the chat. Not the workbench's loss: it keeps the message in
+// the chat, and the agent came back (if at all) to a chat that was over;
+// a chat the agent knew is owed to it by resume, and stays judged
+// (D-LOAD-11).
+func (a *Audit) unreached(m *sentMsg) bool {
+	if !m.stream.toAgent || m.answer != acked || a.known[m.conv] {
+		return false
+	}
+	h, end := a.holder[m.conv], a.ended[m.conv]
+	if h == "" || end.IsZero() {
+		return false
+	}
+	for _, iv := range a.away[h] {
+		if !iv.from.After(m.at) && (iv.to.IsZero() || iv.to.After(end)) {
+			return true
+		}
+	}
+	return false
 }
 
 // stream is a chat and a direction: toAgent for a customer's messages.
@@ -257,8 +329,13 @@ type Messages struct {
 	// before the shutdown or the end (or never written at all): the
 	// workbench may never have read them (D-LOAD-7). Older unanswered
 	// messages are lost.
-	Unconfirmed int64   `json:"unconfirmed"`
-	WindowS     float64 `json:"unconfirmed_window_s"`
+	Unconfirmed int64 `json:"unconfirmed"`
+	// Unreached: accepted, but the agent holding the chat had no socket
+	// from before the message until after the chat ended (its handshakes
+	// cut by the network, never refused by the workbench): nobody could
+	// read it live, and the workbench keeps it in the chat (D-LOAD-11).
+	Unreached int64   `json:"unreached"`
+	WindowS   float64 `json:"unconfirmed_window_s"`
 }
 
 // Result counts the messages. cutoff is when the sockets stopped (the
@@ -279,6 +356,8 @@ func (a *Audit) Result(cutoff time.Time, window time.Duration) Messages {
 		case m.answer == refused:
 		case a.unconfirmed(m, cutoff, window):
 			r.Unconfirmed++
+		case a.unreached(m):
+			r.Unreached++
 		default:
 			r.Lost++
 		}
@@ -325,7 +404,7 @@ func (a *Audit) Lost(n int, cutoff time.Time, window time.Duration) []string {
 	defer a.mu.Unlock()
 	var out []string
 	for k, m := range a.msgs {
-		if m.delivered > 0 || m.answer == refused || a.unconfirmed(m, cutoff, window) {
+		if m.delivered > 0 || m.answer == refused || a.unconfirmed(m, cutoff, window) || a.unreached(m) {
 			continue
 		}
 		state := "accepted (ack)"

@@ -205,3 +205,62 @@ func TestAuditLostNamesTheHolder(t *testing.T) {
 		t.Fatalf("lost sample %q: want the holder named", lost)
 	}
 }
+
+// D-LOAD-11: a customer's message in a chat handed to an agent while it
+// had no socket, which ended before the agent was back, reached nobody
+// and is no loss of the workbench's; the same message is lost when the
+// agent knew the chat (the workbench owes it by resume), was back before
+// the chat ended, or went away only after the message was sent.
+func TestAuditUnreachedOnlyWhileTheAgentWasAway(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	cases := []struct {
+		name      string
+		away      [2]float64 // from, to (0: never back)
+		knew      bool
+		unreached bool
+	}{
+		{"away throughout, never back", [2]float64{1, 0}, false, true},
+		{"away throughout, back after the end", [2]float64{1, 9}, false, true},
+		{"back before the end", [2]float64{1, 4}, false, false},
+		{"away only after the message", [2]float64{3, 0}, false, false},
+		{"knew the chat", [2]float64{1, 0}, true, false},
+	}
+	for _, c := range cases {
+		a := NewAudit()
+		a.Sent("m", "c1", "customer c1", true, at(2))
+		a.Written("m", at(2))
+		a.Acked("m")
+		a.Holder("c1", "load-agent-1")
+		a.AgentAway("load-agent-1", at(c.away[0]))
+		if c.away[1] > 0 {
+			a.AgentBack("load-agent-1", at(c.away[1]))
+		}
+		if c.knew {
+			a.AgentKnows("c1")
+		}
+		a.ChatEnded("c1", at(5))
+		r := a.Result(at(20), 2*time.Second)
+		if got := r.Unreached == 1 && r.Lost == 0; got != c.unreached || r.Unreached+r.Lost != 1 {
+			t.Errorf("%s: lost %d, unreached %d; want unreached %v", c.name, r.Lost, r.Unreached, c.unreached)
+		}
+		if lost := a.Lost(10, at(20), 2*time.Second); (len(lost) == 0) != c.unreached {
+			t.Errorf("%s: lost sample %q", c.name, lost)
+		}
+	}
+	// An agent's own message, or a chat with no end seen, is never unreached.
+	a := NewAudit()
+	a.Sent("r", "c1", "agent load-agent-1", false, at(2))
+	a.Written("r", at(2))
+	a.Acked("r")
+	a.Sent("m", "c2", "customer c2", true, at(2))
+	a.Written("m", at(2))
+	a.Acked("m")
+	a.Holder("c1", "load-agent-1")
+	a.Holder("c2", "load-agent-1")
+	a.AgentAway("load-agent-1", at(1))
+	a.ChatEnded("c1", at(5))
+	if r := a.Result(at(20), 2*time.Second); r.Lost != 2 || r.Unreached != 0 {
+		t.Errorf("agent's message and an unended chat: lost %d, unreached %d; want 2 lost", r.Lost, r.Unreached)
+	}
+}

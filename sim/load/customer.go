@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -169,8 +170,9 @@ func (c *customer) onState(f *wire.Frame, now time.Time) {
 			c.e.m.requeued.Add(1) // the agent went 离线 (D-ROUTE-2)
 		}
 	case wire.StateAssigned:
-		if acc, ok := f.Account(); ok {
-			c.e.m.audit.Holder(f.ConvID(), acc.Login)
+		var agent string // a state frame names the agent as a string
+		if json.Unmarshal(f.Agent, &agent) == nil && agent != "" {
+			c.e.m.audit.Holder(f.ConvID(), agent)
 		}
 		c.mu.Lock()
 		first := !c.assigned
@@ -199,6 +201,7 @@ func (c *customer) onState(f *wire.Frame, now time.Time) {
 		c.e.m.fail("customer: transfer refused (" + f.Reason + ")")
 		c.retry(500*time.Millisecond, func() { c.send(wire.ClientFrame{Type: wire.TypeSay, Text: transferText}, time.Time{}) })
 	case wire.StateEnded:
+		c.e.m.audit.ChatEnded(f.ConvID(), now)
 		c.mu.Lock()
 		c.ended = true
 		c.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The kinds of error the report counts read as one line each, without a
@@ -27,6 +28,27 @@ func TestErrKind(t *testing.T) {
 	for _, c := range cases {
 		if got := errKind(c.err); got != c.want {
 			t.Errorf("errKind(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+// A socket's frames may have gone missing from its last frame on, at most
+// two seconds before its end (D-LOAD-11).
+func TestLostSince(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	end := t0.Add(10 * time.Second)
+	cases := []struct {
+		s    wsock
+		want time.Time
+	}{
+		{wsock{opened: t0, last: t0.Add(9 * time.Second)}, t0.Add(9 * time.Second)},
+		{wsock{opened: t0, last: t0.Add(3 * time.Second)}, end.Add(-lossWindow)},
+		{wsock{opened: t0.Add(9500 * time.Millisecond)}, t0.Add(9500 * time.Millisecond)},
+		{wsock{opened: t0}, end.Add(-lossWindow)},
+	}
+	for i, c := range cases {
+		if got := c.s.lostSince(end); !got.Equal(c.want) {
+			t.Errorf("case %d: %v, want %v", i, got.Sub(t0), c.want.Sub(t0))
 		}
 	}
 }

@@ -108,8 +108,8 @@ th{text-align:left}.pass{color:#070}.fail{color:#b00}svg{background:#fafafa;bord
 {{if .Faults.Spec}}Faults: {{range .Faults.Spec}}{{.}} {{end}}({{.Faults.Injected}} injected{{range $k, $n := .Faults.InjectedBy}}, {{$k}} {{$n}}{{end}}).{{end}}</p>
 {{if .Failures}}<ul id="failures">{{range .Failures}}<li class="fail">{{.}}</li>{{end}}</ul>{{end}}
 <h2 id="audit">Message audit</h2>
-<table><tr><th>sent</th><th>delivered</th><th>lost</th><th>duplicated</th><th>out of order</th><th>misdelivered</th><th>foreign</th><th>refused (expected)</th><th>refused (unexpected)</th><th>unconfirmed</th></tr>
-<tr><td>{{.Messages.Sent}}</td><td>{{.Messages.Delivered}}</td><td>{{.Messages.Lost}}</td><td>{{.Messages.Duplicated}}</td><td>{{.Messages.OutOfOrder}}</td><td>{{.Messages.Misdelivered}}</td><td>{{.Messages.Foreign}}</td><td>{{.Messages.Refused}}{{range $k, $n := .Messages.RefusedBy}} ({{$k}}: {{$n}}){{end}}</td><td>{{.Messages.RefusedUnexpected}}</td><td>{{.Messages.Unconfirmed}} (within {{.Messages.WindowS}} s)</td></tr></table>
+<table><tr><th>sent</th><th>delivered</th><th>lost</th><th>duplicated</th><th>out of order</th><th>misdelivered</th><th>foreign</th><th>refused (expected)</th><th>refused (unexpected)</th><th>unconfirmed</th><th>unreached</th></tr>
+<tr><td>{{.Messages.Sent}}</td><td>{{.Messages.Delivered}}</td><td>{{.Messages.Lost}}</td><td>{{.Messages.Duplicated}}</td><td>{{.Messages.OutOfOrder}}</td><td>{{.Messages.Misdelivered}}</td><td>{{.Messages.Foreign}}</td><td>{{.Messages.Refused}}{{range $k, $n := .Messages.RefusedBy}} ({{$k}}: {{$n}}){{end}}</td><td>{{.Messages.RefusedUnexpected}}</td><td>{{.Messages.Unconfirmed}} (within {{.Messages.WindowS}} s)</td><td>{{.Messages.Unreached}}</td></tr></table>
 <p>Chat frames checked by the actors: {{.Frames.Checked}}; out of cseq order {{.Frames.OutOfOrder}}, message gaps {{.Frames.Gaps}}, misdelivered frames {{.Frames.Misdelivered}}.</p>
 <h2 id="latency">Latency (ms){{if .CorrectedForCO}}, from scheduled times (coordinated omission corrected){{end}}</h2>
 <table><tr><th></th><th>count</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>

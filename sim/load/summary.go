@@ -44,8 +44,8 @@ func (rep *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  assignment ms  p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (%d chats)%s\n", a.P50, a.P95, a.P99, a.Max, a.Count, co)
 	fmt.Fprintf(w, "  delivery ms    p50 %.2f  p95 %.2f  p99 %.2f  max %.2f  (%d messages)\n", d.P50, d.P95, d.P99, d.Max, d.Count)
 	m := rep.Messages
-	fmt.Fprintf(w, "  messages: sent %d, delivered %d, lost %d, duplicated %d, out of order %d, misdelivered %d, foreign %d, refused unexpectedly %d (refused as expected %d%s, unconfirmed %d within %gs)\n",
-		m.Sent, m.Delivered, m.Lost, m.Duplicated, m.OutOfOrder, m.Misdelivered, m.Foreign, m.RefusedUnexpected, m.Refused, byCode(m.RefusedBy), m.Unconfirmed, m.WindowS)
+	fmt.Fprintf(w, "  messages: sent %d, delivered %d, lost %d, duplicated %d, out of order %d, misdelivered %d, foreign %d, refused unexpectedly %d (refused as expected %d%s, unconfirmed %d within %gs, unreached %d)\n",
+		m.Sent, m.Delivered, m.Lost, m.Duplicated, m.OutOfOrder, m.Misdelivered, m.Foreign, m.RefusedUnexpected, m.Refused, byCode(m.RefusedBy), m.Unconfirmed, m.WindowS, m.Unreached)
 	fr := rep.Frames
 	fmt.Fprintf(w, "  chat frames: %d checked, %d out of cseq order, %d message gaps, %d misdelivered\n", fr.Checked, fr.OutOfOrder, fr.Gaps, fr.Misdelivered)
 	fmt.Fprintf(w, "  throughput: %.1f messages/s, %.1f chats/s; routing invariants: %d violations over %d events\n",

@@ -17,7 +17,12 @@ import (
 
 // wsock is one WebSocket of an actor: one reader goroutine hands frames to
 // the actor; its writes come from the actor's outbox, one at a time.
-type wsock struct{ ws *websocket.Conn }
+type wsock struct {
+	ws *websocket.Conn
+	// opened and last: when the socket opened and last read a frame; set
+	// and read on the reader's goroutine only (onEnd runs on it too).
+	opened, last time.Time
+}
 
 const writeWait = 5 * time.Second
 
@@ -47,7 +52,7 @@ func dialWith(ctx context.Context, d *websocket.Dialer, url string, h http.Heade
 		}
 		return nil, err
 	}
-	return &wsock{ws: ws}, nil
+	return &wsock{ws: ws, opened: time.Now()}, nil
 }
 
 type handshakeError struct{ status int }
@@ -69,9 +74,33 @@ func (s *wsock) readLoop(pause func() time.Duration, onFrame func(*wsock, *wire.
 				time.Sleep(d)
 			}
 		}
+		s.last = time.Now()
 		f := wire.ParseFrame(data)
 		onFrame(s, &f)
 	}
+}
+
+// lostSince is when what the socket brought may have started to go
+// missing: its last frame (or its opening), at most lossWindow before its
+// end. A connection the network resets drops the bytes on their way
+// first, so the frames just before the end never arrive (D-LOAD-11).
+func (s *wsock) lostSince(end time.Time) time.Time {
+	from := s.last
+	if from.IsZero() {
+		from = s.opened
+	}
+	return later(from, end.Add(-lossWindow))
+}
+
+// lossWindow bounds how long before a socket's end its frames may have
+// been lost on the way (D-LOAD-11): the unconfirmed window's 2 s.
+const lossWindow = 2 * time.Second
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // WriteText writes one frame (wire.Conn: the outbox serialises the calls).

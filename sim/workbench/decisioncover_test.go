@@ -87,6 +87,7 @@ var decisionTests = map[string][]testRef{
 		{"scenarios/faults", "a message behind its own notification is out of cseq order"}},
 	"D-LOAD-9":  {{"cmd/routecheck", "TestLoadAgentDropBeyondTheLoadRefused"}},
 	"D-LOAD-10": {{"sim/load", "TestSecondP99ShowsAStall"}},
+	"D-LOAD-11": {{"sim/load", "TestAuditUnreachedOnlyWhileTheAgentWasAway"}, {"sim/load", "TestLostSince"}},
 	"D-PRE-1":   {{"sim/server/web", "TestPreflightPageRenders"}, {"sim/server", "TestPreflightPostIsTheAgentsResult"}},
 	"D-PRE-2":   {{"sim/server/web", "TestPreflightNeedsNoInternet"}, {"sim/server/web", "TestPreflightFixesUseTheSeedsWords"}},
 	"D-PRE-3": {{"sim/server", "TestPreflightPostIsTheAgentsResult"}, {"sim/server", "TestPreflightRosterListsAgentsNeverChecked"},
