@@ -42,9 +42,9 @@ func TestLostSince(t *testing.T) {
 		want time.Time
 	}{
 		{wsock{opened: t0, last: t0.Add(9 * time.Second)}, t0.Add(9 * time.Second)},
-		{wsock{opened: t0, last: t0.Add(3 * time.Second)}, end.Add(-lossWindow)},
+		{wsock{opened: t0, last: t0.Add(3 * time.Second)}, end.Add(-2 * time.Second)}, // D-LOAD-11: at most 2 s
 		{wsock{opened: t0.Add(9500 * time.Millisecond)}, t0.Add(9500 * time.Millisecond)},
-		{wsock{opened: t0}, end.Add(-lossWindow)},
+		{wsock{opened: t0}, end.Add(-2 * time.Second)},
 	}
 	for i, c := range cases {
 		if got := c.s.lostSince(end); !got.Equal(c.want) {
